@@ -1,0 +1,100 @@
+import type {
+  BrokerAccount,
+  BrokerKind,
+  InstrumentInfo,
+  InstrumentRef,
+  Operation,
+  Order,
+  OrderType,
+  Orderbook,
+  PlaceOrderRequest,
+  Portfolio,
+} from '../domain.js';
+import { NotSupportedError } from '../errors.js';
+import type { SecretRegistry } from '../secrets.js';
+import type { UpstreamObserver } from './http.js';
+
+/** What a broker lets brokerql do. Anything not offered is answered with NOT_SUPPORTED. */
+export interface Capabilities {
+  trading: boolean;
+  orderTypes: OrderType[];
+  orderbook: boolean;
+  operations: boolean;
+}
+
+interface Cancellable {
+  /** Aborted when the client goes away or the request's deadline passes. */
+  signal?: AbortSignal | undefined;
+}
+
+export interface AccountParams extends Cancellable {
+  brokerAccountId: string;
+}
+
+export interface InstrumentParams extends Cancellable {
+  ref: InstrumentRef;
+}
+
+export interface OrderbookParams extends Cancellable {
+  instrument: InstrumentRef;
+  /** Already validated to be at least 1; adapters clamp it to what their broker accepts. */
+  depth: number;
+}
+
+export interface OperationsParams extends AccountParams {
+  /** ISO-8601 with offset. */
+  from: string;
+  to: string;
+  /** Only operations of this instrument, when set. */
+  instrument: InstrumentInfo | null;
+}
+
+export interface PlaceOrderParams extends PlaceOrderRequest, Cancellable {}
+
+export interface CancelOrderParams extends AccountParams {
+  orderId: string;
+}
+
+/**
+ * One upstream broker protocol, bound to one configured credential. Every method takes one
+ * params object. Methods return the unified model of `domain.ts` and throw BrokerqlErrors
+ * carrying this connection's id; a method outside the capabilities throws NotSupportedError.
+ */
+export interface BrokerAdapter {
+  readonly broker: BrokerKind;
+  readonly capabilities: Capabilities;
+  listAccounts(params: Cancellable): Promise<BrokerAccount[]>;
+  getPortfolio(params: AccountParams): Promise<Portfolio>;
+  /** Throws NotFoundError when the broker does not know the instrument, BadUserInputError when the ref cannot name one. */
+  getInstrument(params: InstrumentParams): Promise<InstrumentInfo>;
+  getOrderbook(params: OrderbookParams): Promise<Orderbook>;
+  /** Active (unfinished) orders. */
+  listOrders(params: AccountParams): Promise<Order[]>;
+  listOperations(params: OperationsParams): Promise<Operation[]>;
+  placeOrder(params: PlaceOrderParams): Promise<Order>;
+  /** Returns the order's final state after cancellation. */
+  cancelOrder(params: CancelOrderParams): Promise<Order>;
+  /** Releases connection pools and timers. */
+  close(): Promise<void>;
+}
+
+/** What the gateway hands every adapter factory besides its own connection config. */
+export interface AdapterDependencies {
+  secrets: SecretRegistry;
+  observer?: UpstreamObserver | undefined;
+}
+
+const brokerNames: Record<BrokerKind, string> = {
+  tinkoff: 'T-Invest (TINKOFF)',
+  'tinkoff-v1': 'Tinkoff OpenAPI v1 (TINKOFF_V1)',
+  alor: 'ALOR',
+  instaforex: 'InstaForex (INSTAFOREX)',
+};
+
+/** The answer for anything outside a broker's capabilities: say which broker, never return an empty result. */
+export function notSupported(connection: { id: string; broker: BrokerKind }, what: string): NotSupportedError {
+  return new NotSupportedError(`${brokerNames[connection.broker]} does not support ${what} (connection "${connection.id}")`, {
+    connection: connection.id,
+    retryable: false,
+  });
+}

@@ -1,0 +1,165 @@
+import { v5 as uuidV5 } from 'uuid';
+import type { TinkoffConnectionConfig } from '../../config.js';
+import type { InstrumentInfo, InstrumentRef } from '../../domain.js';
+import { BadUserInputError, UpstreamRejectedError } from '../../errors.js';
+import type { AdapterDependencies, BrokerAdapter, Capabilities } from '../adapter.js';
+import { UpstreamClient } from '../http.js';
+import { TinkoffClient } from './client.js';
+import { mapTinkoffAccountType } from './map-tinkoff-enums.js';
+import { mapTinkoffInstrument } from './map-tinkoff-instrument.js';
+import { mapTinkoffOperation } from './map-tinkoff-operation.js';
+import { mapTinkoffOrder } from './map-tinkoff-order.js';
+import { mapTinkoffOrderbook } from './map-tinkoff-orderbook.js';
+import { mapTinkoffPortfolio } from './map-tinkoff-portfolio.js';
+import { decimalToQuotation } from './quotation.js';
+import {
+  accountsResponseSchema,
+  cancelOrderResponseSchema,
+  instrumentResponseSchema,
+  operationsByCursorResponseSchema,
+  orderBookResponseSchema,
+  orderStateSchema,
+  ordersResponseSchema,
+  portfolioResponseSchema,
+  positionsResponseSchema,
+} from './wire.js';
+
+const capabilities: Capabilities = { trading: true, orderTypes: ['LIMIT', 'MARKET'], orderbook: true, operations: true };
+
+/** GetOrderBook accepts only these depths. */
+const orderbookDepths = [1, 10, 20, 30, 40, 50];
+/** GetOperationsByCursor's largest page. */
+const operationsPageSize = 1000;
+/** A safety stop for a cursor that never ends (a million operations). */
+const maximumOperationPages = 1000;
+
+/**
+ * PostOrder's `orderId` is T-Invest's idempotency key and must be a UUID. A name-based UUID (v5)
+ * in brokerql's own namespace maps any idempotency key to the same upstream id every time.
+ */
+const idempotencyNamespace = '7b846ef0-8a5a-40d5-9623-d6e208dc4c58';
+export function tinkoffOrderRequestId(idempotencyKey: string): string {
+  return uuidV5(idempotencyKey, idempotencyNamespace);
+}
+
+const figiPattern = /^[A-Z0-9]{12}$/;
+
+export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependencies: AdapterDependencies): BrokerAdapter {
+  dependencies.secrets.add(config.token);
+  const http = new UpstreamClient({
+    connection: config.id,
+    brokerLabel: 'T-Invest',
+    baseUrl: config.baseUrl,
+    connectTimeoutMilliseconds: config.connectTimeoutMs,
+    timeoutMilliseconds: config.timeoutMs,
+    observer: dependencies.observer,
+  });
+  const client = new TinkoffClient(http, config.token);
+  const connection = config.id;
+
+  function instrumentRequest(ref: InstrumentRef): Record<string, string> {
+    const key = ref.key ?? ref.figi;
+    if (key) return { idType: figiPattern.test(key) ? 'INSTRUMENT_ID_TYPE_FIGI' : 'INSTRUMENT_ID_TYPE_UID', id: key };
+    if (ref.symbol && ref.exchange) return { idType: 'INSTRUMENT_ID_TYPE_TICKER', id: ref.symbol, classCode: ref.exchange };
+    throw new BadUserInputError(
+      'T-Invest needs an instrument as { id }, { figi } or { symbol, exchange } with the class code as exchange (e.g. { symbol: "SBER", exchange: "TQBR" })',
+      { connection },
+    );
+  }
+
+  async function getInstrument(ref: InstrumentRef, signal?: AbortSignal): Promise<InstrumentInfo> {
+    const response = await client.call('InstrumentsService/GetInstrumentBy', instrumentRequest(ref), instrumentResponseSchema, signal);
+    return mapTinkoffInstrument(response.instrument);
+  }
+
+  /** FIGI or uid for the methods that take `instrumentId`; a ticker ref costs one lookup. */
+  async function instrumentId(ref: InstrumentRef, signal?: AbortSignal): Promise<string> {
+    const direct = ref.key ?? ref.figi;
+    return direct ?? (await getInstrument(ref, signal)).key;
+  }
+
+  return {
+    broker: 'tinkoff',
+    capabilities,
+
+    async listAccounts({ signal }) {
+      const response = await client.call('UsersService/GetAccounts', {}, accountsResponseSchema, signal);
+      return response.accounts.map((account) => ({
+        brokerAccountId: account.id,
+        name: account.name || null,
+        type: mapTinkoffAccountType(account.type),
+      }));
+    },
+
+    async getPortfolio({ brokerAccountId, signal }) {
+      const body = { accountId: brokerAccountId };
+      const [portfolio, positions] = await Promise.all([
+        client.call('OperationsService/GetPortfolio', body, portfolioResponseSchema, signal),
+        client.call('OperationsService/GetPositions', body, positionsResponseSchema, signal),
+      ]);
+      return mapTinkoffPortfolio(
+        portfolio.positions,
+        portfolio.totalAmountPortfolio,
+        positions.money,
+        positions.blocked,
+        new Date().toISOString(),
+      );
+    },
+
+    getInstrument: ({ ref, signal }) => getInstrument(ref, signal),
+
+    async getOrderbook({ instrument, depth, signal }) {
+      const upstreamDepth = orderbookDepths.find((allowed) => allowed >= depth) ?? 50;
+      const body = { instrumentId: await instrumentId(instrument, signal), depth: upstreamDepth };
+      const book = await client.call('MarketDataService/GetOrderBook', body, orderBookResponseSchema, signal);
+      return mapTinkoffOrderbook(book, Math.min(depth, 50), new Date().toISOString());
+    },
+
+    async listOrders({ brokerAccountId, signal }) {
+      const response = await client.call('OrdersService/GetOrders', { accountId: brokerAccountId }, ordersResponseSchema, signal);
+      return response.orders.map((order) => mapTinkoffOrder(order, connection));
+    },
+
+    async listOperations({ brokerAccountId, from, to, instrument, signal }) {
+      const operations = [];
+      let cursor = '';
+      for (let page = 0; page < maximumOperationPages; page++) {
+        const body: Record<string, unknown> = { accountId: brokerAccountId, from, to, limit: operationsPageSize };
+        if (instrument) body['instrumentId'] = instrument.key;
+        if (cursor) body['cursor'] = cursor;
+        const response = await client.call('OperationsService/GetOperationsByCursor', body, operationsByCursorResponseSchema, signal);
+        operations.push(...response.items.map(mapTinkoffOperation));
+        if (!response.hasNext || !response.nextCursor) break;
+        cursor = response.nextCursor;
+      }
+      return operations;
+    },
+
+    async placeOrder({ brokerAccountId, instrument, side, type, lots, price, idempotencyKey, signal }) {
+      const body: Record<string, unknown> = {
+        accountId: brokerAccountId,
+        instrumentId: instrument.key,
+        quantity: String(lots),
+        direction: side === 'BUY' ? 'ORDER_DIRECTION_BUY' : 'ORDER_DIRECTION_SELL',
+        orderType: type === 'LIMIT' ? 'ORDER_TYPE_LIMIT' : 'ORDER_TYPE_MARKET',
+        orderId: tinkoffOrderRequestId(idempotencyKey),
+      };
+      if (type === 'LIMIT' && price !== null) body['price'] = decimalToQuotation(price);
+      const response = await client.call('OrdersService/PostOrder', body, orderStateSchema, signal);
+      const order = mapTinkoffOrder(response, connection);
+      if (order.status === 'REJECTED') {
+        throw new UpstreamRejectedError(`T-Invest rejected the order: ${order.message ?? 'no reason given'}`, { connection });
+      }
+      return order;
+    },
+
+    async cancelOrder({ brokerAccountId, orderId, signal }) {
+      const body = { accountId: brokerAccountId, orderId };
+      await client.call('OrdersService/CancelOrder', body, cancelOrderResponseSchema, signal);
+      const state = await client.call('OrdersService/GetOrderState', body, orderStateSchema, signal);
+      return mapTinkoffOrder(state, connection);
+    },
+
+    close: () => http.close(),
+  };
+}

@@ -1,0 +1,54 @@
+import { addDecimals, multiplyDecimals } from '../../decimal.js';
+import type { Money, Portfolio, Position } from '../../domain.js';
+import { tinkoffInstrumentHint } from './map-tinkoff-instrument.js';
+import { moneyValueToMoney, quotationToDecimal } from './quotation.js';
+import type { MoneyValue, PortfolioPosition } from './wire.js';
+
+// OperationsService/GetPortfolio, one position trimmed:
+// {"figi":"BBG004730N88","instrumentType":"share","quantity":{"units":"30","nano":0},
+//  "averagePositionPrice":{"currency":"rub","units":"266","nano":500000000},
+//  "expectedYield":{"units":"451","nano":500000000},"currentPrice":{"currency":"rub","units":"281","nano":550000000},
+//  "quantityLots":{"units":"3","nano":0},"ticker":"SBER","classCode":"TQBR","instrumentUid":"e6123145-..."}
+export function mapTinkoffPosition(position: PortfolioPosition): Position {
+  const quantity = quotationToDecimal(position.quantity);
+  const averagePrice = position.averagePositionPrice ? moneyValueToMoney(position.averagePositionPrice) : null;
+  const currentPrice = position.currentPrice ? moneyValueToMoney(position.currentPrice) : null;
+  // expectedYield is a bare Quotation: it is in the position's currency, which the prices carry.
+  const currency = currentPrice?.currency ?? averagePrice?.currency;
+  return {
+    instrument: tinkoffInstrumentHint(position),
+    quantity,
+    lots: position.quantityLots ? quotationToDecimal(position.quantityLots) : null,
+    averagePrice,
+    currentPrice,
+    expectedYield:
+      position.expectedYield && currency ? { amount: quotationToDecimal(position.expectedYield), currency } : null,
+    marketValue: currentPrice ? { amount: multiplyDecimals(quantity, currentPrice.amount), currency: currentPrice.currency } : null,
+  };
+}
+
+/**
+ * Cash is GetPositions' `money` (free) plus `blocked` (held by active orders), per currency.
+ * GetPortfolio also lists each currency as an instrumentType "currency" position; those are the
+ * same money, so they are left out of `positions` to keep every ruble counted once.
+ */
+export function mapTinkoffPortfolio(
+  positions: PortfolioPosition[],
+  totalAmountPortfolio: MoneyValue | undefined,
+  money: MoneyValue[],
+  blocked: MoneyValue[],
+  asOf: string,
+): Portfolio {
+  return {
+    positions: positions.filter((position) => position.instrumentType !== 'currency').map(mapTinkoffPosition),
+    cash: sumByCurrency([...money, ...blocked].map(moneyValueToMoney)),
+    valuation: totalAmountPortfolio ? moneyValueToMoney(totalAmountPortfolio) : null,
+    asOf,
+  };
+}
+
+function sumByCurrency(amounts: Money[]): Money[] {
+  const totals = new Map<string, string>();
+  for (const { amount, currency } of amounts) totals.set(currency, addDecimals(totals.get(currency) ?? '0', amount));
+  return [...totals].map(([currency, amount]) => ({ amount, currency }));
+}

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+
+/**
+ * T-Invest API v2 REST bodies, reduced to the fields brokerql maps (unknown fields are
+ * dropped). Source: ../shared/brokers/tinvest-v2/openapi.yaml. int64 values arrive as JSON
+ * strings; proto3 may omit zero values, so numeric parts default to zero.
+ */
+
+const int64 = z.union([z.string().regex(/^-?\d+$/), z.number().int()]).transform(String);
+
+export const quotationSchema = z.object({
+  units: int64.default('0'),
+  nano: z.number().int().min(-999_999_999).max(999_999_999).default(0),
+});
+export type Quotation = z.output<typeof quotationSchema>;
+
+export const moneyValueSchema = quotationSchema.extend({ currency: z.string().default('') });
+export type MoneyValue = z.output<typeof moneyValueSchema>;
+
+export const accountsResponseSchema = z.object({
+  accounts: z
+    .array(
+      z.object({
+        id: z.string(),
+        type: z.string().default('ACCOUNT_TYPE_UNSPECIFIED'),
+        name: z.string().default(''),
+        status: z.string().default('ACCOUNT_STATUS_UNSPECIFIED'),
+      }),
+    )
+    .default([]),
+});
+
+export const portfolioResponseSchema = z.object({
+  positions: z
+    .array(
+      z.object({
+        figi: z.string().default(''),
+        instrumentUid: z.string().default(''),
+        instrumentType: z.string().default(''),
+        ticker: z.string().default(''),
+        classCode: z.string().default(''),
+        quantity: quotationSchema.default({ units: '0', nano: 0 }),
+        quantityLots: quotationSchema.optional(),
+        averagePositionPrice: moneyValueSchema.optional(),
+        currentPrice: moneyValueSchema.optional(),
+        expectedYield: quotationSchema.optional(),
+      }),
+    )
+    .default([]),
+  totalAmountPortfolio: moneyValueSchema.optional(),
+});
+export type PortfolioPosition = z.output<typeof portfolioResponseSchema>['positions'][number];
+
+export const positionsResponseSchema = z.object({
+  money: z.array(moneyValueSchema).default([]),
+  blocked: z.array(moneyValueSchema).default([]),
+});
+
+export const instrumentSchema = z.object({
+  figi: z.string().default(''),
+  uid: z.string().default(''),
+  ticker: z.string().default(''),
+  classCode: z.string().default(''),
+  name: z.string().default(''),
+  instrumentType: z.string().default(''),
+  currency: z.string().default(''),
+  lot: z.number().int().default(0),
+  minPriceIncrement: quotationSchema.optional(),
+});
+export type WireInstrument = z.output<typeof instrumentSchema>;
+
+export const instrumentResponseSchema = z.object({ instrument: instrumentSchema });
+
+const orderbookLevelSchema = z.object({ price: quotationSchema, quantity: int64 });
+
+export const orderBookResponseSchema = z.object({
+  figi: z.string().default(''),
+  instrumentUid: z.string().default(''),
+  ticker: z.string().default(''),
+  classCode: z.string().default(''),
+  bids: z.array(orderbookLevelSchema).default([]),
+  asks: z.array(orderbookLevelSchema).default([]),
+  lastPrice: quotationSchema.optional(),
+  orderbookTs: z.string().optional(),
+});
+
+export const orderStateSchema = z.object({
+  orderId: z.string(),
+  executionReportStatus: z.string().default('EXECUTION_REPORT_STATUS_UNSPECIFIED'),
+  lotsRequested: int64.default('0'),
+  lotsExecuted: int64.default('0'),
+  initialSecurityPrice: moneyValueSchema.optional(),
+  figi: z.string().default(''),
+  instrumentUid: z.string().default(''),
+  ticker: z.string().default(''),
+  classCode: z.string().default(''),
+  direction: z.string().default('ORDER_DIRECTION_UNSPECIFIED'),
+  orderType: z.string().default('ORDER_TYPE_UNSPECIFIED'),
+  orderDate: z.string().optional(),
+  message: z.string().optional(),
+});
+export type OrderState = z.output<typeof orderStateSchema>;
+
+export const ordersResponseSchema = z.object({ orders: z.array(orderStateSchema).default([]) });
+
+export const cancelOrderResponseSchema = z.object({ time: z.string().optional() });
+
+export const operationItemSchema = z.object({
+  id: z.string().default(''),
+  date: z.string(),
+  type: z.string().default('OPERATION_TYPE_UNSPECIFIED'),
+  state: z.string().default('OPERATION_STATE_UNSPECIFIED'),
+  figi: z.string().default(''),
+  instrumentUid: z.string().default(''),
+  ticker: z.string().default(''),
+  classCode: z.string().default(''),
+  instrumentType: z.string().default(''),
+  payment: moneyValueSchema.optional(),
+  price: moneyValueSchema.optional(),
+  commission: moneyValueSchema.optional(),
+  quantity: int64.default('0'),
+  quantityDone: int64.optional(),
+});
+export type OperationItem = z.output<typeof operationItemSchema>;
+
+export const operationsByCursorResponseSchema = z.object({
+  hasNext: z.boolean().default(false),
+  nextCursor: z.string().default(''),
+  items: z.array(operationItemSchema).default([]),
+});
+
+/** Every non-2xx body: `{"code":3,"message":"interval is invalid","description":30011}`. */
+export const errorBodySchema = z.object({
+  code: z.number().optional(),
+  message: z.string().optional(),
+  description: z.union([z.number(), z.string()]).optional(),
+});

@@ -1,0 +1,56 @@
+import { ConfigError } from './config.js';
+import { UsageError, type CommandEnvironment } from './commands/common.js';
+import { demoCommand } from './commands/demo.js';
+import { serveCommand } from './commands/serve.js';
+
+const usage = `brokerql — a GraphQL gateway over your brokerage accounts
+
+Usage:
+  brokerql demo  [--port N]                       simulators of every broker + a gateway, no credentials needed
+  brokerql serve [--config FILE] [--port N]        serve the gateway (config: ./brokerql.yaml or BROKERQL_CONFIG)
+
+Options:
+  --log-level LEVEL   fatal, error, warn, info (default), debug, trace, silent (or LOG_LEVEL)
+  --help              this text
+`;
+
+type Command = (args: string[], environment: CommandEnvironment) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  demo: demoCommand,
+  serve: serveCommand,
+};
+
+/** Runs one command; returns the exit code. Every failure is one line on stderr. */
+export async function main(argv: string[], environment: CommandEnvironment): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? environment.stderr : environment.stdout).write(usage);
+    return name === undefined ? 2 : 0;
+  }
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!command) {
+    environment.stderr.write(`brokerql: unknown command "${name}" (commands: ${Object.keys(commands).join(', ')}; see --help)\n`);
+    return 2;
+  }
+  try {
+    return await command(args, environment);
+  } catch (error) {
+    environment.stderr.write(`brokerql: ${describe(error)}\n`);
+    return error instanceof UsageError || isParseArgsError(error) ? 2 : 1;
+  }
+}
+
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ConfigError || error instanceof UsageError) return error.message;
+  if (isParseArgsError(error)) return (error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '');
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EADDRINUSE') return `the port is already in use (${(error as Error).message.replace(/^.*EADDRINUSE:?\s*/, '')}); choose another with --port`;
+  if (code === 'EACCES') return `permission denied: ${(error as Error).message}`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import { loadConfigFile } from '../config.js';
+import { createGateway, listen } from '../server.js';
+import { startSimulators } from '../simulators/index.js';
+import { cliLogger, parsePort, type CommandEnvironment } from './common.js';
+
+const sampleQuery = '{ accounts { id broker portfolio { cash { amount currency } } } }';
+
+/**
+ * `brokerql demo`: every broker simulated on loopback, a config written for them, and the
+ * gateway served from that config — the same path `serve` takes, with no credentials.
+ */
+export async function demoCommand(args: string[], environment: CommandEnvironment): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: 'string' }, 'log-level': { type: 'string' } },
+    strict: true,
+    allowPositionals: false,
+  });
+  const port = parsePort(values.port, '--port') ?? parsePort(environment.env['PORT'], 'PORT') ?? 4000;
+  const logger = cliLogger(values['log-level'] ?? environment.env['LOG_LEVEL'] ?? 'warn', environment);
+  const directory = mkdtempSync(path.join(tmpdir(), 'brokerql-demo-'));
+  const simulators = await startSimulators();
+  try {
+    const configFile = path.join(directory, 'brokerql.yaml');
+    writeFileSync(
+      configFile,
+      `# Written by \`brokerql demo\`: every connection points at a simulator on loopback.\n${stringify({
+        server: { host: '127.0.0.1', port },
+        dataDir: path.join(directory, 'data'),
+        connections: simulators.connections,
+      })}`,
+      { mode: 0o600 },
+    );
+    const config = loadConfigFile(configFile, { env: environment.env });
+    const gateway = createGateway(config, { logger });
+    const server = await listen(gateway, config.server.host, config.server.port);
+    const endpoint = `${server.url}/graphql`;
+    environment.stdout.write(
+      [
+        'brokerql demo — every broker is simulated on loopback; nothing leaves this machine.',
+        '',
+        `  GraphiQL   ${endpoint}`,
+        `  Config     ${configFile}`,
+        '',
+        '  Try it from a shell:',
+        `  curl -s ${endpoint} -H 'content-type: application/json' \\`,
+        `    -d '${JSON.stringify({ query: sampleQuery })}'`,
+        '',
+        'Press Ctrl-C to stop.',
+        '',
+      ].join('\n'),
+    );
+    await environment.stopSignal;
+    await server.close();
+    await gateway.close();
+    return 0;
+  } finally {
+    await simulators.stop();
+    rmSync(directory, { recursive: true, force: true });
+  }
+}

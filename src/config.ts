@@ -1,0 +1,239 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import type { BrokerKind } from './domain.js';
+
+/**
+ * The config file: YAML, `${NAME}` replaced from the environment, validated once into one
+ * typed, frozen object that is passed to whatever needs it. Every error names the file and
+ * the key. Defaults are documented next to each option and in the README.
+ */
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Accepts 4000 and "4000" alike: `${PORT}` always arrives as a string. */
+const integer = (minimum: number, maximum: number) =>
+  z
+    .union([z.number(), z.string().regex(/^-?\d+$/, 'expected a whole number').transform(Number)])
+    .pipe(z.number().int(`expected a whole number`).min(minimum).max(maximum));
+
+const booleanValue = z.union([
+  z.boolean(),
+  z.enum(['true', 'false']).transform((text) => text === 'true'),
+]);
+
+const secret = (what: string) => z.string(`expected the ${what} as a string`).min(1, `the ${what} is empty`);
+const url = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
+
+const connectionIdPattern = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** Options every connection accepts, whatever its broker. */
+const connectionCommon = {
+  id: z.string('expected a string').regex(connectionIdPattern, 'must match ^[a-z][a-z0-9-]{0,31}$ (lower case, starts with a letter)'),
+  /** Total time one upstream HTTP call may take. Default 15 s. */
+  timeoutMs: integer(100, 600_000).default(15_000),
+  /** Time to establish the TCP/TLS connection. Default 5 s. */
+  connectTimeoutMs: integer(100, 120_000).default(5_000),
+};
+
+const tinkoffConnection = z.strictObject({
+  ...connectionCommon,
+  broker: z.literal('tinkoff'),
+  token: secret('T-Invest API token'),
+  baseUrl: url.default('https://invest-public-api.tbank.ru/rest'),
+});
+
+const tinkoffV1Connection = z.strictObject({
+  ...connectionCommon,
+  broker: z.literal('tinkoff-v1'),
+  token: secret('Tinkoff OpenAPI token'),
+  baseUrl: url.default('https://api-invest.tinkoff.ru/openapi'),
+});
+
+const alorConnection = z.strictObject({
+  ...connectionCommon,
+  broker: z.literal('alor'),
+  refreshToken: secret('ALOR refresh token'),
+  apiUrl: url.default('https://api.alor.ru'),
+  authUrl: url.default('https://oauth.alor.ru'),
+  exchange: z.enum(['MOEX', 'SPBX'], 'expected MOEX or SPBX').default('MOEX'),
+});
+
+const instaforexConnection = z.strictObject({
+  ...connectionCommon,
+  broker: z.literal('instaforex'),
+  login: z.union([integer(1, Number.MAX_SAFE_INTEGER), z.string().regex(/^\d+$/)]).transform(String),
+  password: secret('InstaForex API password'),
+  baseUrl: url.default('https://client-api.instaforex.com'),
+});
+
+const connectionSchemas = {
+  tinkoff: tinkoffConnection,
+  'tinkoff-v1': tinkoffV1Connection,
+  alor: alorConnection,
+  instaforex: instaforexConnection,
+} satisfies Record<BrokerKind, z.ZodType>;
+
+export const knownBrokers = Object.keys(connectionSchemas) as BrokerKind[];
+
+const serverSchema = z.strictObject({
+  /** Interface to listen on. Default 127.0.0.1: brokerql holds trading credentials, so it is not exposed unless asked. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Default 4000; `--port` and PORT override it. */
+  port: integer(0, 65_535).default(4000),
+});
+
+const fileSchema = z.strictObject({
+  server: serverSchema.default(() => serverSchema.parse({})),
+  /** Where the SQLite database lives. Default ./data, relative to the config file. */
+  dataDir: z.string().min(1).default('./data'),
+  connections: z.array(z.unknown(), 'expected a list of connections').default([]),
+});
+
+export type TinkoffConnectionConfig = z.output<typeof tinkoffConnection>;
+export type TinkoffV1ConnectionConfig = z.output<typeof tinkoffV1Connection>;
+export type AlorConnectionConfig = z.output<typeof alorConnection>;
+export type InstaforexConnectionConfig = z.output<typeof instaforexConnection>;
+export type ConnectionConfig =
+  | TinkoffConnectionConfig
+  | TinkoffV1ConnectionConfig
+  | AlorConnectionConfig
+  | InstaforexConnectionConfig;
+
+export interface Config {
+  /** The file this config came from, for messages; null when built in code (tests, demo). */
+  readonly file: string | null;
+  readonly server: { readonly host: string; readonly port: number };
+  /** Absolute path. */
+  readonly dataDir: string;
+  readonly connections: readonly ConnectionConfig[];
+}
+
+export interface LoadConfigOptions {
+  /** Variables for `${NAME}`; the CLI passes process.env. */
+  env: Record<string, string | undefined>;
+  /** Overrides server.port (from --port or PORT). */
+  port?: number | undefined;
+}
+
+export function loadConfigFile(file: string, options: LoadConfigOptions): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : code ?? 'cannot read';
+    throw new ConfigError(`${file}: ${reason}`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line})` : '';
+    throw new ConfigError(`${file}: not valid YAML${where}`);
+  }
+  return parseConfig(raw ?? {}, { ...options, file });
+}
+
+/** Validates an already-parsed config document (YAML or an object built in code). */
+export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: string | null }): Config {
+  const file = options.file ?? null;
+  const label = file ?? 'config';
+  const fail = (key: string, message: string): never => {
+    throw new ConfigError(`${label}: ${key ? `${key}: ` : ''}${message}`);
+  };
+  const interpolated = interpolateEnvironment(raw, [], options.env, fail);
+  const top = fileSchema.safeParse(interpolated, { reportInput: true });
+  if (!top.success) fail(...describeIssue(top.error.issues[0]!, []));
+  const document = top.data!;
+
+  const connections: ConnectionConfig[] = [];
+  const seenIds = new Map<string, number>();
+  document.connections.forEach((rawConnection, index) => {
+    const at = ['connections', index] as const;
+    if (typeof rawConnection !== 'object' || rawConnection === null || Array.isArray(rawConnection)) {
+      fail(keyPath(at), 'expected a connection (a mapping with id, broker, ...)');
+    }
+    const broker = (rawConnection as Record<string, unknown>)['broker'];
+    const schema = connectionSchemas[broker as BrokerKind];
+    if (typeof broker !== 'string' || !Object.hasOwn(connectionSchemas, broker) || !schema) {
+      const received = broker === undefined ? 'missing' : `unknown broker ${JSON.stringify(broker)}`;
+      fail(keyPath([...at, 'broker']), `${received} (known: ${knownBrokers.join(', ')})`);
+    }
+    const parsed = schema!.safeParse(rawConnection, { reportInput: true });
+    if (!parsed.success) fail(...describeIssue(parsed.error.issues[0]!, at));
+    const connection = parsed.data as ConnectionConfig;
+    const previous = seenIds.get(connection.id);
+    if (previous !== undefined) {
+      fail(keyPath([...at, 'id']), `duplicate connection id "${connection.id}" (also connections[${previous}])`);
+    }
+    seenIds.set(connection.id, index);
+    connections.push(connection);
+  });
+
+  const port = options.port ?? document.server.port;
+  const baseDirectory = file ? path.dirname(path.resolve(file)) : process.cwd();
+  return deepFreeze({
+    file,
+    server: { host: document.server.host, port },
+    dataDir: path.resolve(baseDirectory, document.dataDir),
+    connections,
+  });
+}
+
+const variablePattern = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+function interpolateEnvironment(
+  value: unknown,
+  at: ReadonlyArray<string | number>,
+  env: LoadConfigOptions['env'],
+  fail: (key: string, message: string) => never,
+): unknown {
+  if (typeof value === 'string') {
+    return value.replace(variablePattern, (_match, name: string) => {
+      const replacement = env[name];
+      if (replacement === undefined || replacement === '') {
+        return fail(keyPath(at), `environment variable ${name} is not set`);
+      }
+      return replacement;
+    });
+  }
+  if (Array.isArray(value)) return value.map((item, index) => interpolateEnvironment(item, [...at, index], env, fail));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, interpolateEnvironment(item, [...at, key], env, fail)]),
+    );
+  }
+  return value;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, prefix: ReadonlyArray<string | number>): [string, string] {
+  const at = [...prefix, ...(issue.path as Array<string | number>)];
+  if (issue.code === 'unrecognized_keys') {
+    return [keyPath([...at, issue.keys[0]!]), 'unknown key'];
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return [keyPath(at), 'missing'];
+  }
+  if (issue.code === 'invalid_value' && issue.values.length === 1) {
+    return [keyPath(at), `expected ${JSON.stringify(issue.values[0])}`];
+  }
+  return [keyPath(at), issue.message.replace(/^Invalid input: /, '')];
+}
+
+function keyPath(at: ReadonlyArray<string | number | symbol>): string {
+  return at
+    .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`))
+    .join('');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}

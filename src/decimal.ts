@@ -1,0 +1,110 @@
+import BigConstructor from 'big.js';
+import type { Big } from 'big.js';
+
+/**
+ * Money is exact: amounts are decimal strings from the moment they leave an upstream JSON
+ * body until they are serialized to a client. Arithmetic goes through big.js, whose
+ * add/subtract/multiply never round. Strict mode makes big.js refuse JS numbers, so a float
+ * can never slip in by accident.
+ */
+const ExactBig = BigConstructor();
+ExactBig.strict = true;
+ExactBig.DP = 30;
+
+/** A decimal number in plain notation, as brokerql serializes it: "-12.5", "0", "281.99". */
+export type Decimal = string;
+
+const plainDecimalPattern = /^-?\d+(\.\d+)?$/;
+/** What JSON (and Java's BigDecimal.toString) may write: "1E+4", "6.76E+3", "-0.5", "12". */
+const jsonNumberPattern = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+
+export function isPlainDecimal(text: string): boolean {
+  return plainDecimalPattern.test(text);
+}
+
+function big(value: Decimal): Big {
+  return new ExactBig(value);
+}
+
+function format(value: Big): Decimal {
+  // "-0" is not a useful amount to show anyone.
+  return value.eq('0') ? '0' : value.toFixed();
+}
+
+/**
+ * Reads a number as it appeared in upstream JSON text (including exponent forms such as
+ * "1E+4") into a plain decimal string. Throws for anything that is not a number.
+ */
+export function decimalFromJsonNumber(text: string): Decimal {
+  if (!jsonNumberPattern.test(text)) {
+    throw new TypeError(`expected a JSON number, received ${JSON.stringify(text).slice(0, 40)}`);
+  }
+  return format(big(text));
+}
+
+/** For integers that arrive as JS numbers (counts, int32 parts): exact by construction. */
+export function decimalFromInteger(value: number | bigint | string): Decimal {
+  const text = String(value);
+  if (!/^-?\d+$/.test(text)) throw new TypeError(`expected an integer, received ${text.slice(0, 40)}`);
+  return format(big(text));
+}
+
+export function normalizeDecimal(value: Decimal): Decimal {
+  return format(big(value));
+}
+
+export function addDecimals(...values: Decimal[]): Decimal {
+  return format(values.reduce<Big>((sum, value) => sum.plus(value), big('0')));
+}
+
+export function subtractDecimals(left: Decimal, right: Decimal): Decimal {
+  return format(big(left).minus(right));
+}
+
+export function multiplyDecimals(left: Decimal, right: Decimal): Decimal {
+  return format(big(left).times(right));
+}
+
+/** Exact division, for unit conversions that are known to divide evenly (units → lots). */
+export function divideDecimals(left: Decimal, right: Decimal): Decimal {
+  return format(big(left).div(right));
+}
+
+export function negateDecimal(value: Decimal): Decimal {
+  return format(big(value).times('-1'));
+}
+
+export function compareDecimals(left: Decimal, right: Decimal): -1 | 0 | 1 {
+  return big(left).cmp(right) as -1 | 0 | 1;
+}
+
+export function isZeroDecimal(value: Decimal): boolean {
+  return big(value).eq('0');
+}
+
+export function isPositiveDecimal(value: Decimal): boolean {
+  return big(value).gt('0');
+}
+
+/** True when `value` is a whole multiple of `step` (a price step, a lot size). */
+export function isMultipleOf(value: Decimal, step: Decimal): boolean {
+  const stepBig = big(step);
+  if (stepBig.eq('0')) return true;
+  return big(value).mod(stepBig).eq('0');
+}
+
+/** Rounds half away from zero to `places` decimals (for float-widened upstream prices). */
+export function roundDecimal(value: Decimal, places: number): Decimal {
+  return format(big(value).round(places, ExactBig.roundHalfUp));
+}
+
+/** Truncates toward zero to an integer (units → whole lots). */
+export function truncateDecimal(value: Decimal): Decimal {
+  return format(big(value).round(0, ExactBig.roundDown));
+}
+
+/** Number of digits after the decimal point of a plain decimal ("0.0025" → 4). */
+export function decimalPlaces(value: Decimal): number {
+  const fraction = normalizeDecimal(value).split('.')[1];
+  return fraction === undefined ? 0 : fraction.length;
+}

@@ -1,0 +1,143 @@
+import type { Decimal } from './decimal.js';
+
+/**
+ * The unified model every broker adapter maps into. It knows nothing about connections or
+ * GraphQL: adapters return these, and `models.ts` attaches the connection they came from.
+ * Amounts are Decimal strings; dates are ISO-8601 strings with an offset.
+ */
+
+export type { Decimal } from './decimal.js';
+
+/** The `broker:` value of a connection in the config file. */
+export type BrokerKind = 'tinkoff' | 'tinkoff-v1' | 'alor' | 'instaforex';
+
+export interface Money {
+  amount: Decimal;
+  /** ISO 4217, upper case. */
+  currency: string;
+}
+
+export type OrderSide = 'BUY' | 'SELL';
+export type OrderType = 'LIMIT' | 'MARKET';
+export type OrderStatus = 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELLED' | 'REJECTED' | 'PENDING' | 'UNKNOWN';
+export type OperationType =
+  | 'BUY'
+  | 'SELL'
+  | 'DIVIDEND'
+  | 'COUPON'
+  | 'REPAYMENT'
+  | 'COMMISSION'
+  | 'TAX'
+  | 'DEPOSIT'
+  | 'WITHDRAWAL'
+  | 'SECURITY_IN'
+  | 'SECURITY_OUT'
+  | 'INTEREST'
+  | 'OTHER';
+export type OperationStatus = 'DONE' | 'DECLINED' | 'IN_PROGRESS' | 'UNKNOWN';
+
+export interface BrokerAccount {
+  brokerAccountId: string;
+  name: string | null;
+  /** BROKERAGE, IIS, INVEST_BOX, MARGIN, ... or the broker's raw type. */
+  type: string | null;
+}
+
+/** Everything brokerql knows about an instrument once its metadata has been fetched. */
+export interface InstrumentInfo {
+  /** The broker's own key: FIGI (Tinkoff), EXCHANGE:SYMBOL (ALOR), symbol (InstaForex). */
+  key: string;
+  ticker: string;
+  figi: string | null;
+  exchange: string | null;
+  name: string | null;
+  type: string | null;
+  currency: string | null;
+  lotSize: number | null;
+  minPriceIncrement: Decimal | null;
+}
+
+/**
+ * What a portfolio row, an order or an operation already tells about its instrument.
+ * Fields left undefined are fetched from the broker's instrument metadata only if asked for.
+ */
+export type InstrumentHint = Partial<InstrumentInfo> & { key: string };
+
+export interface Position {
+  instrument: InstrumentHint;
+  /** Instrument units, not lots. */
+  quantity: Decimal;
+  lots: Decimal | null;
+  averagePrice: Money | null;
+  currentPrice: Money | null;
+  expectedYield: Money | null;
+  marketValue: Money | null;
+}
+
+export interface Portfolio {
+  positions: Position[];
+  /** One row per currency, including amounts blocked by active orders. */
+  cash: Money[];
+  valuation: Money | null;
+  asOf: string;
+}
+
+export interface OrderbookLevel {
+  price: Decimal;
+  /** Lots. */
+  quantity: Decimal;
+}
+
+export interface Orderbook {
+  instrument: InstrumentHint;
+  bids: OrderbookLevel[];
+  asks: OrderbookLevel[];
+  lastPrice: Decimal | null;
+  asOf: string;
+}
+
+export interface Order {
+  id: string;
+  instrument: InstrumentHint;
+  side: OrderSide;
+  type: OrderType;
+  status: OrderStatus;
+  price: Decimal | null;
+  requestedLots: Decimal;
+  executedLots: Decimal;
+  createdAt: string | null;
+  message: string | null;
+}
+
+export interface Operation {
+  id: string;
+  type: OperationType;
+  brokerType: string;
+  status: OperationStatus;
+  date: string;
+  instrument: InstrumentHint | null;
+  quantity: Decimal | null;
+  price: Decimal | null;
+  payment: Money;
+  commission: Money | null;
+}
+
+/** How a client names an instrument (the InstrumentRef input), with the connection prefix removed. */
+export interface InstrumentRef {
+  /** The broker's own key (from an Instrument.id). */
+  key?: string | undefined;
+  figi?: string | undefined;
+  symbol?: string | undefined;
+  exchange?: string | undefined;
+}
+
+export interface PlaceOrderRequest {
+  brokerAccountId: string;
+  instrument: InstrumentInfo;
+  side: OrderSide;
+  type: OrderType;
+  lots: number;
+  price: Decimal | null;
+  /** Always set: derived from the client's idempotency key, or random. */
+  idempotencyKey: string;
+}

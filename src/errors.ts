@@ -1,0 +1,203 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The one error tree of brokerql. Adapters, loaders and resolvers throw these; `toGraphQLError`
+ * below is the only place that turns them into what a client sees (extensions.code and friends).
+ * Anything that is not a BrokerqlError reaching a client is masked as INTERNAL.
+ */
+export const errorCodes = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'NOT_SUPPORTED',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_TIMEOUT',
+  'RATE_LIMITED',
+  'UPSTREAM_REJECTED',
+  'UPSTREAM_AUTH',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+export interface BrokerqlErrorOptions {
+  /** The connection id whose broker caused this error. */
+  connection?: string | undefined;
+  /** The upstream HTTP status, kept for logs and metrics; never shown to clients. */
+  status?: number | undefined;
+  cause?: unknown;
+  /** Whether the same request may succeed if repeated later. */
+  retryable?: boolean | undefined;
+}
+
+export class BrokerqlError extends Error {
+  readonly code: ErrorCode;
+  readonly connection: string | undefined;
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: BrokerqlErrorOptions = {}, defaultRetryable = false) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.connection = options.connection;
+    this.status = options.status;
+    this.retryable = options.retryable ?? defaultRetryable;
+  }
+}
+
+export class UnauthenticatedError extends BrokerqlError {
+  constructor(message: string, options?: BrokerqlErrorOptions) {
+    super('UNAUTHENTICATED', message, options);
+  }
+}
+
+export class ForbiddenError extends BrokerqlError {
+  constructor(message: string, options?: BrokerqlErrorOptions) {
+    super('FORBIDDEN', message, options);
+  }
+}
+
+export class NotFoundError extends BrokerqlError {
+  constructor(message: string, options?: BrokerqlErrorOptions) {
+    super('NOT_FOUND', message, options);
+  }
+}
+
+export class BadUserInputError extends BrokerqlError {
+  constructor(message: string, options?: BrokerqlErrorOptions) {
+    super('BAD_USER_INPUT', message, options);
+  }
+}
+
+export class NotSupportedError extends BrokerqlError {
+  constructor(message: string, options?: BrokerqlErrorOptions) {
+    super('NOT_SUPPORTED', message, options);
+  }
+}
+
+export class UpstreamUnavailableError extends BrokerqlError {
+  constructor(message: string, options?: BrokerqlErrorOptions) {
+    super('UPSTREAM_UNAVAILABLE', message, options, true);
+  }
+}
+
+export class UpstreamTimeoutError extends BrokerqlError {
+  constructor(message: string, options?: BrokerqlErrorOptions) {
+    super('UPSTREAM_TIMEOUT', message, options, true);
+  }
+}
+
+export class RateLimitedError extends BrokerqlError {
+  /** Seconds until the broker is expected to accept requests again, when known. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(message: string, options: BrokerqlErrorOptions & { retryAfterSeconds?: number | undefined } = {}) {
+    super('RATE_LIMITED', message, options, true);
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+export class UpstreamRejectedError extends BrokerqlError {
+  constructor(message: string, options?: BrokerqlErrorOptions) {
+    super('UPSTREAM_REJECTED', message, options);
+  }
+}
+
+export class UpstreamAuthError extends BrokerqlError {
+  constructor(message: string, options?: BrokerqlErrorOptions) {
+    super('UPSTREAM_AUTH', message, options);
+  }
+}
+
+export class InternalError extends BrokerqlError {
+  constructor(message: string, options?: BrokerqlErrorOptions) {
+    super('INTERNAL', message, options);
+  }
+}
+
+export function isBrokerqlError(error: unknown): error is BrokerqlError {
+  return error instanceof BrokerqlError;
+}
+
+/** HTTP statuses for the codes that must change the response status, not just the body. */
+const httpStatusByCode: Partial<Record<ErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+};
+
+export interface GraphQLErrorLocation {
+  /** The GraphQL error this one replaces (keeps nodes, positions and path). */
+  original?: GraphQLError | undefined;
+  path?: ReadonlyArray<string | number> | undefined;
+}
+
+/**
+ * The only mapping from brokerql's error tree to GraphQL errors. `redact` scrubs every known
+ * secret from the message, in case a broker echoed a credential back in its error text.
+ */
+export function toGraphQLError(
+  error: BrokerqlError,
+  redact: (text: string) => string,
+  location: GraphQLErrorLocation = {},
+): GraphQLError {
+  const extensions: Record<string, unknown> = { code: error.code };
+  if (error.connection !== undefined) {
+    extensions['connection'] = error.connection;
+    extensions['retryable'] = error.retryable;
+  }
+  if (error instanceof RateLimitedError && error.retryAfterSeconds !== undefined) {
+    extensions['retryAfterSeconds'] = error.retryAfterSeconds;
+  }
+  const httpStatus = httpStatusByCode[error.code];
+  if (httpStatus !== undefined) extensions['http'] = { status: httpStatus };
+  const original = location.original;
+  return new GraphQLError(redact(error.message), {
+    nodes: original?.nodes,
+    source: original?.source,
+    positions: original?.positions,
+    path: location.path ?? original?.path,
+    extensions,
+  });
+}
+
+/**
+ * The client-facing error mask (yoga `maskedErrors.maskError`): brokerql errors keep their code
+ * and message; GraphQL's own errors (syntax, validation, variable coercion) are BAD_USER_INPUT;
+ * anything else is an unexpected failure, reported to `onUnexpected` and shown as INTERNAL.
+ */
+export function createErrorMasker(redact: (text: string) => string, onUnexpected: (error: unknown) => void) {
+  return (error: unknown): GraphQLError => {
+    const graphQLError = error instanceof GraphQLError ? error : undefined;
+    const original = graphQLError ? (graphQLError.originalError ?? graphQLError) : error;
+    if (original instanceof BrokerqlError) {
+      const mapped = toGraphQLError(original, redact, { original: graphQLError });
+      // Variable coercion wraps the scalar's error; the wrapper's message also names the variable.
+      if (!graphQLError || graphQLError.message === original.message) return mapped;
+      return new GraphQLError(redact(graphQLError.message), {
+        nodes: graphQLError.nodes,
+        source: graphQLError.source,
+        positions: graphQLError.positions,
+        path: graphQLError.path,
+        extensions: mapped.extensions,
+      });
+    }
+    if (graphQLError && (original === graphQLError || original instanceof GraphQLError)) {
+      const code = graphQLError.extensions['code'];
+      if (typeof code === 'string' && (errorCodes as readonly string[]).includes(code)) return graphQLError;
+      return new GraphQLError(redact(graphQLError.message), {
+        nodes: graphQLError.nodes,
+        source: graphQLError.source,
+        positions: graphQLError.positions,
+        path: graphQLError.path,
+        extensions: { ...graphQLError.extensions, code: 'BAD_USER_INPUT' },
+      });
+    }
+    onUnexpected(original);
+    return new GraphQLError('Unexpected error.', {
+      nodes: graphQLError?.nodes,
+      positions: graphQLError?.positions,
+      path: graphQLError?.path,
+      extensions: { code: 'INTERNAL' },
+    });
+  };
+}

@@ -1,0 +1,103 @@
+import type { BrokerAdapter } from './brokers/adapter.js';
+import type {
+  BrokerAccount,
+  BrokerKind,
+  InstrumentHint,
+  Operation,
+  Order,
+  Orderbook,
+  Portfolio,
+  Position,
+} from './domain.js';
+import { scopedId } from './ids.js';
+
+/**
+ * The parent objects GraphQL resolvers receive (codegen `mappers`): the broker-neutral domain
+ * objects of `domain.ts`, plus the connection and account they belong to, so that nested
+ * fields (Position.instrument, Order.account, ...) can be resolved without another lookup.
+ */
+
+export interface ConnectionModel {
+  id: string;
+  broker: BrokerKind;
+  adapter: BrokerAdapter;
+}
+
+export interface AccountModel extends BrokerAccount {
+  /** `<connection id>:<broker account id>` */
+  id: string;
+  connection: ConnectionModel;
+}
+
+export interface InstrumentModel {
+  connection: ConnectionModel;
+  hint: InstrumentHint;
+}
+
+export interface PositionModel extends Omit<Position, 'instrument'> {
+  instrument: InstrumentModel;
+}
+
+export interface PortfolioModel extends Omit<Portfolio, 'positions'> {
+  account: AccountModel;
+  positions: PositionModel[];
+}
+
+export interface OrderModel extends Omit<Order, 'instrument'> {
+  account: AccountModel;
+  instrument: InstrumentModel;
+}
+
+export interface OperationModel extends Omit<Operation, 'instrument'> {
+  account: AccountModel;
+  instrument: InstrumentModel | null;
+}
+
+export interface OrderbookModel extends Omit<Orderbook, 'instrument'> {
+  instrument: InstrumentModel;
+}
+
+export type Scope = 'READ' | 'TRADE';
+
+export interface ViewerModel {
+  tokenId: string;
+  name: string;
+  scope: Scope;
+  /** Account ids this token is limited to; null means every account. */
+  accountIds: readonly string[] | null;
+}
+
+export function toAccountModel(connection: ConnectionModel, account: BrokerAccount): AccountModel {
+  return { ...account, id: scopedId(connection.id, account.brokerAccountId), connection };
+}
+
+export function toInstrumentModel(connection: ConnectionModel, hint: InstrumentHint): InstrumentModel {
+  return { connection, hint };
+}
+
+export function toPortfolioModel(account: AccountModel, portfolio: Portfolio): PortfolioModel {
+  return {
+    ...portfolio,
+    account,
+    positions: portfolio.positions.map((position) => ({
+      ...position,
+      instrument: toInstrumentModel(account.connection, position.instrument),
+    })),
+  };
+}
+
+export function toOrderModel(account: AccountModel, order: Order): OrderModel {
+  return { ...order, account, instrument: toInstrumentModel(account.connection, order.instrument) };
+}
+
+export function toOperationModel(account: AccountModel, operation: Operation): OperationModel {
+  return {
+    ...operation,
+    account,
+    instrument: operation.instrument ? toInstrumentModel(account.connection, operation.instrument) : null,
+  };
+}
+
+export function toOrderbookModel(connection: ConnectionModel, orderbook: Orderbook): OrderbookModel {
+  return { ...orderbook, instrument: toInstrumentModel(connection, orderbook.instrument) };
+}

@@ -1,0 +1,19 @@
+import type { AccountResolvers } from '../generated/graphql.js';
+import { brokerEnum, instrumentRefFromInput } from './shared.js';
+
+export const Account: AccountResolvers = {
+  broker: (account) => brokerEnum(account.connection.broker),
+  capabilities: (account) => account.connection.adapter.capabilities,
+  portfolio: (account, _arguments, context) => context.loaders.portfolio.load(account),
+  orders: (account, _arguments, context) => context.loaders.orders.load(account),
+
+  async operations(account, { from, to, instrument }, context) {
+    const filter = instrument
+      ? await context.loaders.instrument.load({
+          connection: account.connection,
+          ref: instrumentRefFromInput(account.connection, instrument),
+        })
+      : null;
+    return context.loaders.operations.load({ account, from, to, instrument: filter });
+  },
+};

@@ -1,0 +1,17 @@
+import type { Resolvers } from '../generated/graphql.js';
+import { Account } from './account.js';
+import { Connection } from './connection.js';
+import { Instrument } from './instrument.js';
+import { Query } from './query.js';
+import { DateTimeScalar, DecimalScalar } from './scalars.js';
+import { Viewer } from './viewer.js';
+
+export const resolvers: Resolvers = {
+  Decimal: DecimalScalar,
+  DateTime: DateTimeScalar,
+  Query,
+  Viewer,
+  Connection,
+  Account,
+  Instrument,
+};

@@ -1,0 +1,95 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { canSeeAccount, canSeeConnection } from '../access.js';
+import type { GatewayContext } from '../context.js';
+import type { BrokerKind, InstrumentRef } from '../domain.js';
+import { BadUserInputError, NotFoundError } from '../errors.js';
+import type { Broker, InstrumentRef as InstrumentRefInput } from '../generated/graphql.js';
+import { parseScopedId } from '../ids.js';
+import type { AccountModel, ConnectionModel } from '../models.js';
+
+/** Lookups several resolvers share. Resolvers stay thin: they call these and the loaders. */
+
+const brokerEnums: Record<BrokerKind, Broker> = {
+  tinkoff: 'TINKOFF',
+  'tinkoff-v1': 'TINKOFF_V1',
+  alor: 'ALOR',
+  instaforex: 'INSTAFOREX',
+};
+
+export function brokerEnum(kind: BrokerKind): Broker {
+  return brokerEnums[kind];
+}
+
+export function requireConnection(context: GatewayContext, id: string): ConnectionModel {
+  const connection = context.connections.get(id);
+  if (!connection) {
+    const known = context.connections.list.map((item) => item.id).join(', ') || 'none';
+    throw new NotFoundError(`no connection "${id.slice(0, 40)}" (configured: ${known})`);
+  }
+  return connection;
+}
+
+/** Connections the viewer can see at least one account of; others are never called for this viewer. */
+export function visibleConnections(context: GatewayContext): ConnectionModel[] {
+  return context.connections.list.filter((connection) => canSeeConnection(context.viewer, connection.id));
+}
+
+export async function connectionAccounts(context: GatewayContext, connection: ConnectionModel): Promise<AccountModel[]> {
+  if (!canSeeConnection(context.viewer, connection.id)) return [];
+  const accounts = await context.loaders.accounts.load(connection);
+  return accounts.filter((account) => canSeeAccount(context.viewer, account.id));
+}
+
+/**
+ * Every visible account across connections. A failing connection does not fail the list: its
+ * error is added to the response (path of this field, extensions.connection) and the other
+ * connections' accounts are returned.
+ */
+export async function listVisibleAccounts(context: GatewayContext, info: GraphQLResolveInfo): Promise<AccountModel[]> {
+  const results = await Promise.allSettled(visibleConnections(context).map((connection) => connectionAccounts(context, connection)));
+  const accounts: AccountModel[] = [];
+  for (const result of results) {
+    if (result.status === 'fulfilled') accounts.push(...result.value);
+    else context.partialErrors.add(result.reason instanceof Error ? result.reason : new Error(String(result.reason)), info);
+  }
+  return accounts;
+}
+
+/** An account the viewer may see; a missing and an out-of-scope account get the same answer. */
+export async function findVisibleAccount(context: GatewayContext, accountId: string): Promise<AccountModel> {
+  const notFound = () => new NotFoundError(`no account "${accountId.slice(0, 80)}"`);
+  const { connectionId } = parseScopedId(accountId, 'account');
+  const connection = context.connections.get(connectionId);
+  // Scoping first: an account outside the token's scope costs no broker call.
+  if (!connection || !canSeeAccount(context.viewer, accountId)) throw notFound();
+  const accounts = await context.loaders.accounts.load(connection);
+  const account = accounts.find((candidate) => candidate.id === accountId);
+  if (!account) throw notFound();
+  return account;
+}
+
+/** Turns the InstrumentRef input into what an adapter understands, checking it names this connection. */
+export function instrumentRefFromInput(connection: ConnectionModel, input: InstrumentRefInput): InstrumentRef {
+  if (input.id) {
+    const { connectionId, brokerId } = parseScopedId(input.id, 'instrument');
+    if (connectionId !== connection.id) {
+      throw new BadUserInputError(`instrument ${input.id.slice(0, 80)} belongs to connection "${connectionId}", not "${connection.id}"`);
+    }
+    return { key: brokerId };
+  }
+  if (!input.figi && !input.symbol) {
+    throw new BadUserInputError('InstrumentRef needs one of: id, figi, or symbol (with exchange where the broker needs it)');
+  }
+  return {
+    figi: input.figi ?? undefined,
+    symbol: input.symbol ?? undefined,
+    exchange: input.exchange ?? undefined,
+  };
+}
+
+export function validateOrderbookDepth(depth: number): number {
+  if (!Number.isInteger(depth) || depth < 1 || depth > 50) {
+    throw new BadUserInputError(`depth must be a whole number from 1 to 50, received ${depth}`);
+  }
+  return depth;
+}

@@ -1,0 +1,118 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import type { UpstreamObserver } from './brokers/http.js';
+import { createConnections } from './brokers/registry.js';
+import type { Config } from './config.js';
+import { ConnectionDirectory, createContextFactory, type ContextAdditions } from './context.js';
+import { createErrorMasker } from './errors.js';
+import { silentLogger, type Logger } from './logger.js';
+import type { ViewerModel } from './models.js';
+import { usePartialErrors } from './plugins/use-partial-errors.js';
+import { createSchema } from './schema.js';
+import { SecretRegistry } from './secrets.js';
+
+export const exampleQuery = `# Every account, its positions and cash, exact to the kopeck.
+{
+  accounts {
+    id
+    broker
+    portfolio {
+      positions {
+        quantity
+        averagePrice { amount currency }
+        instrument { ticker name lotSize }
+      }
+      cash { amount currency }
+    }
+    orders { id status }
+  }
+}
+`;
+
+export interface GatewayOptions {
+  logger?: Logger | undefined;
+  observer?: UpstreamObserver | undefined;
+  /** GraphiQL's headers editor starts with these (demo: a READ token). */
+  graphiqlHeaders?: Record<string, string> | undefined;
+  viewer?: ViewerModel | undefined;
+}
+
+export interface Gateway {
+  yoga: YogaServerInstance<Record<string, never>, ContextAdditions>;
+  connections: ConnectionDirectory;
+  secrets: SecretRegistry;
+  close(): Promise<void>;
+}
+
+const openViewer: ViewerModel = { tokenId: 'local', name: 'local', scope: 'READ', accountIds: null };
+
+/** Builds the whole gateway from a validated config: adapters, schema, plugins. */
+export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
+  const logger = options.logger ?? silentLogger();
+  const secrets = new SecretRegistry();
+  const connections = new ConnectionDirectory(createConnections(config.connections, { secrets, observer: options.observer }));
+  const maskError = createErrorMasker(
+    (text) => secrets.redact(text),
+    (error) => logger.error({ error: secrets.redact(error instanceof Error ? (error.stack ?? error.message) : String(error)) }, 'unexpected error'),
+  );
+
+  const yoga = createYoga<Record<string, never>, ContextAdditions>({
+    schema: createSchema(),
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/healthz',
+    landingPage: false,
+    logging: false,
+    maskedErrors: { maskError },
+    context: createContextFactory({ connections, viewer: options.viewer ?? openViewer }),
+    graphiql: {
+      title: 'brokerql',
+      defaultQuery: exampleQuery,
+      headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders, null, 2) : undefined,
+    },
+    renderGraphiQL,
+    plugins: [
+      useReadinessCheck({ endpoint: '/readyz', check: () => true }),
+      usePartialErrors({ maskError }),
+    ],
+  });
+
+  return {
+    yoga,
+    connections,
+    secrets,
+    async close() {
+      await Promise.allSettled(connections.list.map((connection) => connection.adapter.close()));
+    },
+  };
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export function listen(gateway: Gateway, host: string, port: number): Promise<RunningServer> {
+  const server = createServer(gateway.yoga);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      const printableHost = host.includes(':') ? `[${host}]` : host;
+      resolve({
+        server,
+        port: address.port,
+        url: `http://${printableHost}:${address.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
