@@ -15,15 +15,12 @@ export class ConfigError extends Error {
 }
 
 /** Accepts 4000 and "4000" alike: `${PORT}` always arrives as a string. */
-const integer = (minimum: number, maximum: number) =>
-  z
-    .union([z.number(), z.string().regex(/^-?\d+$/, 'expected a whole number').transform(Number)])
-    .pipe(z.number().int(`expected a whole number`).min(minimum).max(maximum));
-
-const booleanValue = z.union([
-  z.boolean(),
-  z.enum(['true', 'false']).transform((text) => text === 'true'),
-]);
+const integer = (minimum: number, maximum: number) => {
+  const expected = `expected a whole number from ${minimum} to ${maximum}`;
+  return z
+    .union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)], expected)
+    .pipe(z.number(expected).int(expected).min(minimum, expected).max(maximum, expected));
+};
 
 const secret = (what: string) => z.string(`expected the ${what} as a string`).min(1, `the ${what} is empty`);
 const url = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
@@ -65,7 +62,7 @@ const alorConnection = z.strictObject({
 const instaforexConnection = z.strictObject({
   ...connectionCommon,
   broker: z.literal('instaforex'),
-  login: z.union([integer(1, Number.MAX_SAFE_INTEGER), z.string().regex(/^\d+$/)]).transform(String),
+  login: z.union([z.number().int().positive(), z.string().regex(/^\d+$/)], 'expected the trading account number').transform(String),
   password: secret('InstaForex API password'),
   baseUrl: url.default('https://client-api.instaforex.com'),
 });

@@ -167,7 +167,7 @@ export function toGraphQLError(
  */
 export function createErrorMasker(redact: (text: string) => string, onUnexpected: (error: unknown) => void) {
   return (error: unknown): GraphQLError => {
-    const graphQLError = error instanceof GraphQLError ? error : undefined;
+    const graphQLError = isGraphQLError(error) ? error : undefined;
     const original = graphQLError ? (graphQLError.originalError ?? graphQLError) : error;
     if (original instanceof BrokerqlError) {
       const mapped = toGraphQLError(original, redact, { original: graphQLError });
@@ -181,7 +181,7 @@ export function createErrorMasker(redact: (text: string) => string, onUnexpected
         extensions: mapped.extensions,
       });
     }
-    if (graphQLError && (original === graphQLError || original instanceof GraphQLError)) {
+    if (graphQLError && (original === graphQLError || isGraphQLError(original))) {
       const code = graphQLError.extensions['code'];
       if (typeof code === 'string' && (errorCodes as readonly string[]).includes(code)) return graphQLError;
       return new GraphQLError(redact(graphQLError.message), {
@@ -200,4 +200,9 @@ export function createErrorMasker(redact: (text: string) => string, onUnexpected
       extensions: { code: 'INTERNAL' },
     });
   };
+}
+
+/** By name, not instanceof: a second copy of graphql (CJS beside ESM) must not turn user errors into INTERNAL. */
+function isGraphQLError(error: unknown): error is GraphQLError {
+  return error instanceof Error && error.name === 'GraphQLError';
 }

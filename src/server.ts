@@ -9,6 +9,7 @@ import { ConnectionDirectory, createContextFactory, type ContextAdditions } from
 import { createErrorMasker } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { ViewerModel } from './models.js';
+import { useContractErrorCodes } from './plugins/use-contract-error-codes.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { createSchema } from './schema.js';
 import { SecretRegistry } from './secrets.js';
@@ -75,6 +76,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     plugins: [
       useReadinessCheck({ endpoint: '/readyz', check: () => true }),
       usePartialErrors({ maskError }),
+      useContractErrorCodes(),
     ],
   });
 

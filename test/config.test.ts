@@ -1,0 +1,133 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfigFile, parseConfig } from '../src/config.js';
+
+const directory = mkdtempSync(path.join(tmpdir(), 'brokerql-config-'));
+
+function writeConfig(name: string, text: string): string {
+  const file = path.join(directory, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+function loadError(text: string, env: Record<string, string> = {}): string {
+  const file = writeConfig('broken.yaml', text);
+  try {
+    loadConfigFile(file, { env });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('config file', () => {
+  it('reads the contract example with ${ENV} interpolation and documented defaults', () => {
+    const file = writeConfig(
+      'brokerql.yaml',
+      `
+connections:
+  - id: tbank
+    broker: tinkoff
+    token: \${TINKOFF_TOKEN}
+  - id: tinkoff-legacy
+    broker: tinkoff-v1
+    token: \${TINKOFF_V1_TOKEN}
+  - id: alor
+    broker: alor
+    refreshToken: \${ALOR_REFRESH_TOKEN}
+  - id: ifx
+    broker: instaforex
+    login: 2100123
+    password: \${INSTAFOREX_API_PASSWORD}
+`,
+    );
+    const config = loadConfigFile(file, {
+      env: { TINKOFF_TOKEN: 't.abc', TINKOFF_V1_TOKEN: 't.v1', ALOR_REFRESH_TOKEN: 'refresh', INSTAFOREX_API_PASSWORD: 'pw' },
+    });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 4000 });
+    expect(config.dataDir).toBe(path.join(directory, 'data'));
+    expect(config.connections).toEqual([
+      { id: 'tbank', broker: 'tinkoff', token: 't.abc', baseUrl: 'https://invest-public-api.tbank.ru/rest', timeoutMs: 15_000, connectTimeoutMs: 5_000 },
+      { id: 'tinkoff-legacy', broker: 'tinkoff-v1', token: 't.v1', baseUrl: 'https://api-invest.tinkoff.ru/openapi', timeoutMs: 15_000, connectTimeoutMs: 5_000 },
+      {
+        id: 'alor',
+        broker: 'alor',
+        refreshToken: 'refresh',
+        apiUrl: 'https://api.alor.ru',
+        authUrl: 'https://oauth.alor.ru',
+        exchange: 'MOEX',
+        timeoutMs: 15_000,
+        connectTimeoutMs: 5_000,
+      },
+      {
+        id: 'ifx',
+        broker: 'instaforex',
+        login: '2100123',
+        password: 'pw',
+        baseUrl: 'https://client-api.instaforex.com',
+        timeoutMs: 15_000,
+        connectTimeoutMs: 5_000,
+      },
+    ]);
+    expect(Object.isFrozen(config.connections[0])).toBe(true);
+  });
+
+  it('lets --port override the file and accepts a port from ${PORT} as text', () => {
+    const file = writeConfig('port.yaml', 'server:\n  port: ${PORT}\n');
+    expect(loadConfigFile(file, { env: { PORT: '4321' } }).server.port).toBe(4321);
+    expect(loadConfigFile(file, { env: { PORT: '4321' }, port: 5000 }).server.port).toBe(5000);
+  });
+
+  it('names the file and the key of a missing environment variable', () => {
+    const message = loadError('connections:\n  - id: tbank\n    broker: tinkoff\n    token: ${TINKOFF_TOKEN}\n');
+    expect(message).toBe(`${path.join(directory, 'broken.yaml')}: connections[0].token: environment variable TINKOFF_TOKEN is not set`);
+  });
+
+  it('names an unknown key', () => {
+    expect(loadError('connections:\n  - id: tbank\n    broker: tinkoff\n    token: t\n    tokne: x\n')).toMatch(
+      /broken\.yaml: connections\[0\]\.tokne: unknown key$/,
+    );
+    expect(loadError('sever:\n  port: 1\n')).toMatch(/broken\.yaml: sever: unknown key$/);
+  });
+
+  it('names a wrong type', () => {
+    expect(loadError('server:\n  port: many\n')).toMatch(/broken\.yaml: server\.port: /);
+    expect(loadError('server:\n  port: 70000\n')).toMatch(/server\.port: .*65535/);
+    expect(loadError('connections:\n  - id: ifx\n    broker: instaforex\n    login: [1]\n    password: p\n')).toMatch(/connections\[0\]\.login/);
+  });
+
+  it('refuses a duplicate connection id, naming both entries', () => {
+    const message = loadError(
+      'connections:\n  - id: tbank\n    broker: tinkoff\n    token: a\n  - id: tbank\n    broker: tinkoff-v1\n    token: b\n',
+    );
+    expect(message).toMatch(/connections\[1\]\.id: duplicate connection id "tbank" \(also connections\[0\]\)/);
+  });
+
+  it('lists the known brokers for an unknown one, and reports a missing required key', () => {
+    expect(loadError('connections:\n  - id: x\n    broker: tinkof\n')).toMatch(
+      /connections\[0\]\.broker: unknown broker "tinkof" \(known: tinkoff, tinkoff-v1, alor, instaforex\)/,
+    );
+    expect(loadError('connections:\n  - id: x\n    broker: tinkoff\n')).toMatch(/connections\[0\]\.token: missing/);
+  });
+
+  it('checks connection ids and URLs', () => {
+    expect(loadError('connections:\n  - id: TBank\n    broker: tinkoff\n    token: t\n')).toMatch(/connections\[0\]\.id: must match/);
+    expect(loadError('connections:\n  - id: tbank\n    broker: tinkoff\n    token: t\n    baseUrl: ftp://x\n')).toMatch(
+      /connections\[0\]\.baseUrl: expected an http\(s\) URL/,
+    );
+  });
+
+  it('reports unreadable files and broken YAML in one line', () => {
+    expect(() => loadConfigFile(path.join(directory, 'absent.yaml'), { env: {} })).toThrow(/absent\.yaml: file not found$/);
+    expect(loadError('server: [\n')).toMatch(/broken\.yaml: not valid YAML \(line \d+\)/);
+  });
+
+  it('validates configs built in code the same way', () => {
+    expect(() => parseConfig({ connections: [{ id: 'a', broker: 'alor' }] }, { env: {} })).toThrow(
+      'config: connections[0].refreshToken: missing',
+    );
+  });
+});

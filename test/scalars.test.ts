@@ -1,0 +1,58 @@
+import { Kind, type ValueNode } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { BadUserInputError, InternalError } from '../src/errors.js';
+import { DateTimeScalar, DecimalScalar } from '../src/resolvers/scalars.js';
+
+const literal = (kind: Kind.STRING | Kind.INT | Kind.FLOAT, value: string) => ({ kind, value }) as ValueNode;
+
+describe('Decimal scalar', () => {
+  it.each(['281.99', '0', '-12.5', '100', '0.000000001', '12345678901234567890.123456789'])('accepts %s', (text) => {
+    expect(DecimalScalar.parseValue(text)).toBe(text);
+  });
+
+  it('normalizes trailing zeros, keeping every significant digit', () => {
+    expect(DecimalScalar.parseValue('281.990')).toBe('281.99');
+    expect(DecimalScalar.parseValue('-0')).toBe('0');
+  });
+
+  it.each(['1e3', '1E+4', '12,5', ' 12', '+5', '.5', '5.', 'NaN', 'Infinity', '0x10', '', 'abc'])('refuses %j', (text) => {
+    expect(() => DecimalScalar.parseValue(text)).toThrow(BadUserInputError);
+  });
+
+  it('refuses JSON numbers in variables, which may already have lost precision', () => {
+    expect(() => DecimalScalar.parseValue(0.1)).toThrow(/JSON number/);
+    expect(() => DecimalScalar.parseValue(true)).toThrow(BadUserInputError);
+  });
+
+  it('reads number literals in the query text exactly, but not exponents', () => {
+    expect(DecimalScalar.parseLiteral(literal(Kind.FLOAT, '281.99'))).toBe('281.99');
+    expect(DecimalScalar.parseLiteral(literal(Kind.INT, '42'))).toBe('42');
+    expect(DecimalScalar.parseLiteral(literal(Kind.STRING, '0.002'))).toBe('0.002');
+    expect(() => DecimalScalar.parseLiteral(literal(Kind.FLOAT, '1e3'))).toThrow(BadUserInputError);
+    expect(() => DecimalScalar.parseLiteral({ kind: Kind.BOOLEAN, value: true } as ValueNode)).toThrow(BadUserInputError);
+  });
+
+  it('refuses to serialize anything but a decimal string, so a float can never reach a client', () => {
+    expect(DecimalScalar.serialize('-0.35')).toBe('-0.35');
+    expect(() => DecimalScalar.serialize(0.35)).toThrow(InternalError);
+    expect(() => DecimalScalar.serialize('3.5e-1')).toThrow(InternalError);
+  });
+});
+
+describe('DateTime scalar', () => {
+  it.each(['2024-03-15T11:02:10+03:00', '2024-03-15T08:02:10Z', '2024-03-15T08:02:10.514Z', '2021-02-08T23:16:21.909026+03:00'])(
+    'accepts %s',
+    (text) => {
+      expect(DateTimeScalar.parseValue(text)).toBe(text);
+    },
+  );
+
+  it.each(['2024-03-15', '2024-03-15T08:02:10', 'yesterday', '2024-13-45T99:00:00Z'])('refuses %s', (text) => {
+    expect(() => DateTimeScalar.parseValue(text)).toThrow(BadUserInputError);
+  });
+
+  it('serializes dates and valid strings only', () => {
+    expect(DateTimeScalar.serialize(new Date('2024-01-01T00:00:00Z'))).toBe('2024-01-01T00:00:00.000Z');
+    expect(() => DateTimeScalar.serialize('not a date')).toThrow(InternalError);
+  });
+});
