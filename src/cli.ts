@@ -1,13 +1,23 @@
 import { ConfigError } from './config.js';
+import { DataDirectoryError } from './storage/database.js';
 import { UsageError, type CommandEnvironment } from './commands/common.js';
+import { auditCommand } from './commands/audit.js';
 import { demoCommand } from './commands/demo.js';
 import { serveCommand } from './commands/serve.js';
+import { tokenCommand } from './commands/token.js';
 
 const usage = `brokerql — a GraphQL gateway over your brokerage accounts
 
 Usage:
   brokerql demo  [--port N]                       simulators of every broker + a gateway, no credentials needed
   brokerql serve [--config FILE] [--port N]        serve the gateway (config: ./brokerql.yaml or BROKERQL_CONFIG)
+  brokerql token create --name NAME --scope read|trade [--accounts ID,ID] [--expires-in 30d]
+                                                   issue a brokerql access token (the secret is printed once)
+  brokerql token list                              tokens, never their secrets
+  brokerql token revoke ID                         refused from the next request on, in every process
+  brokerql audit [--limit N]                       trading mutation attempts, newest first
+
+  Every command but demo takes --config FILE.
 
 Options:
   --log-level LEVEL   fatal, error, warn, info (default), debug, trace, silent (or LOG_LEVEL)
@@ -19,6 +29,8 @@ type Command = (args: string[], environment: CommandEnvironment) => Promise<numb
 const commands: Record<string, Command> = {
   demo: demoCommand,
   serve: serveCommand,
+  token: tokenCommand,
+  audit: auditCommand,
 };
 
 /** Runs one command; returns the exit code. Every failure is one line on stderr. */
@@ -47,7 +59,7 @@ function isParseArgsError(error: unknown): boolean {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof ConfigError || error instanceof UsageError) return error.message;
+  if (error instanceof ConfigError || error instanceof UsageError || error instanceof DataDirectoryError) return error.message;
   if (isParseArgsError(error)) return (error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '');
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code === 'EADDRINUSE') return `the port is already in use (${(error as Error).message.replace(/^.*EADDRINUSE:?\s*/, '')}); choose another with --port`;

@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
 import { responsePathAsArray } from 'graphql';
 import { createLoaders, type Loaders } from './loaders.js';
+import type { Trading } from './trading/orders.js';
 import type { ConnectionModel, ViewerModel } from './models.js';
 
 /** The configured connections, by id. Built once per gateway, shared by every request. */
@@ -43,25 +44,26 @@ export interface GatewayContext extends YogaInitialContext {
   partialErrors: PartialErrors;
   /** Aborted when the client goes away: upstream calls made for this request stop too. */
   signal: AbortSignal;
+  trading: Trading;
 }
 
 export interface ContextFactoryOptions {
   connections: ConnectionDirectory;
-  viewer: ViewerModel;
+  trading: Trading;
 }
 
-/** What brokerql adds to yoga's own context (request, params). */
+/** What brokerql adds to yoga's own context (request, params); `viewer` comes from the bearer-token plugin. */
 export type ContextAdditions = Omit<GatewayContext, keyof YogaInitialContext>;
 
-export function createContextFactory({ connections, viewer }: ContextFactoryOptions) {
-  return (initial: YogaInitialContext): ContextAdditions => {
+export function createContextFactory({ connections, trading }: ContextFactoryOptions) {
+  return (initial: YogaInitialContext): Omit<ContextAdditions, 'viewer'> => {
     const signal = initial.request.signal;
     return {
       connections,
-      viewer,
       loaders: createLoaders(signal),
       partialErrors: new PartialErrors(),
       signal,
+      trading,
     };
   };
 }

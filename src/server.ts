@@ -1,18 +1,23 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, useReadinessCheck, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
+import { AuditLog } from './auth/audit-log.js';
+import { TokenStore } from './auth/tokens.js';
+import { useBearerAuth } from './auth/use-bearer-auth.js';
 import type { UpstreamObserver } from './brokers/http.js';
 import { createConnections } from './brokers/registry.js';
 import type { Config } from './config.js';
 import { ConnectionDirectory, createContextFactory, type ContextAdditions } from './context.js';
 import { createErrorMasker } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
-import type { ViewerModel } from './models.js';
 import { useContractErrorCodes } from './plugins/use-contract-error-codes.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { createSchema } from './schema.js';
 import { SecretRegistry } from './secrets.js';
+import { openDatabase, type Database } from './storage/database.js';
+import { IdempotencyLedger } from './trading/idempotency.js';
+import { auditDenied } from './trading/orders.js';
 
 export const exampleQuery = `# Every account, its positions and cash, exact to the kopeck.
 {
@@ -37,22 +42,26 @@ export interface GatewayOptions {
   observer?: UpstreamObserver | undefined;
   /** GraphiQL's headers editor starts with these (demo: a READ token). */
   graphiqlHeaders?: Record<string, string> | undefined;
-  viewer?: ViewerModel | undefined;
 }
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, ContextAdditions>;
   connections: ConnectionDirectory;
   secrets: SecretRegistry;
+  database: Database;
+  tokens: TokenStore;
+  audit: AuditLog;
   close(): Promise<void>;
 }
-
-const openViewer: ViewerModel = { tokenId: 'local', name: 'local', scope: 'READ', accountIds: null };
 
 /** Builds the whole gateway from a validated config: adapters, schema, plugins. */
 export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
   const logger = options.logger ?? silentLogger();
   const secrets = new SecretRegistry();
+  const database = openDatabase(config.dataDir);
+  const tokens = new TokenStore(database);
+  const audit = new AuditLog(database, (text) => secrets.redact(text));
+  const trading = { audit, ledger: new IdempotencyLedger(database) };
   const connections = new ConnectionDirectory(createConnections(config.connections, { secrets, observer: options.observer }));
   const maskError = createErrorMasker(
     (text) => secrets.redact(text),
@@ -60,13 +69,13 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   );
 
   const yoga = createYoga<Record<string, never>, ContextAdditions>({
-    schema: createSchema(),
+    schema: createSchema({ onDenied: ({ context, info, args }) => auditDenied(context, info.fieldName, args) }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
     logging: false,
     maskedErrors: { maskError },
-    context: createContextFactory({ connections, viewer: options.viewer ?? openViewer }),
+    context: createContextFactory({ connections, trading }) as (initial: YogaInitialContext) => ContextAdditions,
     graphiql: {
       title: 'brokerql',
       defaultQuery: exampleQuery,
@@ -74,7 +83,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     },
     renderGraphiQL,
     plugins: [
-      useReadinessCheck({ endpoint: '/readyz', check: () => true }),
+      useReadinessCheck({ endpoint: '/readyz', check: () => database.open }),
+      useBearerAuth({ tokens }),
       usePartialErrors({ maskError }),
       useContractErrorCodes(),
     ],
@@ -84,8 +94,12 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     yoga,
     connections,
     secrets,
+    database,
+    tokens,
+    audit,
     async close() {
       await Promise.allSettled(connections.list.map((connection) => connection.adapter.close()));
+      database.close();
     },
   };
 }

@@ -57,12 +57,15 @@ describe('bad input: one clear line on stderr, non-zero exit', () => {
 describe('serve', () => {
   it('serves a config file and stops cleanly on SIGTERM', async () => {
     const file = path.join(directory, 'serve.yaml');
-    writeFileSync(file, `server:\n  port: 0\nconnections:\n  - id: tbank\n    broker: tinkoff\n    token: \${TOKEN}\n    baseUrl: ${simulator.baseUrl}\n`);
+    writeFileSync(file, `server:\n  port: 0\ndataDir: ${path.join(directory, 'serve-data')}\nconnections:\n  - id: tbank\n    broker: tinkoff\n    token: \${TOKEN}\n    baseUrl: ${simulator.baseUrl}\n`);
+    const created = await runCli(['token', 'create', '--name', 'serve-test', '--scope', 'read', '--config', file], { TOKEN: tinkoffSimulatorTokens.full });
+    expect(created.code).toBe(0);
+    const secret = created.stdout.trim();
     const cli = new CliProcess(['serve', '--config', file], { TOKEN: tinkoffSimulatorTokens.full, LOG_LEVEL: 'info' });
     const [, url] = await cli.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+\/graphql)"/);
     const response = await fetch(url!, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
       body: JSON.stringify({ query: '{ accounts { id } }' }),
     });
     const body = (await response.json()) as { data: { accounts: Array<{ id: string }> } };
@@ -72,15 +75,83 @@ describe('serve', () => {
   });
 });
 
+describe('token and audit commands', () => {
+  const configFor = (name: string) => {
+    const file = path.join(directory, `${name}.yaml`);
+    writeFileSync(file, `dataDir: ${path.join(directory, `${name}-data`)}\nconnections:\n  - id: tbank\n    broker: tinkoff\n    token: ${tinkoffSimulatorTokens.full}\n    baseUrl: ${simulator.baseUrl}\n`);
+    return file;
+  };
+
+  it('prints a new secret alone on stdout, and never shows it again', async () => {
+    const file = configFor('tokens');
+    const created = await runCli(['token', 'create', '--name', 'stats-service', '--scope', 'read', '--accounts', 'tbank:2000345678', '--expires-in', '30d', '--config', file]);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/^bql_[a-z0-9]{12}_[A-Za-z0-9_-]{43}\n$/);
+    expect(created.stderr).toMatch(/Created READ token [a-z0-9]{12} "stats-service" for tbank:2000345678, expiring 20\d\d-/);
+    const secret = created.stdout.trim();
+    const listed = await runCli(['token', 'list', '--config', file]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^ID\s+NAME\s+SCOPE\s+ACCOUNTS\s+CREATED\s+EXPIRES\s+LAST USED\s+REVOKED/);
+    expect(listed.stdout).toContain('stats-service');
+    expect(listed.stdout).toContain('tbank:2000345678');
+    expect(listed.stdout).not.toContain(secret);
+    expect(listed.stdout).not.toContain(secret.slice(17));
+  });
+
+  it('refuses accounts that are not in the config or not at the broker, and bad flags', async () => {
+    const file = configFor('refusals');
+    const unknownConnection = await runCli(['token', 'create', '--name', 'x', '--scope', 'read', '--accounts', 'alor:D1', '--config', file]);
+    expect(unknownConnection.code).toBe(2);
+    expect(oneLine(unknownConnection.stderr)).toBe('brokerql: --accounts: alor:D1 names connection "alor", which is not in the config (connections: tbank)');
+    const unknownAccount = await runCli(['token', 'create', '--name', 'x', '--scope', 'read', '--accounts', 'tbank:123', '--config', file]);
+    expect(oneLine(unknownAccount.stderr)).toBe('brokerql: --accounts: tbank:123 does not exist (accounts of "tbank": tbank:2000345678, tbank:2008765432)');
+    const badScope = await runCli(['token', 'create', '--name', 'x', '--scope', 'admin', '--config', file]);
+    expect(oneLine(badScope.stderr)).toBe('brokerql: --scope must be read or trade');
+    const badExpiry = await runCli(['token', 'create', '--name', 'x', '--scope', 'read', '--expires-in', 'soon', '--config', file]);
+    expect(oneLine(badExpiry.stderr)).toMatch(/--expires-in must look like 30d/);
+    const unknownToken = await runCli(['token', 'revoke', 'nosuchtoken1', '--config', file]);
+    expect(unknownToken.code).toBe(2);
+    expect(oneLine(unknownToken.stderr)).toMatch(/no token with id "nosuchtoken1"/);
+    for (const result of [unknownConnection, unknownAccount, badScope, badExpiry]) expect(result.stdout).toBe('');
+  });
+
+  it('prints the audit log newest first', async () => {
+    const file = configFor('audit');
+    const empty = await runCli(['audit', '--config', file]);
+    expect(empty.stderr).toMatch(/audit log is empty/);
+    const { AuditLog } = await import('../src/auth/audit-log.js');
+    const { openDatabase } = await import('../src/storage/database.js');
+    const database = openDatabase(path.join(directory, 'audit-data'));
+    const log = new AuditLog(database);
+    const base = { tokenId: 'abc', tokenName: 'bot', accountId: 'tbank:1', instrument: 'figi:X', side: 'BUY', type: 'LIMIT', lots: 1, price: '10', idempotencyKey: null, orderId: null, brokerOrderId: null, errorCode: null, message: null };
+    log.record({ ...base, mutation: 'placeOrder', outcome: 'rejected', errorCode: 'FORBIDDEN' });
+    log.record({ ...base, mutation: 'placeOrder', outcome: 'ok', brokerOrderId: '555' });
+    database.close();
+    const result = await runCli(['audit', '--limit', '5', '--config', file]);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^TIME\s+TOKEN\s+MUTATION/);
+    expect(lines[1]).toMatch(/bot \(abc\)\s+placeOrder\s+tbank:1\s+figi:X\s+BUY\s+LIMIT\s+1\s+10\s+-\s+ok\s+555/);
+    expect(lines[2]).toMatch(/rejected\s+-\s+FORBIDDEN/);
+    const badLimit = await runCli(['audit', '--limit', 'all', '--config', file]);
+    expect(oneLine(badLimit.stderr)).toMatch(/--limit must be a whole number/);
+  });
+});
+
 describe('demo', () => {
   it('starts simulators and a gateway, prints GraphiQL and a curl line, and cleans up on Ctrl-C', async () => {
     const cli = new CliProcess(['demo', '--port', '0']);
     const [, url] = await cli.waitFor(/GraphiQL\s+(http:\/\/127\.0\.0\.1:\d+\/graphql)/);
     const [, configFile] = await cli.waitFor(/Config\s+(\S+brokerql\.yaml)/);
-    await cli.waitFor(/curl -s http:\/\/127\.0\.0\.1:\d+\/graphql/);
+    const [, readToken] = await cli.waitFor(/READ token\s+(bql_\S+)/);
+    const [, tradeToken] = await cli.waitFor(/TRADE token\s+(bql_\S+)/);
+    await cli.waitFor(/curl -s http:\/\/127\.0\.0\.1:\d+\/graphql .*\n.*authorization: Bearer bql_/);
+    // GraphiQL opens with the READ token already in its headers editor.
+    const page = await (await fetch(url!, { headers: { accept: 'text/html' } })).text();
+    expect(page).toContain(readToken);
+    expect(page).not.toContain(tradeToken);
     const response = await fetch(url!, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${readToken}` },
       body: JSON.stringify({
         query:
           '{ accounts { id portfolio { positions { quantity averagePrice { amount currency } instrument { ticker name lotSize } } cash { amount currency } } operations(from: "2020-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z") { type payment { amount currency } } orders { id status } } }',

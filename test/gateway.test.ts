@@ -27,7 +27,7 @@ const statisticsQuery = `{
 
 describe('a statistics query through the whole stack', () => {
   it('returns the simulator data with exact decimals, and reports the broken connection beside it', async () => {
-    const result = await graphql(stack.gateway, statisticsQuery);
+    const result = await graphql(stack.gateway, statisticsQuery, { token: stack.readToken });
     expect(result.status).toBe(200);
     const accounts = result.data!['accounts'] as Array<Record<string, any>>;
     expect(accounts.map((account) => account['id'])).toEqual(['tbank:2000345678', 'tbank:2008765432']);
@@ -60,21 +60,21 @@ describe('a statistics query through the whole stack', () => {
   });
 
   it('fetches each distinct instrument once, however many fields ask for it', async () => {
-    await graphql(stack.gateway, statisticsQuery);
+    await graphql(stack.gateway, statisticsQuery, { token: stack.readToken });
     // 4 securities in one account, 1 in the other: five distinct instruments, one lookup each.
     expect(stack.tinkoff.server.requestCount('InstrumentsService/GetInstrumentBy')).toBe(5);
     expect(stack.tinkoff.server.requestCount('OperationsService/GetPortfolio')).toBe(2);
   });
 
   it('asks the broker nothing extra for fields the portfolio row already carries', async () => {
-    await graphql(stack.gateway, '{ account(id: "tbank:2000345678") { portfolio { positions { instrument { id ticker figi } } } } }');
+    await graphql(stack.gateway, '{ account(id: "tbank:2000345678") { portfolio { positions { instrument { id ticker figi } } } } }', { token: stack.readToken });
     expect(stack.tinkoff.server.requestCount('InstrumentsService/GetInstrumentBy')).toBe(0);
   });
 });
 
 describe('partial results', () => {
   it('nulls only the failing connection under connections { accounts }', async () => {
-    const result = await graphql(stack.gateway, '{ connections { id broker accounts { id } } }');
+    const result = await graphql(stack.gateway, '{ connections { id broker accounts { id } } }', { token: stack.readToken });
     expect(result.data!['connections']).toEqual([
       { id: 'tbank', broker: 'TINKOFF', accounts: [{ id: 'tbank:2000345678' }, { id: 'tbank:2008765432' }] },
       { id: 'broken', broker: 'TINKOFF', accounts: null },
@@ -86,7 +86,7 @@ describe('partial results', () => {
 
   it('nulls one account portfolio when its broker call fails, keeping its siblings', async () => {
     stack.tinkoff.server.injectFault({ route: 'OperationsService/GetPositions', fault: { kind: 'status', status: 500 }, times: 1 });
-    const result = await graphql(stack.gateway, '{ accounts { id portfolio { cash { amount } } orders { id } } }');
+    const result = await graphql(stack.gateway, '{ accounts { id portfolio { cash { amount } } orders { id } } }', { token: stack.readToken });
     const accounts = result.data!['accounts'] as Array<Record<string, any>>;
     const failed = accounts.filter((account) => account['portfolio'] === null);
     expect(failed).toHaveLength(1);
@@ -100,17 +100,17 @@ describe('partial results', () => {
 
 describe('lookups', () => {
   it('finds one account by id, and answers NOT_FOUND for a missing one', async () => {
-    const found = await graphql(stack.gateway, '{ account(id: "tbank:2008765432") { id type name capabilities { trading orderbook orderTypes } } }');
+    const found = await graphql(stack.gateway, '{ account(id: "tbank:2008765432") { id type name capabilities { trading orderbook orderTypes } } }', { token: stack.readToken });
     expect(found.data!['account']).toEqual({
       id: 'tbank:2008765432',
       type: 'IIS',
       name: 'ИИС',
       capabilities: { trading: true, orderbook: true, orderTypes: ['LIMIT', 'MARKET'] },
     });
-    const missing = await graphql(stack.gateway, '{ account(id: "tbank:1") { id } }');
+    const missing = await graphql(stack.gateway, '{ account(id: "tbank:1") { id } }', { token: stack.readToken });
     expect(missing.data!['account']).toBeNull();
     expect(missing.errors![0]!.extensions['code']).toBe('NOT_FOUND');
-    const malformed = await graphql(stack.gateway, '{ account(id: "no-colon") { id } }');
+    const malformed = await graphql(stack.gateway, '{ account(id: "no-colon") { id } }', { token: stack.readToken });
     expect(malformed.errors![0]!.extensions['code']).toBe('BAD_USER_INPUT');
   });
 
@@ -122,6 +122,7 @@ describe('lookups', () => {
         byFigi: instrument(connection: "tbank", ref: { figi: "BBG333333333" }) { ticker minPriceIncrement }
         bySymbol: instrument(connection: "tbank", ref: { symbol: "AAPL", exchange: "SPBXM" }) { id currency }
       }`,
+      { token: stack.readToken },
     );
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({
@@ -132,12 +133,12 @@ describe('lookups', () => {
   });
 
   it('refuses an instrument ref the broker cannot resolve, and one from another connection', async () => {
-    const noExchange = await graphql(stack.gateway, '{ instrument(connection: "tbank", ref: { symbol: "SBER" }) { id } }');
+    const noExchange = await graphql(stack.gateway, '{ instrument(connection: "tbank", ref: { symbol: "SBER" }) { id } }', { token: stack.readToken });
     expect(noExchange.errors![0]!.extensions['code']).toBe('BAD_USER_INPUT');
     expect(noExchange.errors![0]!.message).toMatch(/class code/);
-    const wrongConnection = await graphql(stack.gateway, '{ instrument(connection: "tbank", ref: { id: "broken:BBG004730N88" }) { id } }');
+    const wrongConnection = await graphql(stack.gateway, '{ instrument(connection: "tbank", ref: { id: "broken:BBG004730N88" }) { id } }', { token: stack.readToken });
     expect(wrongConnection.errors![0]!.message).toMatch(/belongs to connection "broken"/);
-    const unknownConnection = await graphql(stack.gateway, '{ instrument(connection: "nope", ref: { figi: "X" }) { id } }');
+    const unknownConnection = await graphql(stack.gateway, '{ instrument(connection: "nope", ref: { figi: "X" }) { id } }', { token: stack.readToken });
     expect(unknownConnection.errors![0]).toMatchObject({ extensions: { code: 'NOT_FOUND' } });
   });
 
@@ -148,6 +149,7 @@ describe('lookups', () => {
         orderbook(connection: "tbank", instrument: { figi: "BBG004730N88" }, depth: 2) { bids { price quantity } asks { price } lastPrice instrument { ticker } }
         instrument(connection: "tbank", ref: { figi: "BBG004730N88" }) { orderbook(depth: 1) { asks { price } } }
       }`,
+      { token: stack.readToken },
     );
     expect(result.errors).toBeUndefined();
     const book = result.data!['orderbook'] as Record<string, any>;
@@ -156,7 +158,7 @@ describe('lookups', () => {
     expect(book['lastPrice']).toBe('281.99');
     expect(book['instrument']).toEqual({ ticker: 'SBER' });
     expect(result.data!['instrument']).toEqual({ orderbook: { asks: [{ price: '282' }] } });
-    const tooDeep = await graphql(stack.gateway, '{ orderbook(connection: "tbank", instrument: { figi: "BBG004730N88" }, depth: 51) { asOf } }');
+    const tooDeep = await graphql(stack.gateway, '{ orderbook(connection: "tbank", instrument: { figi: "BBG004730N88" }, depth: 51) { asOf } }', { token: stack.readToken });
     expect(tooDeep.errors![0]!.extensions['code']).toBe('BAD_USER_INPUT');
   });
 
@@ -164,6 +166,7 @@ describe('lookups', () => {
     const result = await graphql(
       stack.gateway,
       '{ account(id: "tbank:2000345678") { operations(from: "2024-01-01T00:00:00+03:00", to: "2024-12-31T23:59:59+03:00", instrument: { figi: "BBG00HYXLFQ7" }) { type instrument { ticker } payment { amount } } } }',
+      { token: stack.readToken },
     );
     const operations = (result.data!['account'] as Record<string, any>)['operations'] as Array<Record<string, any>>;
     expect(operations.map((operation) => operation['type']).sort()).toEqual(['BUY', 'COMMISSION', 'COUPON', 'REPAYMENT', 'TAX']);
@@ -173,18 +176,18 @@ describe('lookups', () => {
 
 describe('errors every client sees', () => {
   it('gives GraphQL validation and syntax errors the BAD_USER_INPUT code', async () => {
-    const unknownField = await graphql(stack.gateway, '{ accounts { idd } }');
+    const unknownField = await graphql(stack.gateway, '{ accounts { idd } }', { token: stack.readToken });
     expect(unknownField.errors![0]!.extensions['code']).toBe('BAD_USER_INPUT');
-    const syntax = await graphql(stack.gateway, '{ accounts { id }');
+    const syntax = await graphql(stack.gateway, '{ accounts { id }', { token: stack.readToken });
     expect(syntax.errors![0]!.extensions['code']).toBe('BAD_USER_INPUT');
-    const badDate = await graphql(stack.gateway, '{ accounts { operations(from: "yesterday", to: "2030-01-01T00:00:00Z") { id } } }');
+    const badDate = await graphql(stack.gateway, '{ accounts { operations(from: "yesterday", to: "2030-01-01T00:00:00Z") { id } } }', { token: stack.readToken });
     expect(badDate.errors![0]!.extensions['code']).toBe('BAD_USER_INPUT');
     expect(badDate.errors![0]!.message).toMatch(/ISO-8601 with an offset/);
   });
 
   it('never shows the broker URL, a stack trace or a credential', async () => {
     stack.tinkoff.server.injectFault({ fault: { kind: 'status', status: 500 } });
-    const result = await graphql(stack.gateway, statisticsQuery);
+    const result = await graphql(stack.gateway, statisticsQuery, { token: stack.readToken });
     const text = JSON.stringify(result);
     expect(text).not.toContain('127.0.0.1');
     expect(text).not.toMatch(/at .*\.ts:\d+/);

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { loadConfigFile } from '../config.js';
+import { TokenStore } from '../auth/tokens.js';
+import { loadConfigFile, type Config } from '../config.js';
+import { openDatabase } from '../storage/database.js';
 import { createGateway, listen } from '../server.js';
 import { startSimulators } from '../simulators/index.js';
 import { cliLogger, parsePort, type CommandEnvironment } from './common.js';
@@ -37,18 +39,22 @@ export async function demoCommand(args: string[], environment: CommandEnvironmen
       { mode: 0o600 },
     );
     const config = loadConfigFile(configFile, { env: environment.env });
-    const gateway = createGateway(config, { logger });
+    const tokens = issueDemoTokens(config);
+    const gateway = createGateway(config, { logger, graphiqlHeaders: { Authorization: `Bearer ${tokens.read}` } });
     const server = await listen(gateway, config.server.host, config.server.port);
     const endpoint = `${server.url}/graphql`;
     environment.stdout.write(
       [
         'brokerql demo — every broker is simulated on loopback; nothing leaves this machine.',
         '',
-        `  GraphiQL   ${endpoint}`,
-        `  Config     ${configFile}`,
+        `  GraphiQL     ${endpoint}   (its headers already carry the READ token)`,
+        `  Config       ${configFile}`,
+        `  READ token   ${tokens.read}`,
+        `  TRADE token  ${tokens.trade}`,
         '',
         '  Try it from a shell:',
         `  curl -s ${endpoint} -H 'content-type: application/json' \\`,
+        `    -H 'authorization: Bearer ${tokens.read}' \\`,
         `    -d '${JSON.stringify({ query: sampleQuery })}'`,
         '',
         'Press Ctrl-C to stop.',
@@ -62,5 +68,18 @@ export async function demoCommand(args: string[], environment: CommandEnvironmen
   } finally {
     await simulators.stop();
     rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+/** One READ and one TRADE token in the demo's own (temporary) data dir. */
+function issueDemoTokens(config: Config): { read: string; trade: string } {
+  const database = openDatabase(config.dataDir);
+  try {
+    const store = new TokenStore(database);
+    const issue = (scope: 'READ' | 'TRADE') =>
+      store.create({ name: `demo-${scope.toLowerCase()}`, scope, accountIds: null, expiresAt: null }).secret;
+    return { read: issue('READ'), trade: issue('TRADE') };
+  } finally {
+    database.close();
   }
 }

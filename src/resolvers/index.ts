@@ -2,6 +2,7 @@ import type { Resolvers } from '../generated/graphql.js';
 import { Account } from './account.js';
 import { Connection } from './connection.js';
 import { Instrument } from './instrument.js';
+import { Mutation } from './mutation.js';
 import { Query } from './query.js';
 import { DateTimeScalar, DecimalScalar } from './scalars.js';
 import { Viewer } from './viewer.js';
@@ -14,4 +15,5 @@ export const resolvers: Resolvers = {
   Connection,
   Account,
   Instrument,
+  Mutation,
 };

@@ -1,0 +1,96 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export type { Database } from 'better-sqlite3';
+
+/**
+ * brokerql's embedded database: one SQLite file in the data dir, created and migrated on first
+ * use. WAL mode lets several brokerql processes (a server and `brokerql token revoke`, or two
+ * servers) share it: readers never block the writer, and every request sees committed rows.
+ */
+
+export class DataDirectoryError extends Error {
+  override name = 'DataDirectoryError';
+}
+
+/** Each entry moves the schema one version forward; never edit a released entry, add one. */
+const migrations: string[] = [
+  `CREATE TABLE tokens (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     scope TEXT NOT NULL CHECK (scope IN ('READ', 'TRADE')),
+     account_ids TEXT,                 -- JSON array, NULL = every account
+     secret_hash BLOB NOT NULL,        -- SHA-256 of the secret; the secret itself is never stored
+     created_at TEXT NOT NULL,
+     expires_at TEXT,
+     last_used_at TEXT,
+     revoked_at TEXT
+   );
+   CREATE TABLE audit_log (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     time TEXT NOT NULL,
+     token_id TEXT,
+     token_name TEXT,
+     mutation TEXT NOT NULL,
+     account_id TEXT,
+     instrument TEXT,
+     side TEXT,
+     type TEXT,
+     lots INTEGER,
+     price TEXT,
+     idempotency_key TEXT,
+     order_id TEXT,
+     outcome TEXT NOT NULL,
+     broker_order_id TEXT,
+     error_code TEXT,
+     message TEXT
+   );
+   CREATE INDEX audit_log_time ON audit_log (time);`,
+  `CREATE TABLE idempotency (
+     token_id TEXT NOT NULL,
+     key TEXT NOT NULL,
+     request_hash TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed')),
+     result TEXT,                      -- JSON of the first answer (an order, or an error)
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (token_id, key)
+   );`,
+];
+
+export const databaseFileName = 'brokerql.db';
+
+export function openDatabase(dataDirectory: string): Database.Database {
+  try {
+    mkdirSync(dataDirectory, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new DataDirectoryError(`data dir ${dataDirectory} cannot be created (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let database: Database.Database;
+  try {
+    database = new Database(path.join(dataDirectory, databaseFileName), { timeout: 5_000 });
+  } catch (error) {
+    throw new DataDirectoryError(`data dir ${dataDirectory}: cannot open ${databaseFileName} (${(error as Error).message})`);
+  }
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  migrate(database);
+  return database;
+}
+
+function migrate(database: Database.Database): void {
+  // IMMEDIATE takes the write lock first, so two processes starting together migrate once.
+  database.transaction(() => {
+    const version = database.pragma('user_version', { simple: true }) as number;
+    if (version > migrations.length) {
+      throw new DataDirectoryError(`${databaseFileName} was written by a newer brokerql (schema ${version}); upgrade brokerql`);
+    }
+    for (const [index, statement] of migrations.entries()) {
+      if (index < version) continue;
+      database.exec(statement);
+    }
+    database.pragma(`user_version = ${migrations.length}`);
+  }).immediate();
+}

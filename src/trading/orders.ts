@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { notSupported } from '../brokers/adapter.js';
+import type { GatewayContext } from '../context.js';
+import { isMultipleOf, isPositiveDecimal } from '../decimal.js';
+import type { InstrumentInfo, Order } from '../domain.js';
+import { BadUserInputError, BrokerqlError, UpstreamTimeoutError } from '../errors.js';
+import type { PlaceOrderInput } from '../generated/graphql.js';
+import { toOrderModel, type AccountModel, type OrderModel } from '../models.js';
+import { findVisibleAccount, instrumentRefFromInput } from '../resolvers/shared.js';
+import type { AuditEntry, AuditLog, AuditOutcome } from '../auth/audit-log.js';
+import { requestHash, type IdempotencyLedger, type StoredAnswer } from './idempotency.js';
+
+/**
+ * The trading mutations. Everything that can be checked without a broker is checked first;
+ * an order reaches a broker only when it is well-formed, in scope and allowed by the broker's
+ * capabilities. Every attempt ends in exactly one audit row.
+ */
+
+export interface Trading {
+  audit: AuditLog;
+  ledger: IdempotencyLedger;
+}
+
+const maximumLots = 1_000_000;
+const maximumKeyLength = 128;
+/** How long a repeat waits for the first request with the same key to finish. */
+const inFlightWaitMilliseconds = 30_000;
+
+export async function placeOrder(context: GatewayContext, input: PlaceOrderInput): Promise<OrderModel> {
+  const entry = auditEntry(context, 'placeOrder', {
+    accountId: input.accountId,
+    instrument: describeRef(input.instrument),
+    side: input.side,
+    type: input.type,
+    lots: input.lots,
+    price: input.price ?? null,
+    idempotencyKey: input.idempotencyKey ?? null,
+  });
+  return audited(context, entry, async (settle) => {
+    validateOrderInput(input);
+    const account = await findVisibleAccount(context, input.accountId);
+    const { adapter } = account.connection;
+    if (!adapter.capabilities.trading) throw notSupported(account.connection, 'placing orders');
+    if (!adapter.capabilities.orderTypes.includes(input.type)) throw notSupported(account.connection, `${input.type} orders`);
+
+    const clientKey = input.idempotencyKey ?? undefined;
+    if (clientKey === undefined) {
+      const order = await sendOrder(context, account, input, randomUUID());
+      return settle(toOrderModel(account, order), order.id);
+    }
+
+    const { ledger } = context.trading;
+    const tokenId = context.viewer.tokenId;
+    const hash = requestHash({ accountId: account.id, instrument: input.instrument, side: input.side, type: input.type, lots: input.lots, price: input.price ?? null });
+    const claim = ledger.claim(tokenId, clientKey, hash);
+    if (claim.kind === 'conflict') {
+      throw new BadUserInputError(`idempotencyKey "${clientKey}" was already used for a different order; use a new key`);
+    }
+    if (claim.kind !== 'claimed') {
+      const answer = claim.kind === 'answered' ? claim.answer : await ledger.waitForAnswer(tokenId, clientKey, Date.now() + inFlightWaitMilliseconds);
+      if (!answer) {
+        throw new UpstreamTimeoutError(`the first order with idempotencyKey "${clientKey}" is still in progress; ask again later`, { retryable: true });
+      }
+      return settle(replay(account, answer), answer.kind === 'order' ? answer.order.id : null, 'replayed');
+    }
+
+    try {
+      // The same client key always yields the same upstream key, so a broker that deduplicates
+      // (T-Invest orderId, ALOR X-REQID) also keeps a retried request from placing a second order.
+      const order = await sendOrder(context, account, input, `${tokenId}:${account.id}:${clientKey}`);
+      ledger.settle(tokenId, clientKey, { kind: 'order', order });
+      return settle(toOrderModel(account, order), order.id);
+    } catch (error) {
+      rememberFailure(ledger, tokenId, clientKey, error);
+      throw error;
+    }
+  });
+}
+
+export async function cancelOrder(context: GatewayContext, accountId: string, orderId: string): Promise<OrderModel> {
+  const entry = auditEntry(context, 'cancelOrder', { accountId, orderId });
+  return audited(context, entry, async (settle) => {
+    if (!orderId || orderId.length > 100) throw new BadUserInputError('orderId must be 1 to 100 characters');
+    const account = await findVisibleAccount(context, accountId);
+    const { adapter } = account.connection;
+    if (!adapter.capabilities.trading) throw notSupported(account.connection, 'cancelling orders');
+    const order = await adapter.cancelOrder({ brokerAccountId: account.brokerAccountId, orderId, signal: context.signal });
+    return settle(toOrderModel(account, order), order.id);
+  });
+}
+
+function validateOrderInput(input: PlaceOrderInput): void {
+  if (!Number.isInteger(input.lots) || input.lots < 1 || input.lots > maximumLots) {
+    throw new BadUserInputError(`lots must be a whole number from 1 to ${maximumLots}, received ${input.lots}`);
+  }
+  if (input.type === 'LIMIT') {
+    if (input.price == null) throw new BadUserInputError('price is required for a LIMIT order');
+    if (!isPositiveDecimal(input.price)) throw new BadUserInputError(`price must be positive, received ${input.price}`);
+  } else if (input.price != null) {
+    throw new BadUserInputError('price must not be set for a MARKET order');
+  }
+  const key = input.idempotencyKey;
+  if (key != null && (key.length === 0 || key.length > maximumKeyLength)) {
+    throw new BadUserInputError(`idempotencyKey must be 1 to ${maximumKeyLength} characters`);
+  }
+}
+
+async function sendOrder(context: GatewayContext, account: AccountModel, input: PlaceOrderInput, idempotencyKey: string): Promise<Order> {
+  const instrument = await context.loaders.instrument.load({
+    connection: account.connection,
+    ref: instrumentRefFromInput(account.connection, input.instrument),
+  });
+  if (input.type === 'LIMIT') checkPriceStep(input.price!, instrument);
+  return account.connection.adapter.placeOrder({
+    brokerAccountId: account.brokerAccountId,
+    instrument,
+    side: input.side,
+    type: input.type,
+    lots: input.lots,
+    price: input.type === 'LIMIT' ? input.price! : null,
+    idempotencyKey,
+    signal: context.signal,
+  });
+}
+
+function checkPriceStep(price: string, instrument: InstrumentInfo): void {
+  const step = instrument.minPriceIncrement;
+  if (step && !isMultipleOf(price, step)) {
+    throw new BadUserInputError(`price ${price} is not a multiple of ${instrument.ticker}'s minimum price increment ${step}`);
+  }
+}
+
+function replay(account: AccountModel, answer: StoredAnswer): OrderModel {
+  if (answer.kind === 'order') return toOrderModel(account, answer.order);
+  throw new BrokerqlError(answer.code as BrokerqlError['code'], answer.message, { connection: account.connection.id });
+}
+
+/**
+ * A definitive answer (the broker refused, the input was wrong) is remembered so a repeat gets
+ * it too. A failure that may not have reached the broker frees the key for a retry.
+ */
+function rememberFailure(ledger: IdempotencyLedger, tokenId: string, key: string, error: unknown): void {
+  const definitive = error instanceof BrokerqlError && ['UPSTREAM_REJECTED', 'BAD_USER_INPUT', 'NOT_FOUND'].includes(error.code);
+  if (definitive) ledger.settle(tokenId, key, { kind: 'error', code: error.code, message: error.message });
+  else ledger.release(tokenId, key);
+}
+
+// ---- audit --------------------------------------------------------------------------------
+
+type Settle = (order: OrderModel, brokerOrderId: string | null, outcome?: AuditOutcome) => OrderModel;
+
+function auditEntry(context: GatewayContext, mutation: string, fields: Partial<AuditEntry>): AuditEntry {
+  return {
+    tokenId: context.viewer.tokenId,
+    tokenName: context.viewer.name,
+    mutation,
+    accountId: null,
+    instrument: null,
+    side: null,
+    type: null,
+    lots: null,
+    price: null,
+    idempotencyKey: null,
+    orderId: null,
+    outcome: 'ok',
+    brokerOrderId: null,
+    errorCode: null,
+    message: null,
+    ...fields,
+  };
+}
+
+/** Runs a mutation and writes its one audit row, whatever happens. */
+async function audited(context: GatewayContext, entry: AuditEntry, run: (settle: Settle) => Promise<OrderModel>): Promise<OrderModel> {
+  try {
+    return await run((order, brokerOrderId, outcome = 'ok') => {
+      context.trading.audit.record({ ...entry, outcome, brokerOrderId });
+      return order;
+    });
+  } catch (error) {
+    const code = error instanceof BrokerqlError ? error.code : 'INTERNAL';
+    context.trading.audit.record({
+      ...entry,
+      outcome: outcomeOf(code),
+      errorCode: code,
+      message: error instanceof BrokerqlError ? error.message : null,
+    });
+    throw error;
+  }
+}
+
+function outcomeOf(code: string): AuditOutcome {
+  if (['FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'NOT_SUPPORTED', 'UNAUTHENTICATED'].includes(code)) return 'rejected';
+  if (code === 'UPSTREAM_REJECTED') return 'refused';
+  return 'failed';
+}
+
+/** The audit row for a mutation the @requiresScope directive refused. */
+export function auditDenied(context: GatewayContext, mutation: string, args: Record<string, unknown>): void {
+  const input = (args['input'] ?? {}) as Partial<PlaceOrderInput>;
+  context.trading.audit.record(
+    auditEntry(context, mutation, {
+      accountId: (input.accountId ?? args['accountId'] ?? null) as string | null,
+      instrument: input.instrument ? describeRef(input.instrument) : null,
+      side: input.side ?? null,
+      type: input.type ?? null,
+      lots: input.lots ?? null,
+      price: input.price ?? null,
+      idempotencyKey: input.idempotencyKey ?? null,
+      orderId: (args['orderId'] ?? null) as string | null,
+      outcome: 'rejected',
+      errorCode: 'FORBIDDEN',
+      message: `needs a TRADE token; this token is ${context.viewer.scope}`,
+    }),
+  );
+}
+
+function describeRef(ref: PlaceOrderInput['instrument']): string {
+  if (ref.id) return ref.id;
+  if (ref.figi) return `figi:${ref.figi}`;
+  return [ref.exchange, ref.symbol].filter(Boolean).join(':');
+}
