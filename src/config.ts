@@ -59,12 +59,23 @@ const alorConnection = z.strictObject({
   exchange: z.enum(['MOEX', 'SPBX'], 'expected MOEX or SPBX').default('MOEX'),
 });
 
+/** InstaForex's method paths are not all publicly confirmed: verify them against your cabinet's API page. */
+const instaforexPath = z
+  .string()
+  .regex(/^[A-Za-z0-9/_.-]*\{login\}[A-Za-z0-9/_.-]*$/, 'expected a path containing {login}, e.g. client/RequestOpenTrades/{login}');
+const instaforexPaths = z.strictObject({
+  balance: instaforexPath.default('client/RequestBalanceInformation/{login}'),
+  openTrades: instaforexPath.default('client/RequestOpenTrades/{login}'),
+  closedTrades: instaforexPath.default('client/RequestClosedTrades/{login}'),
+});
+
 const instaforexConnection = z.strictObject({
   ...connectionCommon,
   broker: z.literal('instaforex'),
   login: z.union([z.number().int().positive(), z.string().regex(/^\d+$/)], 'expected the trading account number').transform(String),
   password: secret('InstaForex API password'),
   baseUrl: url.default('https://client-api.instaforex.com'),
+  paths: instaforexPaths.default(() => instaforexPaths.parse({})),
 });
 
 const connectionSchemas = {

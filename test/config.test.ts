@@ -68,6 +68,11 @@ connections:
         login: '2100123',
         password: 'pw',
         baseUrl: 'https://client-api.instaforex.com',
+        paths: {
+          balance: 'client/RequestBalanceInformation/{login}',
+          openTrades: 'client/RequestOpenTrades/{login}',
+          closedTrades: 'client/RequestClosedTrades/{login}',
+        },
         timeoutMs: 15_000,
         connectTimeoutMs: 5_000,
       },

@@ -3,25 +3,22 @@ import type { BrokerKind } from '../domain.js';
 import { InternalError } from '../errors.js';
 import type { ConnectionModel } from '../models.js';
 import type { AdapterDependencies, BrokerAdapter } from './adapter.js';
+import { createAlorAdapter } from './alor/adapter.js';
+import { createInstaforexAdapter } from './instaforex/adapter.js';
 import { createTinkoffAdapter } from './tinkoff/adapter.js';
+import { createTinkoffV1Adapter } from './tinkoff-v1/adapter.js';
 
 type AdapterFactory<Kind extends BrokerKind> = (
   config: Extract<ConnectionConfig, { broker: Kind }>,
   dependencies: AdapterDependencies,
 ) => BrokerAdapter;
 
-function notYetAvailable<Kind extends BrokerKind>(broker: Kind): AdapterFactory<Kind> {
-  return () => {
-    throw new InternalError(`broker "${broker}" is not available in this build yet`);
-  };
-}
-
 /** One line per broker: adding a broker is one folder and one entry here. */
 export const adapterFactories: { [Kind in BrokerKind]: AdapterFactory<Kind> } = {
   tinkoff: createTinkoffAdapter,
-  'tinkoff-v1': notYetAvailable('tinkoff-v1'),
-  alor: notYetAvailable('alor'),
-  instaforex: notYetAvailable('instaforex'),
+  'tinkoff-v1': createTinkoffV1Adapter,
+  alor: createAlorAdapter,
+  instaforex: createInstaforexAdapter,
 };
 
 export function createAdapter(config: ConnectionConfig, dependencies: AdapterDependencies): BrokerAdapter {

@@ -26,7 +26,8 @@ export async function demoCommand(args: string[], environment: CommandEnvironmen
   const port = parsePort(values.port, '--port') ?? parsePort(environment.env['PORT'], 'PORT') ?? 4000;
   const logger = cliLogger(values['log-level'] ?? environment.env['LOG_LEVEL'] ?? 'warn', environment);
   const directory = mkdtempSync(path.join(tmpdir(), 'brokerql-demo-'));
-  const simulators = await startSimulators();
+  // TODO(adapters): all four once the v1, ALOR and InstaForex adapters land.
+  const simulators = await startSimulators({ brokers: ['tinkoff'] });
   try {
     const configFile = path.join(directory, 'brokerql.yaml');
     writeFileSync(

@@ -4,12 +4,18 @@ import path from 'node:path';
 import { parseConfig, type Config } from '../../src/config.js';
 import type { Scope } from '../../src/models.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/server.js';
-import { createTinkoffSimulator, tinkoffSimulatorTokens, type TinkoffSimulator } from '../../src/simulators/tinkoff/server.js';
+import { startSimulators, type RunningSimulators, type SimulatedBroker } from '../../src/simulators/index.js';
+import type { TinkoffSimulator } from '../../src/simulators/tinkoff/server.js';
 
-/** A gateway configured against simulators on loopback, with its own data dir and tokens. */
+/**
+ * A gateway configured against simulators on loopback, with its own data dir and tokens.
+ * Connection ids are the demo's: tbank (T-Invest v2), tinkoff-legacy (v1), alor, ifx.
+ */
 export interface Stack {
   gateway: Gateway;
   config: Config;
+  simulators: RunningSimulators;
+  /** The T-Invest v2 simulator (when started). */
   tinkoff: TinkoffSimulator;
   dataDir: string;
   /** A READ token for every account. */
@@ -21,21 +27,26 @@ export interface Stack {
 }
 
 export interface StackOptions extends GatewayOptions {
-  /** Extra connection entries (e.g. one with a wrong token). */
+  /** Which simulated brokers to connect; T-Invest v2 only by default. */
+  brokers?: readonly SimulatedBroker[];
+  /** Extra connection entries (e.g. one with a wrong token); baseUrl defaults to the first simulator's. */
   extraConnections?: Array<Record<string, unknown>>;
+  /** Changes to the simulators' connection entries, by connection id. */
+  connectionOverrides?: Record<string, Record<string, unknown>>;
   dataDir?: string;
+  rateLimits?: boolean;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const tinkoff = createTinkoffSimulator({ rateLimits: false });
-  await tinkoff.server.start();
+  const simulators = await startSimulators({ brokers: options.brokers ?? ['tinkoff'], rateLimits: options.rateLimits ?? false });
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'brokerql-test-'));
+  const defaultBaseUrl = simulators.connections[0]?.['baseUrl'];
   const config = parseConfig(
     {
       dataDir,
       connections: [
-        { id: 'tbank', broker: 'tinkoff', token: tinkoffSimulatorTokens.full, baseUrl: tinkoff.baseUrl },
-        ...(options.extraConnections ?? []).map((connection) => ({ baseUrl: tinkoff.baseUrl, ...connection })),
+        ...simulators.connections.map((connection) => ({ ...connection, ...options.connectionOverrides?.[connection['id']!] })),
+        ...(options.extraConnections ?? []).map((connection) => ({ baseUrl: defaultBaseUrl, ...connection })),
       ],
     },
     { env: {} },
@@ -46,14 +57,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     gateway,
     config,
-    tinkoff,
+    simulators,
+    tinkoff: simulators.tinkoff!,
     dataDir,
     readToken: token('READ'),
     tradeToken: token('TRADE'),
     token,
     async close() {
       await gateway.close();
-      await tinkoff.server.stop();
+      await simulators.stop();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
