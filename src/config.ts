@@ -34,6 +34,10 @@ const connectionCommon = {
   timeoutMs: integer(100, 600_000).default(15_000),
   /** Time to establish the TCP/TLS connection. Default 5 s. */
   connectTimeoutMs: integer(100, 120_000).default(5_000),
+  /** Broker calls in flight at once on this connection. Default 8. */
+  maxConcurrentRequests: integer(1, 256).default(8),
+  /** Keep to the broker's documented request limits. Default true; false only for load tests against simulators. */
+  quota: z.boolean('expected true or false').default(true),
 };
 
 const tinkoffConnection = z.strictObject({
@@ -92,6 +96,8 @@ const serverSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   /** Default 4000; `--port` and PORT override it. */
   port: integer(0, 65_535).default(4000),
+  /** How long one GraphQL request may take, broker calls, retries and queueing included. Default 30 s. */
+  requestTimeoutMs: integer(1_000, 600_000).default(30_000),
 });
 
 const fileSchema = z.strictObject({
@@ -114,7 +120,7 @@ export type ConnectionConfig =
 export interface Config {
   /** The file this config came from, for messages; null when built in code (tests, demo). */
   readonly file: string | null;
-  readonly server: { readonly host: string; readonly port: number };
+  readonly server: { readonly host: string; readonly port: number; readonly requestTimeoutMs: number };
   /** Absolute path. */
   readonly dataDir: string;
   readonly connections: readonly ConnectionConfig[];
@@ -186,7 +192,7 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: 
   const baseDirectory = file ? path.dirname(path.resolve(file)) : process.cwd();
   return deepFreeze({
     file,
-    server: { host: document.server.host, port },
+    server: { host: document.server.host, port, requestTimeoutMs: document.server.requestTimeoutMs },
     dataDir: path.resolve(baseDirectory, document.dataDir),
     connections,
   });

@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
 import { responsePathAsArray } from 'graphql';
 import { createLoaders, type Loaders } from './loaders.js';
+import { enterRequestScope, type RequestScope } from './request-scope.js';
 import type { Trading } from './trading/orders.js';
 import type { ConnectionModel, ViewerModel } from './models.js';
 
@@ -45,25 +46,33 @@ export interface GatewayContext extends YogaInitialContext {
   /** Aborted when the client goes away: upstream calls made for this request stop too. */
   signal: AbortSignal;
   trading: Trading;
+  /** This request's deadline and broker-call tally (also reachable through AsyncLocalStorage). */
+  scope: RequestScope;
 }
 
 export interface ContextFactoryOptions {
   connections: ConnectionDirectory;
   trading: Trading;
+  requestTimeoutMilliseconds: number;
 }
 
 /** What brokerql adds to yoga's own context (request, params); `viewer` comes from the bearer-token plugin. */
 export type ContextAdditions = Omit<GatewayContext, keyof YogaInitialContext>;
 
-export function createContextFactory({ connections, trading }: ContextFactoryOptions) {
+export function createContextFactory({ connections, trading, requestTimeoutMilliseconds }: ContextFactoryOptions) {
   return (initial: YogaInitialContext): Omit<ContextAdditions, 'viewer'> => {
-    const signal = initial.request.signal;
+    const scope: RequestScope = { deadline: Date.now() + requestTimeoutMilliseconds, brokerCalls: 0 };
+    // Everything this request does from here on (resolvers, DataLoader batches, broker calls)
+    // runs inside this scope, so the transport knows the deadline without being told.
+    enterRequestScope(scope);
+    const signal = AbortSignal.any([initial.request.signal, AbortSignal.timeout(requestTimeoutMilliseconds)]);
     return {
       connections,
       loaders: createLoaders(signal),
       partialErrors: new PartialErrors(),
       signal,
       trading,
+      scope,
     };
   };
 }

@@ -28,6 +28,12 @@ export interface BrokerqlErrorOptions {
   cause?: unknown;
   /** Whether the same request may succeed if repeated later. */
   retryable?: boolean | undefined;
+  /**
+   * Whether the broker may have received the request. False when it provably did not (the
+   * connection was refused, the circuit was open, the budget was used up): an order that
+   * failed that way was not placed. Defaults to true, the safe assumption.
+   */
+  mayHaveReachedBroker?: boolean | undefined;
 }
 
 export class BrokerqlError extends Error {
@@ -35,6 +41,7 @@ export class BrokerqlError extends Error {
   readonly connection: string | undefined;
   readonly status: number | undefined;
   readonly retryable: boolean;
+  readonly mayHaveReachedBroker: boolean;
 
   constructor(code: ErrorCode, message: string, options: BrokerqlErrorOptions = {}, defaultRetryable = false) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -43,6 +50,7 @@ export class BrokerqlError extends Error {
     this.connection = options.connection;
     this.status = options.status;
     this.retryable = options.retryable ?? defaultRetryable;
+    this.mayHaveReachedBroker = options.mayHaveReachedBroker ?? true;
   }
 }
 

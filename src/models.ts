@@ -1,4 +1,5 @@
 import type { BrokerAdapter } from './brokers/adapter.js';
+import type { ConnectionPolicy } from './brokers/resilience/policy.js';
 import type {
   BrokerAccount,
   BrokerKind,
@@ -21,6 +22,8 @@ export interface ConnectionModel {
   id: string;
   broker: BrokerKind;
   adapter: BrokerAdapter;
+  /** Its budget and circuit breaker, for health reports and metrics. */
+  policy: ConnectionPolicy;
 }
 
 export interface AccountModel extends BrokerAccount {

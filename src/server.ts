@@ -75,7 +75,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     landingPage: false,
     logging: false,
     maskedErrors: { maskError },
-    context: createContextFactory({ connections, trading }) as (initial: YogaInitialContext) => ContextAdditions,
+    context: createContextFactory({ connections, trading, requestTimeoutMilliseconds: config.server.requestTimeoutMs }) as (initial: YogaInitialContext) => ContextAdditions,
     graphiql: {
       title: 'brokerql',
       defaultQuery: exampleQuery,

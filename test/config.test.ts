@@ -47,11 +47,11 @@ connections:
     const config = loadConfigFile(file, {
       env: { TINKOFF_TOKEN: 't.abc', TINKOFF_V1_TOKEN: 't.v1', ALOR_REFRESH_TOKEN: 'refresh', INSTAFOREX_API_PASSWORD: 'pw' },
     });
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 4000 });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 4000, requestTimeoutMs: 30_000 });
     expect(config.dataDir).toBe(path.join(directory, 'data'));
     expect(config.connections).toEqual([
-      { id: 'tbank', broker: 'tinkoff', token: 't.abc', baseUrl: 'https://invest-public-api.tbank.ru/rest', timeoutMs: 15_000, connectTimeoutMs: 5_000 },
-      { id: 'tinkoff-legacy', broker: 'tinkoff-v1', token: 't.v1', baseUrl: 'https://api-invest.tinkoff.ru/openapi', timeoutMs: 15_000, connectTimeoutMs: 5_000 },
+      { id: 'tbank', broker: 'tinkoff', token: 't.abc', baseUrl: 'https://invest-public-api.tbank.ru/rest', timeoutMs: 15_000, connectTimeoutMs: 5_000, maxConcurrentRequests: 8, quota: true },
+      { id: 'tinkoff-legacy', broker: 'tinkoff-v1', token: 't.v1', baseUrl: 'https://api-invest.tinkoff.ru/openapi', timeoutMs: 15_000, connectTimeoutMs: 5_000, maxConcurrentRequests: 8, quota: true },
       {
         id: 'alor',
         broker: 'alor',
@@ -61,6 +61,8 @@ connections:
         exchange: 'MOEX',
         timeoutMs: 15_000,
         connectTimeoutMs: 5_000,
+        maxConcurrentRequests: 8,
+        quota: true,
       },
       {
         id: 'ifx',
@@ -75,6 +77,8 @@ connections:
         },
         timeoutMs: 15_000,
         connectTimeoutMs: 5_000,
+        maxConcurrentRequests: 8,
+        quota: true,
       },
     ]);
     expect(Object.isFrozen(config.connections[0])).toBe(true);

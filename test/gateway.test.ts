@@ -85,7 +85,11 @@ describe('partial results', () => {
   });
 
   it('nulls one account portfolio when its broker call fails, keeping its siblings', async () => {
-    stack.tinkoff.server.injectFault({ route: 'OperationsService/GetPositions', fault: { kind: 'status', status: 500 }, times: 1 });
+    stack.tinkoff.server.injectFault({
+      route: 'OperationsService/GetPositions',
+      fault: { kind: 'status', status: 500 },
+      when: (request) => request.body.includes('2008765432'),
+    });
     const result = await graphql(stack.gateway, '{ accounts { id portfolio { cash { amount } } orders { id } } }', { token: stack.readToken });
     const accounts = result.data!['accounts'] as Array<Record<string, any>>;
     const failed = accounts.filter((account) => account['portfolio'] === null);

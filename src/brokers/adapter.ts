@@ -13,6 +13,7 @@ import type {
 import { NotSupportedError } from '../errors.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { UpstreamObserver } from './http.js';
+import type { ConnectionPolicy } from './resilience/policy.js';
 
 /** What a broker lets brokerql do. Anything not offered is answered with NOT_SUPPORTED. */
 export interface Capabilities {
@@ -82,6 +83,8 @@ export interface BrokerAdapter {
 export interface AdapterDependencies {
   secrets: SecretRegistry;
   observer?: UpstreamObserver | undefined;
+  /** This connection's request budget, circuit breaker and retries; pass it to every UpstreamClient. */
+  policy?: ConnectionPolicy | undefined;
 }
 
 const brokerNames: Record<BrokerKind, string> = {

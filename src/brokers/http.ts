@@ -1,10 +1,17 @@
 import { Agent, errors as undiciErrors, request } from 'undici';
-import { BadUserInputError, UpstreamTimeoutError, UpstreamUnavailableError } from '../errors.js';
+import { BadUserInputError, UpstreamTimeoutError, UpstreamUnavailableError, type BrokerqlError } from '../errors.js';
+import { currentRequestScope } from '../request-scope.js';
+import { backoffDelay, retryAfterMilliseconds } from './resilience/backoff.js';
+import type { ConnectionPolicy } from './resilience/policy.js';
+import type { CallPriority } from './resilience/quota.js';
 
 /**
  * The HTTP transport every adapter uses: one keep-alive pool per connection, a connect and a
  * total timeout on every call, and network failures turned into brokerql errors whose
  * messages name the broker, never the URL (which could carry a secret in its query).
+ * With a connection policy it also keeps to the broker's request budget, fails fast while the
+ * broker is down (circuit breaker), and retries reads — never orders — on connection errors,
+ * 5xx and a 429 that says when to come back, all within the GraphQL request's deadline.
  */
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -19,6 +26,13 @@ export interface UpstreamRequest {
   /** A stable label for the call (e.g. "UsersService/GetAccounts"), used for metrics and logs. */
   route: string;
   signal?: AbortSignal | undefined;
+  /**
+   * Whether repeating the call is harmless. Defaults to true for GET only: POST reads (T-Invest
+   * v2) say so explicitly, and order placement never does.
+   */
+  retryable?: boolean | undefined;
+  /** Orders go ahead of queued reads in the connection's budget. Default 'read'. */
+  priority?: CallPriority | undefined;
 }
 
 export interface UpstreamResponse {
@@ -48,10 +62,14 @@ export interface UpstreamClientOptions {
   connectTimeoutMilliseconds: number;
   timeoutMilliseconds: number;
   observer?: UpstreamObserver | undefined;
+  /** Budget, circuit breaker and retries of this connection; none when absent. */
+  policy?: ConnectionPolicy | undefined;
 }
 
 /** Upstream bodies are small JSON documents; anything larger is a broken or hostile upstream. */
 const maximumResponseBytes = 16 * 1024 * 1024;
+/** Without a GraphQL request around the call (CLI commands), allow a few attempts' worth. */
+const detachedDeadlineFactor = 3;
 
 export class UpstreamClient {
   private readonly agent: Agent;
@@ -71,9 +89,61 @@ export class UpstreamClient {
   }
 
   async send(upstreamRequest: UpstreamRequest): Promise<UpstreamResponse> {
-    const { connection, brokerLabel, timeoutMilliseconds, observer } = this.options;
+    const { policy, timeoutMilliseconds } = this.options;
+    const scope = currentRequestScope();
+    const deadline = scope?.deadline ?? Date.now() + timeoutMilliseconds * detachedDeadlineFactor;
+    const retryable = upstreamRequest.retryable ?? upstreamRequest.method === 'GET';
+    const retries = policy && retryable ? policy.readRetries : 0;
+    for (let attempt = 0; ; attempt++) {
+      const canRetry = (delay: number) => attempt < retries && Date.now() + delay < deadline;
+      policy?.breaker.check();
+      const release = await policy?.quota.acquire({
+        route: `${upstreamRequest.method} ${upstreamRequest.path}`,
+        priority: upstreamRequest.priority ?? 'read',
+        deadline,
+        signal: upstreamRequest.signal,
+      });
+      let response: UpstreamResponse;
+      try {
+        if (scope) scope.brokerCalls += 1;
+        response = await this.attempt(upstreamRequest, Math.min(timeoutMilliseconds, deadline - Date.now()));
+      } catch (error) {
+        policy?.breaker.recordFailure();
+        const delay = backoffDelay(attempt);
+        if (!canRetry(delay) || (error as BrokerqlError).code === 'UPSTREAM_TIMEOUT') throw error;
+        await sleep(delay, upstreamRequest.signal);
+        continue;
+      } finally {
+        release?.();
+      }
+      if (response.status >= 500) {
+        policy?.breaker.recordFailure();
+        const delay = backoffDelay(attempt);
+        if (canRetry(delay)) {
+          await sleep(delay, upstreamRequest.signal);
+          continue;
+        }
+        return response;
+      }
+      policy?.breaker.recordSuccess();
+      if (response.status === 429) {
+        // A broker that says when to come back is waited for, if the deadline allows it.
+        const wait = retryAfterMilliseconds(headerValue(response.headers, 'retry-after'));
+        if (wait !== undefined && canRetry(wait)) {
+          await sleep(wait, upstreamRequest.signal);
+          continue;
+        }
+      }
+      return response;
+    }
+  }
+
+  /** One HTTP exchange, observed. */
+  private async attempt(upstreamRequest: UpstreamRequest, timeoutMilliseconds: number): Promise<UpstreamResponse> {
+    const { connection, observer } = this.options;
     const url = this.baseUrl + upstreamRequest.path + queryString(upstreamRequest.query);
-    const deadline = AbortSignal.timeout(timeoutMilliseconds);
+    const timeout = Math.max(1, timeoutMilliseconds);
+    const deadline = AbortSignal.timeout(timeout);
     const signal = upstreamRequest.signal ? AbortSignal.any([upstreamRequest.signal, deadline]) : deadline;
     const started = performance.now();
     const report = (status: number | undefined, errorCode: string | undefined) =>
@@ -92,22 +162,22 @@ export class UpstreamClient {
         body: upstreamRequest.body,
         dispatcher: this.agent,
         signal,
-        headersTimeout: timeoutMilliseconds,
-        bodyTimeout: timeoutMilliseconds,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
       });
       const text = await response.body.text();
       report(response.statusCode, undefined);
       return { status: response.statusCode, headers: response.headers, text };
     } catch (error) {
-      const mapped = this.mapTransportError(error, deadline.aborted, brokerLabel);
+      const mapped = this.mapTransportError(error, deadline.aborted, timeout);
       report(undefined, mapped.code);
       throw mapped;
     }
   }
 
-  private mapTransportError(error: unknown, deadlinePassed: boolean, brokerLabel: string) {
-    const connection = this.options.connection;
-    const seconds = Math.round(this.options.timeoutMilliseconds / 100) / 10;
+  private mapTransportError(error: unknown, deadlinePassed: boolean, timeoutMilliseconds: number): BrokerqlError {
+    const { connection, brokerLabel } = this.options;
+    const seconds = Math.round(timeoutMilliseconds / 100) / 10;
     if (
       deadlinePassed ||
       error instanceof undiciErrors.HeadersTimeoutError ||
@@ -116,12 +186,20 @@ export class UpstreamClient {
     ) {
       return new UpstreamTimeoutError(`${brokerLabel} did not answer within ${seconds}s`, { connection, cause: error });
     }
+    const code = networkErrorCode(error);
+    // Refused, unknown host, or no connection in time: the request never left this machine.
+    const notSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || error instanceof undiciErrors.ConnectTimeoutError;
     if (error instanceof undiciErrors.ConnectTimeoutError) {
-      return new UpstreamTimeoutError(`${brokerLabel} did not accept a connection in time`, { connection, cause: error });
+      return new UpstreamTimeoutError(`${brokerLabel} did not accept a connection in time`, {
+        connection,
+        cause: error,
+        mayHaveReachedBroker: false,
+      });
     }
-    return new UpstreamUnavailableError(`${brokerLabel} is unreachable (${describeNetworkError(error)})`, {
+    return new UpstreamUnavailableError(`${brokerLabel} is unreachable (${describeNetworkError(code)})`, {
       connection,
       cause: error,
+      mayHaveReachedBroker: !notSent,
     });
   }
 
@@ -130,9 +208,12 @@ export class UpstreamClient {
   }
 }
 
-function describeNetworkError(error: unknown): string {
-  const code = (error as { code?: unknown; cause?: { code?: unknown } } | null)?.code ??
-    (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+function networkErrorCode(error: unknown): unknown {
+  const candidate = error as { code?: unknown; cause?: { code?: unknown } } | null;
+  return candidate?.code ?? candidate?.cause?.code;
+}
+
+function describeNetworkError(code: unknown): string {
   switch (code) {
     case 'ECONNREFUSED':
       return 'connection refused';
@@ -151,6 +232,21 @@ function describeNetworkError(error: unknown): string {
   }
 }
 
+function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(resolve, milliseconds);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason as Error);
+      },
+      { once: true },
+    );
+  });
+}
+
 function queryString(query: UpstreamRequest['query']): string {
   if (!query) return '';
   const parameters = new URLSearchParams();
@@ -166,8 +262,7 @@ function queryString(query: UpstreamRequest['query']): string {
  * end up here, so '/', '..' and the like must never change which broker resource is addressed.
  */
 export function pathSegment(value: string, what: string): string {
-  const decodedDots = value.replace(/%2e/gi, '.');
-  if (value.length === 0 || decodedDots === '.' || decodedDots === '..' || value.length > 200) {
+  if (value.length === 0 || value === '.' || value === '..' || value.length > 200) {
     throw new BadUserInputError(`${what} "${value.slice(0, 40)}" is not a valid identifier`);
   }
   return encodeURIComponent(value);

@@ -3,6 +3,8 @@ import type { BrokerKind } from '../domain.js';
 import { InternalError } from '../errors.js';
 import type { ConnectionModel } from '../models.js';
 import type { AdapterDependencies, BrokerAdapter } from './adapter.js';
+import type { CircuitState } from './resilience/circuit-breaker.js';
+import { createConnectionPolicy } from './resilience/policy.js';
 import { createAlorAdapter } from './alor/adapter.js';
 import { createInstaforexAdapter } from './instaforex/adapter.js';
 import { createTinkoffAdapter } from './tinkoff/adapter.js';
@@ -29,13 +31,33 @@ export function createAdapter(config: ConnectionConfig, dependencies: AdapterDep
   return factory(config as never, dependencies);
 }
 
-export function createConnections(
-  connections: readonly ConnectionConfig[],
-  dependencies: AdapterDependencies,
-): ConnectionModel[] {
-  return connections.map((config) => ({
-    id: config.id,
-    broker: config.broker,
-    adapter: createAdapter(config, dependencies),
-  }));
+export interface ConnectionDependencies extends Omit<AdapterDependencies, 'policy'> {
+  onCircuitChange?: (connection: string, state: CircuitState) => void;
 }
+
+/** One adapter per configured connection, each with its own budget, breaker and retry policy. */
+export function createConnections(connections: readonly ConnectionConfig[], dependencies: ConnectionDependencies): ConnectionModel[] {
+  return connections.map((config) => {
+    const policy = createConnectionPolicy({
+      connection: config.id,
+      broker: config.broker,
+      brokerLabel: brokerLabels[config.broker],
+      quota: config.quota,
+      maxConcurrentRequests: config.maxConcurrentRequests,
+      onCircuitChange: (state) => dependencies.onCircuitChange?.(config.id, state),
+    });
+    return {
+      id: config.id,
+      broker: config.broker,
+      adapter: createAdapter(config, { secrets: dependencies.secrets, observer: dependencies.observer, policy }),
+      policy,
+    };
+  });
+}
+
+const brokerLabels: Record<BrokerKind, string> = {
+  tinkoff: 'T-Invest',
+  'tinkoff-v1': 'Tinkoff OpenAPI v1',
+  alor: 'ALOR',
+  instaforex: 'InstaForex',
+};

@@ -34,7 +34,10 @@ export interface StackOptions extends GatewayOptions {
   /** Changes to the simulators' connection entries, by connection id. */
   connectionOverrides?: Record<string, Record<string, unknown>>;
   dataDir?: string;
+  /** The simulators' own request limits (off by default: tests make many calls quickly). */
   rateLimits?: boolean;
+  /** brokerql's budget per connection (off by default, like the simulators' limits). */
+  quota?: boolean;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -45,8 +48,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     {
       dataDir,
       connections: [
-        ...simulators.connections.map((connection) => ({ ...connection, ...options.connectionOverrides?.[connection['id']!] })),
-        ...(options.extraConnections ?? []).map((connection) => ({ baseUrl: defaultBaseUrl, ...connection })),
+        ...simulators.connections.map((connection) => ({
+          ...connection,
+          quota: options.quota ?? false,
+          ...options.connectionOverrides?.[connection['id']!],
+        })),
+        ...(options.extraConnections ?? []).map((connection) => ({ baseUrl: defaultBaseUrl, quota: options.quota ?? false, ...connection })),
       ],
     },
     { env: {} },

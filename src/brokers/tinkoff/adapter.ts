@@ -53,6 +53,7 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
     connectTimeoutMilliseconds: config.connectTimeoutMs,
     timeoutMilliseconds: config.timeoutMs,
     observer: dependencies.observer,
+    policy: dependencies.policy,
   });
   const client = new TinkoffClient(http, config.token);
   const connection = config.id;
@@ -145,7 +146,7 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
         orderId: tinkoffOrderRequestId(idempotencyKey),
       };
       if (type === 'LIMIT' && price !== null) body['price'] = decimalToQuotation(price);
-      const response = await client.call('OrdersService/PostOrder', body, orderStateSchema, signal);
+      const response = await client.call('OrdersService/PostOrder', body, orderStateSchema, signal, 'order');
       const order = mapTinkoffOrder(response, connection);
       if (order.status === 'REJECTED') {
         throw new UpstreamRejectedError(`T-Invest rejected the order: ${order.message ?? 'no reason given'}`, { connection });
@@ -155,7 +156,7 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
 
     async cancelOrder({ brokerAccountId, orderId, signal }) {
       const body = { accountId: brokerAccountId, orderId };
-      await client.call('OrdersService/CancelOrder', body, cancelOrderResponseSchema, signal);
+      await client.call('OrdersService/CancelOrder', body, cancelOrderResponseSchema, signal, 'order');
       const state = await client.call('OrdersService/GetOrderState', body, orderStateSchema, signal);
       return mapTinkoffOrder(state, connection);
     },

@@ -12,11 +12,16 @@ export class TinkoffClient {
     private readonly token: string,
   ) {}
 
+  /**
+   * Every T-Invest method is a POST, reads included, so whether a call may be repeated is said
+   * here: reads yes, order actions never (a repeated PostOrder is what idempotency keys are for).
+   */
   async call<Schema extends z.ZodType>(
     method: string,
     body: Record<string, unknown>,
     schema: Schema,
     signal?: AbortSignal,
+    kind: 'read' | 'order' = 'read',
   ): Promise<z.output<Schema>> {
     const response = await this.http.send({
       method: 'POST',
@@ -30,6 +35,8 @@ export class TinkoffClient {
       body: JSON.stringify(body),
       route: method,
       signal,
+      retryable: kind === 'read',
+      priority: kind,
     });
     if (response.status < 200 || response.status > 299) throw mapTinkoffError(response, this.http.connection);
     let json: unknown;

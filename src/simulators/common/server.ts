@@ -61,6 +61,8 @@ export interface FaultRule {
   times?: number | undefined;
   /** Whether the request is still handled (state changes) before the fault replaces the answer. */
   afterHandling?: boolean | undefined;
+  /** Only requests this accepts get the fault (e.g. one account's). */
+  when?: ((request: { body: string; query: URLSearchParams; segments: string[] }) => boolean) | undefined;
 }
 
 export interface SimulatorOptions {
@@ -199,7 +201,7 @@ export class SimulatorServer {
       const latency = this.routeLatency.get(routeName) ?? this.latencyMilliseconds;
       if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
 
-      const rule = this.takeFault(routeName);
+      const rule = this.takeFault(routeName, { body, query: url.searchParams, segments });
       if (rule && !rule.afterHandling) return this.applyFault(rule.fault, response);
       const answer = match
         ? await match.route.handle({
@@ -238,8 +240,10 @@ export class SimulatorServer {
     return undefined;
   }
 
-  private takeFault(route: string): FaultRule | undefined {
-    const rule = this.faults.find((candidate) => candidate.route === undefined || candidate.route === route);
+  private takeFault(route: string, request: { body: string; query: URLSearchParams; segments: string[] }): FaultRule | undefined {
+    const rule = this.faults.find(
+      (candidate) => (candidate.route === undefined || candidate.route === route) && (candidate.when === undefined || candidate.when(request)),
+    );
     if (!rule) return undefined;
     if (rule.times !== undefined) {
       rule.times -= 1;

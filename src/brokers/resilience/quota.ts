@@ -1,0 +1,163 @@
+import { RateLimitedError } from '../../errors.js';
+
+/**
+ * A broker credential's request budget, shared by every query on one connection: token buckets
+ * for the broker's documented limits (per route group), a cap on requests in flight, and a
+ * queue in which orders go before reads — a statistics backfill can never starve an order.
+ * A request that would wait past its deadline is refused at once with RATE_LIMITED.
+ */
+
+export type CallPriority = 'order' | 'read';
+
+export interface QuotaBucket {
+  /** For messages and metrics. */
+  name: string;
+  /** Which upstream routes draw from this bucket. */
+  matches(route: string): boolean;
+  /** Sustained rate. */
+  perSecond: number;
+  /** How many may go at once after a quiet period (a per-minute limit allows its whole minute). */
+  burst: number;
+}
+
+export interface QuotaOptions {
+  buckets: QuotaBucket[];
+  /** Requests in flight at once on this connection. */
+  maxConcurrent: number;
+  now?: () => number;
+}
+
+export interface QuotaRequest {
+  route: string;
+  priority: CallPriority;
+  /** Epoch milliseconds after which the caller no longer wants an answer. */
+  deadline: number;
+  signal?: AbortSignal | undefined;
+}
+
+/** Returned by `acquire`; call it when the upstream call has finished. */
+export type Release = () => void;
+
+interface Waiter {
+  request: QuotaRequest;
+  buckets: BucketState[];
+  resolve(release: Release): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+interface BucketState {
+  bucket: QuotaBucket;
+  tokens: number;
+  updatedAt: number;
+}
+
+export interface QuotaSnapshot {
+  inFlight: number;
+  queuedOrders: number;
+  queuedReads: number;
+}
+
+export class ConnectionQuota {
+  private readonly buckets: BucketState[];
+  private readonly now: () => number;
+  private inFlight = 0;
+  private readonly queues: Record<CallPriority, Waiter[]> = { order: [], read: [] };
+  private pumpTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly connection: string,
+    private readonly options: QuotaOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.buckets = options.buckets.map((bucket) => ({ bucket, tokens: bucket.burst, updatedAt: this.now() }));
+  }
+
+  snapshot(): QuotaSnapshot {
+    return { inFlight: this.inFlight, queuedOrders: this.queues.order.length, queuedReads: this.queues.read.length };
+  }
+
+  acquire(request: QuotaRequest): Promise<Release> {
+    const buckets = this.buckets.filter((state) => state.bucket.matches(request.route));
+    return new Promise<Release>((resolve, reject) => {
+      const waiter: Waiter = { request, buckets, resolve, reject, timer: undefined };
+      const wait = this.estimatedWait(waiter);
+      if (this.now() + wait > request.deadline) {
+        reject(this.limited(wait));
+        return;
+      }
+      this.queues[request.priority].push(waiter);
+      const remaining = request.deadline - this.now();
+      waiter.timer = setTimeout(() => this.abandon(waiter, this.limited(0)), Math.max(0, remaining));
+      request.signal?.addEventListener('abort', () => this.abandon(waiter, request.signal!.reason as Error), { once: true });
+      this.pump();
+    });
+  }
+
+  private limited(waitMilliseconds: number): RateLimitedError {
+    return new RateLimitedError(`request budget of connection "${this.connection}" is used up for now`, {
+      connection: this.connection,
+      retryAfterSeconds: Math.max(1, Math.ceil(waitMilliseconds / 1000)),
+      mayHaveReachedBroker: false,
+    });
+  }
+
+  /** A rough wait for a newcomer: everything queued ahead of it, at the slowest matching rate. */
+  private estimatedWait(waiter: Waiter): number {
+    const ahead = waiter.request.priority === 'order' ? this.queues.order.length : this.queues.order.length + this.queues.read.length;
+    let wait = 0;
+    for (const state of waiter.buckets) {
+      this.refill(state);
+      const deficit = ahead + 1 - state.tokens;
+      if (deficit > 0) wait = Math.max(wait, (deficit / state.bucket.perSecond) * 1000);
+    }
+    return wait;
+  }
+
+  private refill(state: BucketState): void {
+    const now = this.now();
+    const elapsed = (now - state.updatedAt) / 1000;
+    state.tokens = Math.min(state.bucket.burst, state.tokens + elapsed * state.bucket.perSecond);
+    state.updatedAt = now;
+  }
+
+  private pump(): void {
+    if (this.pumpTimer) {
+      clearTimeout(this.pumpTimer);
+      this.pumpTimer = undefined;
+    }
+    for (;;) {
+      const waiter = this.queues.order[0] ?? this.queues.read[0];
+      if (!waiter || this.inFlight >= this.options.maxConcurrent) return;
+      for (const state of waiter.buckets) this.refill(state);
+      const short = waiter.buckets.filter((state) => state.tokens < 1);
+      if (short.length > 0) {
+        // Wake up when the emptiest bucket has a whole token again.
+        const wait = Math.max(...short.map((state) => ((1 - state.tokens) / state.bucket.perSecond) * 1000));
+        this.pumpTimer = setTimeout(() => this.pump(), Math.ceil(wait));
+        return;
+      }
+      this.queues[waiter.request.priority].shift();
+      if (waiter.timer) clearTimeout(waiter.timer);
+      for (const state of waiter.buckets) state.tokens -= 1;
+      this.inFlight += 1;
+      let released = false;
+      waiter.resolve(() => {
+        if (released) return;
+        released = true;
+        this.inFlight -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  private abandon(waiter: Waiter, error: Error): void {
+    const queue = this.queues[waiter.request.priority];
+    const index = queue.indexOf(waiter);
+    if (index === -1) return;
+    queue.splice(index, 1);
+    if (waiter.timer) clearTimeout(waiter.timer);
+    waiter.reject(error);
+    this.pump();
+  }
+}

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BrokerAdapter } from '../src/brokers/adapter.js';
+import { createConnectionPolicy, type ConnectionPolicy } from '../src/brokers/resilience/policy.js';
+import { createTinkoffAdapter } from '../src/brokers/tinkoff/adapter.js';
+import { parseConfig, type TinkoffConnectionConfig } from '../src/config.js';
+import { BrokerqlError } from '../src/errors.js';
+import { runInRequestScope } from '../src/request-scope.js';
+import { SecretRegistry } from '../src/secrets.js';
+import { createTinkoffSimulator, tinkoffSimulatorTokens } from '../src/simulators/tinkoff/server.js';
+
+/** The transport's policy (retries, Retry-After, circuit breaker, budget) seen from a real adapter and a real simulator. */
+const simulator = createTinkoffSimulator({ rateLimits: false });
+const adapters: BrokerAdapter[] = [];
+
+function adapterWithPolicy(overrides: { quota?: boolean; maxConcurrentRequests?: number; baseUrl?: string } = {}) {
+  const config = parseConfig(
+    { connections: [{ id: 'tbank', broker: 'tinkoff', token: tinkoffSimulatorTokens.full, baseUrl: overrides.baseUrl ?? simulator.baseUrl }] },
+    { env: {} },
+  ).connections[0] as TinkoffConnectionConfig;
+  const policy: ConnectionPolicy = createConnectionPolicy({
+    connection: 'tbank',
+    broker: 'tinkoff',
+    brokerLabel: 'T-Invest',
+    quota: overrides.quota ?? false,
+    maxConcurrentRequests: overrides.maxConcurrentRequests ?? 8,
+  });
+  const adapter = createTinkoffAdapter(config, { secrets: new SecretRegistry(), policy });
+  adapters.push(adapter);
+  return { adapter, policy };
+}
+
+async function failure(promise: Promise<unknown>): Promise<BrokerqlError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(BrokerqlError);
+  return error as BrokerqlError;
+}
+
+beforeAll(() => simulator.server.start());
+afterAll(async () => {
+  await Promise.all(adapters.map((adapter) => adapter.close()));
+  await simulator.server.stop();
+});
+beforeEach(() => {
+  simulator.server.clearFaults();
+  simulator.server.resetCounters();
+});
+
+const route = 'UsersService/GetAccounts';
+
+describe('retries of reads', () => {
+  it('retries a read after a 5xx and succeeds', async () => {
+    simulator.server.injectFault({ route, fault: { kind: 'status', status: 503 }, times: 1 });
+    const accounts = await adapterWithPolicy().adapter.listAccounts({});
+    expect(accounts).toHaveLength(2);
+    expect(simulator.server.requestCount(route)).toBe(2);
+  });
+
+  it('retries a read after a dropped connection', async () => {
+    simulator.server.injectFault({ route, fault: { kind: 'drop' }, times: 2 });
+    await expect(adapterWithPolicy().adapter.listAccounts({})).resolves.toHaveLength(2);
+    expect(simulator.server.requestCount(route)).toBe(3);
+  });
+
+  it('gives up after two retries', async () => {
+    simulator.server.injectFault({ route, fault: { kind: 'status', status: 500 } });
+    const error = await failure(adapterWithPolicy().adapter.listAccounts({}));
+    expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(simulator.server.requestCount(route)).toBe(3);
+  });
+
+  it('never retries past the request deadline', async () => {
+    simulator.server.injectFault({ route, fault: { kind: 'status', status: 500 } });
+    const { adapter } = adapterWithPolicy();
+    // A deadline already reached: the first attempt is the only one.
+    const error = await failure(runInRequestScope({ deadline: Date.now() + 1, brokerCalls: 0 }, () => adapter.listAccounts({})));
+    expect(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT']).toContain(error.code);
+    expect(simulator.server.requestCount(route)).toBeLessThanOrEqual(1);
+  });
+
+  it('honours Retry-After on a 429, and without one answers RATE_LIMITED at once', async () => {
+    simulator.server.injectFault({ route, fault: { kind: 'status', status: 429, headers: { 'retry-after': '1' } }, times: 1 });
+    await expect(adapterWithPolicy().adapter.listAccounts({})).resolves.toHaveLength(2);
+    expect(simulator.server.requestCount(route)).toBe(2);
+
+    simulator.server.resetCounters();
+    simulator.server.injectFault({ route, fault: { kind: 'status', status: 429, headers: { 'x-ratelimit-reset': '17' } }, times: 1 });
+    const error = await failure(adapterWithPolicy().adapter.listAccounts({}));
+    expect(error).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 17 });
+    expect(simulator.server.requestCount(route)).toBe(1);
+  });
+
+  it('counts every attempt as a broker call of the request', async () => {
+    simulator.server.injectFault({ route, fault: { kind: 'status', status: 502 }, times: 1 });
+    const scope = { deadline: Date.now() + 10_000, brokerCalls: 0 };
+    await runInRequestScope(scope, () => adapterWithPolicy().adapter.listAccounts({}));
+    expect(scope.brokerCalls).toBe(2);
+  });
+});
+
+describe('orders are never blindly retried', () => {
+  it('sends PostOrder once even when the broker answers 500', async () => {
+    simulator.server.injectFault({ route: 'OrdersService/PostOrder', fault: { kind: 'status', status: 500 } });
+    const { adapter } = adapterWithPolicy();
+    const sber = await adapter.getInstrument({ ref: { figi: 'BBG004730N88' } });
+    const error = await failure(
+      adapter.placeOrder({ brokerAccountId: '2000345678', instrument: sber, side: 'BUY', type: 'MARKET', lots: 1, price: null, idempotencyKey: 'no-retry' }),
+    );
+    expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(simulator.server.requestCount('OrdersService/PostOrder')).toBe(1);
+  });
+
+  it('tells a refused connection (nothing sent) from a reset one (maybe sent)', async () => {
+    const down = createTinkoffSimulator();
+    await down.server.start();
+    const baseUrl = down.baseUrl;
+    await down.server.stop();
+    const refused = await failure(adapterWithPolicy({ baseUrl }).adapter.listAccounts({}));
+    expect(refused).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', mayHaveReachedBroker: false });
+
+    simulator.server.injectFault({ route: 'OrdersService/PostOrder', fault: { kind: 'reset-mid-response' } });
+    const { adapter } = adapterWithPolicy();
+    const sber = await adapter.getInstrument({ ref: { figi: 'BBG004730N88' } });
+    const reset = await failure(
+      adapter.placeOrder({ brokerAccountId: '2000345678', instrument: sber, side: 'BUY', type: 'MARKET', lots: 1, price: null, idempotencyKey: 'reset' }),
+    );
+    expect(reset).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', mayHaveReachedBroker: true });
+  });
+});
+
+describe('circuit breaker', () => {
+  it('stops calling a failing broker, so a dead connection costs nothing', async () => {
+    simulator.server.injectFault({ fault: { kind: 'status', status: 500 } });
+    const { adapter, policy } = adapterWithPolicy();
+    await failure(adapter.listAccounts({}));
+    await failure(adapter.listAccounts({}));
+    expect(policy.breaker.snapshot().state).toBe('open');
+    const sent = simulator.server.requestCount();
+    const fast = await failure(adapter.listAccounts({}));
+    expect(fast).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', connection: 'tbank', mayHaveReachedBroker: false });
+    expect(fast.message).toMatch(/stopped calling it for a while/);
+    expect(simulator.server.requestCount()).toBe(sent);
+  });
+});
+
+describe('budget', () => {
+  it('keeps to the concurrency cap, measured at the broker', async () => {
+    simulator.server.setLatency(30);
+    try {
+      const { adapter } = adapterWithPolicy({ maxConcurrentRequests: 2 });
+      simulator.server.resetCounters();
+      await Promise.all(Array.from({ length: 6 }, () => adapter.listAccounts({})));
+      expect(simulator.server.requestCount(route)).toBe(6);
+      expect(simulator.server.peakConcurrentRequests).toBe(2);
+    } finally {
+      simulator.server.setLatency(0);
+    }
+  });
+
+  it('answers RATE_LIMITED at once when the broker budget cannot be met before the deadline', async () => {
+    const { adapter } = adapterWithPolicy({ quota: true });
+    // UsersService allows 50 a minute: the 51st cannot go before a one-second deadline.
+    const results = await runInRequestScope({ deadline: Date.now() + 1000, brokerCalls: 0 }, () =>
+      Promise.allSettled(Array.from({ length: 51 }, () => adapter.listAccounts({}))),
+    );
+    const refused = results.filter((result) => result.status === 'rejected').map((result) => (result as PromiseRejectedResult).reason);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ code: 'RATE_LIMITED', mayHaveReachedBroker: false });
+    expect(simulator.server.requestCount(route)).toBe(50);
+  });
+});
