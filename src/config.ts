@@ -100,8 +100,19 @@ const serverSchema = z.strictObject({
   requestTimeoutMs: integer(1_000, 600_000).default(30_000),
 });
 
+const cacheSchema = z.strictObject({
+  /** Instrument metadata (name, lot size, price step) changes rarely. Default 6 hours. */
+  instrumentsTtlSeconds: integer(0, 7 * 86_400).default(21_600),
+  /** The account list of each connection. Default 60 s. */
+  accountsTtlSeconds: integer(0, 86_400).default(60),
+  /** Instruments kept per connection before the least recently used are dropped. Default 5000. */
+  maxInstruments: integer(1, 1_000_000).default(5_000),
+});
+
 const fileSchema = z.strictObject({
   server: serverSchema.default(() => serverSchema.parse({})),
+  /** Caches shared across requests, per connection. Portfolio, orders and operations are never cached. */
+  cache: cacheSchema.default(() => cacheSchema.parse({})),
   /** Where the SQLite database lives. Default ./data, relative to the config file. */
   dataDir: z.string().min(1).default('./data'),
   connections: z.array(z.unknown(), 'expected a list of connections').default([]),
@@ -123,8 +134,11 @@ export interface Config {
   readonly server: { readonly host: string; readonly port: number; readonly requestTimeoutMs: number };
   /** Absolute path. */
   readonly dataDir: string;
+  readonly cache: CacheConfig;
   readonly connections: readonly ConnectionConfig[];
 }
+
+export type CacheConfig = Readonly<z.output<typeof cacheSchema>>;
 
 export interface LoadConfigOptions {
   /** Variables for `${NAME}`; the CLI passes process.env. */
@@ -194,6 +208,7 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: 
     file,
     server: { host: document.server.host, port, requestTimeoutMs: document.server.requestTimeoutMs },
     dataDir: path.resolve(baseDirectory, document.dataDir),
+    cache: document.cache,
     connections,
   });
 }

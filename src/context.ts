@@ -54,12 +54,14 @@ export interface ContextFactoryOptions {
   connections: ConnectionDirectory;
   trading: Trading;
   requestTimeoutMilliseconds: number;
+  /** No batching, de-duplication or caches (benchmark comparison only). */
+  naive?: boolean | undefined;
 }
 
 /** What brokerql adds to yoga's own context (request, params); `viewer` comes from the bearer-token plugin. */
 export type ContextAdditions = Omit<GatewayContext, keyof YogaInitialContext>;
 
-export function createContextFactory({ connections, trading, requestTimeoutMilliseconds }: ContextFactoryOptions) {
+export function createContextFactory({ connections, trading, requestTimeoutMilliseconds, naive }: ContextFactoryOptions) {
   return (initial: YogaInitialContext): Omit<ContextAdditions, 'viewer'> => {
     const scope: RequestScope = { deadline: Date.now() + requestTimeoutMilliseconds, brokerCalls: 0 };
     // Everything this request does from here on (resolvers, DataLoader batches, broker calls)
@@ -68,7 +70,7 @@ export function createContextFactory({ connections, trading, requestTimeoutMilli
     const signal = AbortSignal.any([initial.request.signal, AbortSignal.timeout(requestTimeoutMilliseconds)]);
     return {
       connections,
-      loaders: createLoaders(signal),
+      loaders: createLoaders({ signal, naive }),
       partialErrors: new PartialErrors(),
       signal,
       trading,

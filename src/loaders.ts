@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { notSupported } from './brokers/adapter.js';
-import type { InstrumentInfo, InstrumentRef } from './domain.js';
+import type { Decimal, InstrumentInfo, InstrumentRef } from './domain.js';
 import {
   toAccountModel,
   toOperationModel,
@@ -18,7 +18,12 @@ import {
 /**
  * One set of DataLoaders per GraphQL request: however often and wherever a query asks for the
  * same account's portfolio, orders or operations, or the same instrument, the broker is asked
- * once. Batch functions settle every key on its own, so one failing key fails only its field.
+ * once, and instruments and prices go out in as few calls as each broker's API allows.
+ * Instrument metadata and account lists also come from the connection's caches across
+ * requests. Batch functions settle every key on its own: one bad key fails only its field.
+ *
+ * `naive` turns all of that off (no batching, no de-duplication, no caches) — it exists only so
+ * the benchmark can show what the rest is worth.
  */
 export interface Loaders {
   accounts: DataLoader<ConnectionModel, AccountModel[], string>;
@@ -26,6 +31,7 @@ export interface Loaders {
   orders: DataLoader<AccountModel, OrderModel[], string>;
   operations: DataLoader<OperationsKey, OperationModel[], string>;
   instrument: DataLoader<InstrumentKey, InstrumentInfo, string>;
+  lastPrice: DataLoader<InstrumentKey, Decimal | null, string>;
   orderbook: DataLoader<OrderbookKey, OrderbookModel, string>;
 }
 
@@ -45,54 +51,140 @@ export interface OrderbookKey extends InstrumentKey {
   depth: number;
 }
 
+export interface LoaderOptions {
+  signal: AbortSignal;
+  naive?: boolean | undefined;
+}
+
+/** A cache key for an instrument ref, without the connection (caches are per connection). */
+export function instrumentRefKey(ref: InstrumentRef): string {
+  if (ref.key) return `key|${ref.key}`;
+  if (ref.figi) return `figi|${ref.figi}`;
+  return `symbol|${ref.exchange ?? ''}|${ref.symbol ?? ''}`;
+}
+
 export function instrumentCacheKey({ connection, ref }: InstrumentKey): string {
-  if (ref.key) return `${connection.id}|key|${ref.key}`;
-  if (ref.figi) return `${connection.id}|figi|${ref.figi}`;
-  return `${connection.id}|symbol|${ref.exchange ?? ''}|${ref.symbol ?? ''}`;
+  return `${connection.id}|${instrumentRefKey(ref)}`;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** Runs `load` for every key independently; a failure becomes that key's Error. */
 function settleEach<Key, Value>(load: (key: Key) => Promise<Value>) {
-  return (keys: readonly Key[]): Promise<Array<Value | Error>> =>
-    Promise.all(
-      keys.map((key) =>
-        load(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
-      ),
-    );
+  return (keys: readonly Key[]): Promise<Array<Value | Error>> => Promise.all(keys.map((key) => load(key).catch(asError)));
 }
 
-export function createLoaders(signal: AbortSignal): Loaders {
-  const instrument: Loaders['instrument'] = new DataLoader(
-    settleEach(async (key: InstrumentKey) => {
-      const info = await key.connection.adapter.getInstrument({ ref: key.ref, signal });
+/** Splits a batch by connection, lets `load` answer each group, and puts the answers back in key order. */
+function byConnection<Key extends { connection: ConnectionModel }, Value>(
+  load: (connection: ConnectionModel, keys: Key[]) => Promise<Array<Value | Error>>,
+) {
+  return async (keys: readonly Key[]): Promise<Array<Value | Error>> => {
+    const groups = new Map<ConnectionModel, number[]>();
+    keys.forEach((key, index) => groups.set(key.connection, [...(groups.get(key.connection) ?? []), index]));
+    const results: Array<Value | Error> = new Array(keys.length);
+    await Promise.all(
+      [...groups].map(async ([connection, indexes]) => {
+        const values = await load(connection, indexes.map((index) => keys[index]!)).catch((error: unknown) =>
+          indexes.map(() => asError(error)),
+        );
+        indexes.forEach((index, position) => (results[index] = values[position] ?? new Error('no answer for this key')));
+      }),
+    );
+    return results;
+  };
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}
+
+export function createLoaders({ signal, naive = false }: LoaderOptions): Loaders {
+  const options = naive ? { batch: false, cache: false } : {};
+  const cached = <T>(cache: T | undefined) => (naive ? undefined : cache);
+
+  async function loadInstruments(connection: ConnectionModel, keys: InstrumentKey[]): Promise<Array<InstrumentInfo | Error>> {
+    const cache = cached(connection.caches.instruments);
+    const results: Array<InstrumentInfo | Error | undefined> = keys.map((key) => cache?.get(instrumentRefKey(key.ref)));
+    const missing = keys.map((key, index) => ({ key, index })).filter(({ index }) => results[index] === undefined);
+    const { adapter } = connection;
+    if (missing.length > 0 && adapter.getInstruments && !naive) {
+      for (const group of chunks(missing, adapter.batchLimits?.instruments ?? 100)) {
+        const answers = await adapter.getInstruments({ refs: group.map(({ key }) => key.ref), signal }).catch((error: unknown) =>
+          group.map(() => asError(error)),
+        );
+        group.forEach(({ index }, position) => (results[index] = answers[position] ?? new Error('no answer for this instrument')));
+      }
+    } else {
+      await Promise.all(
+        missing.map(async ({ key, index }) => {
+          results[index] = await adapter.getInstrument({ ref: key.ref, signal }).catch(asError);
+        }),
+      );
+    }
+    for (const [index, result] of results.entries()) {
+      if (result instanceof Error || result === undefined) continue;
       // A lookup by FIGI or symbol also answers later lookups by the broker's key.
-      if (!key.ref.key) instrument.prime({ connection: key.connection, ref: { key: info.key } }, info);
-      return info;
-    }),
-    { cacheKeyFn: instrumentCacheKey },
-  );
+      cache?.set(instrumentRefKey(keys[index]!.ref), result);
+      cache?.set(instrumentRefKey({ key: result.key }), result);
+      if (!naive && !keys[index]!.ref.key) instrument.prime({ connection, ref: { key: result.key } }, result);
+    }
+    return results as Array<InstrumentInfo | Error>;
+  }
+
+  async function loadLastPrices(connection: ConnectionModel, keys: InstrumentKey[]): Promise<Array<Decimal | null | Error>> {
+    const { adapter } = connection;
+    const instrumentKeys = keys.map((key) => key.ref.key!);
+    if (adapter.getLastPrices && !naive) {
+      const prices = new Map<string, Decimal>();
+      for (const group of chunks([...new Set(instrumentKeys)], adapter.batchLimits?.lastPrices ?? 100)) {
+        for (const [key, price] of await adapter.getLastPrices({ keys: group, signal })) prices.set(key, price);
+      }
+      return instrumentKeys.map((key) => prices.get(key) ?? null);
+    }
+    if (!adapter.capabilities.orderbook) return instrumentKeys.map(() => null);
+    // No multi-key method: the top of each book carries the last price.
+    return Promise.all(
+      keys.map((key) =>
+        adapter
+          .getOrderbook({ instrument: key.ref, depth: 1, signal })
+          .then((book) => book.lastPrice)
+          .catch(asError),
+      ),
+    );
+  }
+
+  const instrument: Loaders['instrument'] = new DataLoader(byConnection(loadInstruments), { cacheKeyFn: instrumentCacheKey, ...options });
 
   return {
     accounts: new DataLoader(
       settleEach(async (connection: ConnectionModel) => {
-        const accounts = await connection.adapter.listAccounts({ signal });
+        const cache = cached(connection.caches.accounts);
+        let accounts = cache?.get('accounts');
+        if (!accounts) {
+          accounts = await connection.adapter.listAccounts({ signal });
+          cache?.set('accounts', accounts);
+        }
         return accounts.map((account) => toAccountModel(connection, account));
       }),
-      { cacheKeyFn: (connection) => connection.id },
+      { cacheKeyFn: (connection) => connection.id, ...options },
     ),
     portfolio: new DataLoader(
       settleEach(async (account: AccountModel) => {
         const portfolio = await account.connection.adapter.getPortfolio({ brokerAccountId: account.brokerAccountId, signal });
         return toPortfolioModel(account, portfolio);
       }),
-      { cacheKeyFn: (account) => account.id },
+      { cacheKeyFn: (account) => account.id, ...options },
     ),
     orders: new DataLoader(
       settleEach(async (account: AccountModel) => {
         const orders = await account.connection.adapter.listOrders({ brokerAccountId: account.brokerAccountId, signal });
         return orders.map((order) => toOrderModel(account, order));
       }),
-      { cacheKeyFn: (account) => account.id },
+      { cacheKeyFn: (account) => account.id, ...options },
     ),
     operations: new DataLoader(
       settleEach(async ({ account, from, to, instrument: filter }: OperationsKey) => {
@@ -105,16 +197,17 @@ export function createLoaders(signal: AbortSignal): Loaders {
         });
         return operations.map((operation) => toOperationModel(account, operation));
       }),
-      { cacheKeyFn: ({ account, from, to, instrument: filter }) => `${account.id}|${from}|${to}|${filter?.key ?? ''}` },
+      { cacheKeyFn: ({ account, from, to, instrument: filter }) => `${account.id}|${from}|${to}|${filter?.key ?? ''}`, ...options },
     ),
     instrument,
+    lastPrice: new DataLoader(byConnection(loadLastPrices), { cacheKeyFn: instrumentCacheKey, ...options }),
     orderbook: new DataLoader(
       settleEach(async (key: OrderbookKey) => {
         if (!key.connection.adapter.capabilities.orderbook) throw notSupported(key.connection, 'orderbooks');
         const book = await key.connection.adapter.getOrderbook({ instrument: key.ref, depth: key.depth, signal });
         return toOrderbookModel(key.connection, book);
       }),
-      { cacheKeyFn: (key) => `${instrumentCacheKey(key)}|${key.depth}` },
+      { cacheKeyFn: (key) => `${instrumentCacheKey(key)}|${key.depth}`, ...options },
     ),
   };
 }

@@ -1,5 +1,6 @@
 import type { BrokerAdapter } from './brokers/adapter.js';
 import type { ConnectionPolicy } from './brokers/resilience/policy.js';
+import type { ConnectionCaches } from './cache.js';
 import type {
   BrokerAccount,
   BrokerKind,
@@ -24,6 +25,8 @@ export interface ConnectionModel {
   adapter: BrokerAdapter;
   /** Its budget and circuit breaker, for health reports and metrics. */
   policy: ConnectionPolicy;
+  /** Instrument metadata and the account list, kept across requests. */
+  caches: ConnectionCaches;
 }
 
 export interface AccountModel extends BrokerAccount {

@@ -42,6 +42,8 @@ export interface GatewayOptions {
   observer?: UpstreamObserver | undefined;
   /** GraphiQL's headers editor starts with these (demo: a READ token). */
   graphiqlHeaders?: Record<string, string> | undefined;
+  /** No batching, de-duplication or caches: only for the benchmark's comparison. */
+  naive?: boolean | undefined;
 }
 
 export interface Gateway {
@@ -62,7 +64,13 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const tokens = new TokenStore(database);
   const audit = new AuditLog(database, (text) => secrets.redact(text));
   const trading = { audit, ledger: new IdempotencyLedger(database) };
-  const connections = new ConnectionDirectory(createConnections(config.connections, { secrets, observer: options.observer }));
+  const connections = new ConnectionDirectory(
+    createConnections(config.connections, {
+      secrets,
+      observer: options.observer,
+      cache: options.naive ? undefined : config.cache,
+    }),
+  );
   const maskError = createErrorMasker(
     (text) => secrets.redact(text),
     (error) => logger.error({ error: secrets.redact(error instanceof Error ? (error.stack ?? error.message) : String(error)) }, 'unexpected error'),
@@ -75,7 +83,12 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     landingPage: false,
     logging: false,
     maskedErrors: { maskError },
-    context: createContextFactory({ connections, trading, requestTimeoutMilliseconds: config.server.requestTimeoutMs }) as (initial: YogaInitialContext) => ContextAdditions,
+    context: createContextFactory({
+      connections,
+      trading,
+      requestTimeoutMilliseconds: config.server.requestTimeoutMs,
+      naive: options.naive,
+    }) as (initial: YogaInitialContext) => ContextAdditions,
     graphiql: {
       title: 'brokerql',
       defaultQuery: exampleQuery,

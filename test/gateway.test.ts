@@ -57,18 +57,53 @@ describe('a statistics query through the whole stack', () => {
       extensions: { code: 'UPSTREAM_AUTH', connection: 'broken', retryable: false },
     });
     expect(result.errors![0]!.message).not.toContain('t.revoked-at-the-broker');
-  });
 
-  it('fetches each distinct instrument once, however many fields ask for it', async () => {
-    await graphql(stack.gateway, statisticsQuery, { token: stack.readToken });
-    // 4 securities in one account, 1 in the other: five distinct instruments, one lookup each.
+    // Cold: 4 securities in one account and 1 in the other are five distinct instruments, one lookup each.
     expect(stack.tinkoff.server.requestCount('InstrumentsService/GetInstrumentBy')).toBe(5);
     expect(stack.tinkoff.server.requestCount('OperationsService/GetPortfolio')).toBe(2);
+  });
+
+  it('serves instrument metadata and the account list from the cache on a repeat, but never the portfolio', async () => {
+    await graphql(stack.gateway, statisticsQuery, { token: stack.readToken });
+    expect(stack.tinkoff.server.requestCount('InstrumentsService/GetInstrumentBy')).toBe(0);
+    // Only the broken connection asks again: a failure is never cached.
+    expect(stack.tinkoff.server.requestCount('UsersService/GetAccounts')).toBe(1);
+    expect(stack.tinkoff.server.recentRequests('UsersService/GetAccounts')[0]!.headers['authorization']).toBe('Bearer t.revoked-at-the-broker');
+    expect(stack.tinkoff.server.requestCount('OperationsService/GetPortfolio')).toBe(2);
+    expect(stack.tinkoff.server.requestCount('OrdersService/GetOrders')).toBe(2);
   });
 
   it('asks the broker nothing extra for fields the portfolio row already carries', async () => {
     await graphql(stack.gateway, '{ account(id: "tbank:2000345678") { portfolio { positions { instrument { id ticker figi } } } } }', { token: stack.readToken });
     expect(stack.tinkoff.server.requestCount('InstrumentsService/GetInstrumentBy')).toBe(0);
+  });
+});
+
+describe('batching', () => {
+  it('asks for the last prices of every position in one GetLastPrices call', async () => {
+    const result = await graphql(stack.gateway, '{ accounts { portfolio { positions { instrument { ticker lastPrice } } } } }', {
+      token: stack.readToken,
+    });
+    const positions = (result.data!['accounts'] as Array<Record<string, any>>).flatMap((account) => account['portfolio']?.positions ?? []);
+    expect(positions).toContainEqual({ instrument: { ticker: 'SBER', lastPrice: '281.99' } });
+    expect(positions).toContainEqual({ instrument: { ticker: 'TMOS', lastPrice: '6.714' } });
+    expect(positions).toContainEqual({ instrument: { ticker: 'GAZP', lastPrice: '128.34' } });
+    expect(stack.tinkoff.server.requestCount('MarketDataService/GetLastPrices')).toBe(1);
+    const asked = JSON.parse(stack.tinkoff.server.recentRequests('MarketDataService/GetLastPrices')[0]!.body).instrumentId;
+    expect([...asked].sort()).toEqual(['BBG000B9XRY4', 'BBG004730N88', 'BBG004730RP0', 'BBG00HYXLFQ7', 'BBG333333333']);
+  });
+
+  it('asks once for the same account however many times and names a query uses it', async () => {
+    await graphql(
+      stack.gateway,
+      `{ accounts { id portfolio { cash { amount } } }
+         one: account(id: "tbank:2000345678") { portfolio { positions { quantity } } orders { id } }
+         two: account(id: "tbank:2000345678") { portfolio { cash { currency } } orders { status } }
+         viewer { accounts { orders { id } } } }`,
+      { token: stack.readToken },
+    );
+    expect(stack.tinkoff.server.requestCount('OperationsService/GetPortfolio')).toBe(2);
+    expect(stack.tinkoff.server.requestCount('OrdersService/GetOrders')).toBe(2);
   });
 });
 

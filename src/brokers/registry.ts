@@ -1,4 +1,5 @@
-import type { ConnectionConfig } from '../config.js';
+import { createConnectionCaches } from '../cache.js';
+import type { CacheConfig, ConnectionConfig } from '../config.js';
 import type { BrokerKind } from '../domain.js';
 import { InternalError } from '../errors.js';
 import type { ConnectionModel } from '../models.js';
@@ -33,6 +34,8 @@ export function createAdapter(config: ConnectionConfig, dependencies: AdapterDep
 
 export interface ConnectionDependencies extends Omit<AdapterDependencies, 'policy'> {
   onCircuitChange?: (connection: string, state: CircuitState) => void;
+  /** Cross-request caches; none when absent (CLI commands). */
+  cache?: CacheConfig | undefined;
 }
 
 /** One adapter per configured connection, each with its own budget, breaker and retry policy. */
@@ -51,6 +54,7 @@ export function createConnections(connections: readonly ConnectionConfig[], depe
       broker: config.broker,
       adapter: createAdapter(config, { secrets: dependencies.secrets, observer: dependencies.observer, policy }),
       policy,
+      caches: createConnectionCaches(dependencies.cache),
     };
   });
 }

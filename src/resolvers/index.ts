@@ -3,6 +3,7 @@ import { Account } from './account.js';
 import { Connection } from './connection.js';
 import { Instrument } from './instrument.js';
 import { Mutation } from './mutation.js';
+import { Position } from './position.js';
 import { Query } from './query.js';
 import { DateTimeScalar, DecimalScalar } from './scalars.js';
 import { Viewer } from './viewer.js';
@@ -16,4 +17,5 @@ export const resolvers: Resolvers = {
   Account,
   Instrument,
   Mutation,
+  Position,
 };

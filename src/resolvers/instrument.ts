@@ -35,6 +35,8 @@ export const Instrument: InstrumentResolvers = {
   currency: field('currency'),
   lotSize: field('lotSize'),
   minPriceIncrement: field('minPriceIncrement'),
+  lastPrice: (instrument, _arguments, context) =>
+    context.loaders.lastPrice.load({ connection: instrument.connection, ref: { key: instrument.hint.key } }),
   orderbook(instrument, { depth }, context) {
     return context.loaders.orderbook.load({
       connection: instrument.connection,

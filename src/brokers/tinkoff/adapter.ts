@@ -11,11 +11,12 @@ import { mapTinkoffOperation } from './map-tinkoff-operation.js';
 import { mapTinkoffOrder } from './map-tinkoff-order.js';
 import { mapTinkoffOrderbook } from './map-tinkoff-orderbook.js';
 import { mapTinkoffPortfolio } from './map-tinkoff-portfolio.js';
-import { decimalToQuotation } from './quotation.js';
+import { decimalToQuotation, quotationToDecimal } from './quotation.js';
 import {
   accountsResponseSchema,
   cancelOrderResponseSchema,
   instrumentResponseSchema,
+  lastPricesResponseSchema,
   operationsByCursorResponseSchema,
   orderBookResponseSchema,
   orderStateSchema,
@@ -82,6 +83,8 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
   return {
     broker: 'tinkoff',
     capabilities,
+    // GetLastPrices takes many instruments at once; 100 keeps each request small.
+    batchLimits: { lastPrices: 100 },
 
     async listAccounts({ signal }) {
       const response = await client.call('UsersService/GetAccounts', {}, accountsResponseSchema, signal);
@@ -159,6 +162,18 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
       await client.call('OrdersService/CancelOrder', body, cancelOrderResponseSchema, signal, 'order');
       const state = await client.call('OrdersService/GetOrderState', body, orderStateSchema, signal);
       return mapTinkoffOrder(state, connection);
+    },
+
+    async getLastPrices({ keys, signal }) {
+      const response = await client.call('MarketDataService/GetLastPrices', { instrumentId: keys }, lastPricesResponseSchema, signal);
+      const prices = new Map<string, string>();
+      for (const entry of response.lastPrices) {
+        if (!entry.price) continue;
+        const price = quotationToDecimal(entry.price);
+        // Answer under whichever id was asked for: the FIGI or the instrument uid.
+        for (const key of [entry.figi, entry.instrumentUid]) if (key && keys.includes(key)) prices.set(key, price);
+      }
+      return prices;
     },
 
     close: () => http.close(),

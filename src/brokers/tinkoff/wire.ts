@@ -135,3 +135,9 @@ export const errorBodySchema = z.object({
   message: z.string().optional(),
   description: z.union([z.number(), z.string()]).optional(),
 });
+
+export const lastPricesResponseSchema = z.object({
+  lastPrices: z
+    .array(z.object({ figi: z.string().default(''), instrumentUid: z.string().default(''), price: quotationSchema.optional() }))
+    .default([]),
+});
