@@ -91,6 +91,23 @@ const connectionSchemas = {
 
 export const knownBrokers = Object.keys(connectionSchemas) as BrokerKind[];
 
+const limitsSchema = z.strictObject({
+  /** Deepest field nesting a query may have. Default 12 (the statistics query needs 5). */
+  maxDepth: integer(1, 100).default(12),
+  /** Aliases per operation. Default 30. */
+  maxAliases: integer(0, 1_000).default(30),
+  /** Lexical tokens per document. Default 3000. */
+  maxTokens: integer(100, 100_000).default(3_000),
+  /** GraphQL Armor's structural cost estimate per operation. Default 5000 (the README's statistics query costs about 80). */
+  maxCost: integer(100, 10_000_000).default(5_000),
+  /** Operations in one batched HTTP request. Default 10. */
+  maxBatch: integer(1, 100).default(10),
+  /** Request body size in bytes. Default 100 KiB. */
+  maxRequestBytes: integer(1_024, 10_485_760).default(102_400),
+  /** Failed authentications per client address per minute before that address is refused for a while. Default 20. */
+  authFailuresPerMinute: integer(1, 10_000).default(20),
+});
+
 const serverSchema = z.strictObject({
   /** Interface to listen on. Default 127.0.0.1: brokerql holds trading credentials, so it is not exposed unless asked. */
   host: z.string().min(1).default('127.0.0.1'),
@@ -98,6 +115,15 @@ const serverSchema = z.strictObject({
   port: integer(0, 65_535).default(4000),
   /** How long one GraphQL request may take, broker calls, retries and queueing included. Default 30 s. */
   requestTimeoutMs: integer(1_000, 600_000).default(30_000),
+  /** Schema introspection (GraphiQL needs it). Default true; false also hides "did you mean" suggestions. */
+  introspection: z.boolean('expected true or false').default(true),
+  /** Serve GraphiQL to browsers at /graphql. Default true. */
+  graphiql: z.boolean('expected true or false').default(true),
+  /** Browser origins allowed to call brokerql (CORS). Default none: only same-origin pages and non-browser clients. */
+  corsOrigins: z.array(z.string().regex(/^https?:\/\/[^/]+$/, 'expected an origin such as https://dashboard.example.com')).default([]),
+  /** Take the client address from X-Forwarded-For (only behind a reverse proxy you control). Default false. */
+  trustProxy: z.boolean('expected true or false').default(false),
+  limits: limitsSchema.default(() => limitsSchema.parse({})),
 });
 
 const cacheSchema = z.strictObject({
@@ -131,7 +157,7 @@ export type ConnectionConfig =
 export interface Config {
   /** The file this config came from, for messages; null when built in code (tests, demo). */
   readonly file: string | null;
-  readonly server: { readonly host: string; readonly port: number; readonly requestTimeoutMs: number };
+  readonly server: ServerConfig;
   /** Absolute path. */
   readonly dataDir: string;
   readonly cache: CacheConfig;
@@ -139,6 +165,7 @@ export interface Config {
 }
 
 export type CacheConfig = Readonly<z.output<typeof cacheSchema>>;
+export type ServerConfig = Readonly<z.output<typeof serverSchema>>;
 
 export interface LoadConfigOptions {
   /** Variables for `${NAME}`; the CLI passes process.env. */
@@ -206,7 +233,7 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: 
   const baseDirectory = file ? path.dirname(path.resolve(file)) : process.cwd();
   return deepFreeze({
     file,
-    server: { host: document.server.host, port, requestTimeoutMs: document.server.requestTimeoutMs },
+    server: { ...document.server, port },
     dataDir: path.resolve(baseDirectory, document.dataDir),
     cache: document.cache,
     connections,

@@ -4,6 +4,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import { AuditLog } from './auth/audit-log.js';
 import { TokenStore } from './auth/tokens.js';
+import { FailedAuthenticationLimiter } from './auth/failed-auth-limiter.js';
 import { useBearerAuth } from './auth/use-bearer-auth.js';
 import type { UpstreamObserver } from './brokers/http.js';
 import { createConnections } from './brokers/registry.js';
@@ -13,6 +14,7 @@ import { createErrorMasker } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import { useContractErrorCodes } from './plugins/use-contract-error-codes.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
+import { useQueryLimits } from './plugins/use-query-limits.js';
 import { createSchema } from './schema.js';
 import { SecretRegistry } from './secrets.js';
 import { openDatabase, type Database } from './storage/database.js';
@@ -89,15 +91,29 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       requestTimeoutMilliseconds: config.server.requestTimeoutMs,
       naive: options.naive,
     }) as (initial: YogaInitialContext) => ContextAdditions,
-    graphiql: {
+    graphiql: config.server.graphiql && {
       title: 'brokerql',
       defaultQuery: exampleQuery,
       headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders, null, 2) : undefined,
     },
     renderGraphiQL,
+    // No CORS headers unless origins are configured: a random web page must not drive a trading gateway.
+    cors: config.server.corsOrigins.length > 0 && {
+      origin: [...config.server.corsOrigins],
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['authorization', 'content-type'],
+      credentials: false,
+    },
+    maxRequestBodySize: config.server.limits.maxRequestBytes,
+    batching: { limit: config.server.limits.maxBatch },
     plugins: [
       useReadinessCheck({ endpoint: '/readyz', check: () => database.open }),
-      useBearerAuth({ tokens }),
+      ...useQueryLimits(config.server),
+      useBearerAuth({
+        tokens,
+        failures: new FailedAuthenticationLimiter(config.server.limits.authFailuresPerMinute),
+        trustProxy: config.server.trustProxy,
+      }),
       usePartialErrors({ maskError }),
       useContractErrorCodes(),
     ],

@@ -47,7 +47,25 @@ connections:
     const config = loadConfigFile(file, {
       env: { TINKOFF_TOKEN: 't.abc', TINKOFF_V1_TOKEN: 't.v1', ALOR_REFRESH_TOKEN: 'refresh', INSTAFOREX_API_PASSWORD: 'pw' },
     });
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 4000, requestTimeoutMs: 30_000 });
+    expect(config.server).toEqual({
+      host: '127.0.0.1',
+      port: 4000,
+      requestTimeoutMs: 30_000,
+      introspection: true,
+      graphiql: true,
+      corsOrigins: [],
+      trustProxy: false,
+      limits: {
+        maxDepth: 12,
+        maxAliases: 30,
+        maxTokens: 3_000,
+        maxCost: 5_000,
+        maxBatch: 10,
+        maxRequestBytes: 102_400,
+        authFailuresPerMinute: 20,
+      },
+    });
+    expect(config.cache).toEqual({ instrumentsTtlSeconds: 21_600, accountsTtlSeconds: 60, maxInstruments: 5_000 });
     expect(config.dataDir).toBe(path.join(directory, 'data'));
     expect(config.connections).toEqual([
       { id: 'tbank', broker: 'tinkoff', token: 't.abc', baseUrl: 'https://invest-public-api.tbank.ru/rest', timeoutMs: 15_000, connectTimeoutMs: 5_000, maxConcurrentRequests: 8, quota: true },

@@ -1,9 +1,14 @@
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { IncomingMessage } from 'node:http';
 import type { GatewayContext } from '../context.js';
+import type { FailedAuthenticationLimiter } from './failed-auth-limiter.js';
 import type { AuthenticationFailure, TokenStore } from './tokens.js';
 
 export interface BearerAuthOptions {
   tokens: TokenStore;
+  failures: FailedAuthenticationLimiter;
+  /** Read the client address from X-Forwarded-For (behind a trusted reverse proxy). */
+  trustProxy: boolean;
 }
 
 const messages: Record<AuthenticationFailure, string> = {
@@ -18,14 +23,27 @@ const messages: Record<AuthenticationFailure, string> = {
  * Every GraphQL operation needs a brokerql token. The viewer it names joins the context before
  * any resolver runs; without one the request ends with HTTP 401 and UNAUTHENTICATED, and no
  * broker is called. GraphiQL's page itself is served before this runs, so it loads without one.
+ * An address that keeps failing is refused with 429 for a while.
  */
-export function useBearerAuth({ tokens }: BearerAuthOptions): Plugin<GatewayContext> {
+export function useBearerAuth({ tokens, failures, trustProxy }: BearerAuthOptions): Plugin<GatewayContext> {
   return {
     onContextBuilding({ context, extendContext }) {
+      const address = clientAddress(context, trustProxy);
+      const blockedFor = failures.blockedFor(address);
+      if (blockedFor > 0) {
+        throw createGraphQLError('too many failed authentications from this address; try again later', {
+          extensions: {
+            code: 'RATE_LIMITED',
+            retryAfterSeconds: blockedFor,
+            http: { status: 429, headers: { 'Retry-After': String(blockedFor) } },
+          },
+        });
+      }
       const header = context.request.headers.get('authorization') ?? '';
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
       const result = tokens.authenticate(match ? match[1] : header ? 'malformed' : undefined);
       if ('failure' in result) {
+        failures.recordFailure(address);
         throw createGraphQLError(messages[result.failure], {
           extensions: {
             code: 'UNAUTHENTICATED',
@@ -36,4 +54,14 @@ export function useBearerAuth({ tokens }: BearerAuthOptions): Plugin<GatewayCont
       extendContext({ viewer: result.viewer });
     },
   };
+}
+
+function clientAddress(context: GatewayContext, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = context.request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  // Node's server adapter puts the IncomingMessage in the context; yoga.fetch (tests) has none.
+  const incoming = (context as unknown as { req?: IncomingMessage }).req;
+  return incoming?.socket?.remoteAddress ?? 'local';
 }

@@ -38,6 +38,8 @@ export interface StackOptions extends GatewayOptions {
   rateLimits?: boolean;
   /** brokerql's budget per connection (off by default, like the simulators' limits). */
   quota?: boolean;
+  /** The config's `server` section. */
+  server?: Record<string, unknown>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -47,6 +49,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const config = parseConfig(
     {
       dataDir,
+      server: options.server,
       connections: [
         ...simulators.connections.map((connection) => ({
           ...connection,

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { tinkoffSimulatorTokens } from '../src/simulators/tinkoff/server.js';
+import { graphql } from './support/graphql.js';
+import { startStack, type Stack } from './support/stack.js';
+
+let stack: Stack;
+let closed: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ server: { corsOrigins: ['https://dashboard.example.com'], limits: { authFailuresPerMinute: 5 } } });
+  closed = await startStack({ server: { introspection: false } });
+});
+afterAll(async () => {
+  await stack.close();
+  await closed.close();
+});
+beforeEach(() => stack.tinkoff.server.resetCounters());
+
+const statisticsQuery = `{ accounts { id portfolio { positions { quantity instrument { ticker name lotSize } } cash { amount currency } }
+  orders { id instrument { ticker } } operations(from: "2020-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z") { type payment { amount } instrument { ticker } } } }`;
+
+describe('query limits', () => {
+  it('lets a realistic statistics query through', async () => {
+    const result = await graphql(stack.gateway, statisticsQuery, { token: stack.readToken });
+    expect(result.errors).toBeUndefined();
+  });
+
+  it('refuses a query nested too deep, before any broker call', async () => {
+    const deep = '{ instrument(connection: "tbank", ref: { figi: "BBG004730N88" }) { orderbook { instrument { orderbook { instrument { orderbook { instrument { orderbook { instrument { orderbook { instrument { orderbook { asOf } } } } } } } } } } } } }';
+    const result = await graphql(stack.gateway, deep, { token: stack.readToken });
+    expect(result.errors![0]!.extensions['code']).toBe('BAD_USER_INPUT');
+    expect(result.errors![0]!.message).toMatch(/depth/i);
+    expect(stack.tinkoff.server.requestCount()).toBe(0);
+  });
+
+  it('refuses too many aliases and too many tokens', async () => {
+    const aliases = `{ ${Array.from({ length: 31 }, (_, index) => `a${index}: viewer { name }`).join(' ')} }`;
+    const aliasResult = await graphql(stack.gateway, aliases, { token: stack.readToken });
+    expect(aliasResult.errors![0]!.message).toMatch(/aliases/i);
+    const tokens = `{ viewer { ${'name '.repeat(3_100)} } }`;
+    const tokenResult = await graphql(stack.gateway, tokens, { token: stack.readToken });
+    expect(tokenResult.errors![0]!.message).toMatch(/token/i);
+    expect(tokenResult.errors![0]!.extensions['code']).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses a query whose estimated cost is too high', async () => {
+    // Within the depth and alias limits, yet every alias fans out to every position's books twice over.
+    const fanOut = 'accounts { portfolio { positions { instrument { orderbook(depth: 50) { instrument { orderbook(depth: 50) { bids { price quantity } asks { price quantity } } } } } } } }';
+    const wide = `{ ${Array.from({ length: 30 }, (_, index) => `a${index}: ${fanOut}`).join(' ')} }`;
+    const result = await graphql(stack.gateway, wide, { token: stack.readToken });
+    expect(result.errors![0]!.message).toMatch(/cost/i);
+    expect(stack.tinkoff.server.requestCount()).toBe(0);
+  });
+
+  it('limits batched operations and the body size', async () => {
+    const batch = (count: number) =>
+      stack.gateway.yoga.fetch('http://brokerql.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.readToken}` },
+        body: JSON.stringify(Array.from({ length: count }, () => ({ query: '{ viewer { name } }' }))),
+      });
+    const two = await batch(2);
+    expect(((await two.json()) as unknown[]).length).toBe(2);
+    const eleven = await batch(11);
+    expect(eleven.status).toBe(413);
+    const big = await stack.gateway.yoga.fetch('http://brokerql.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.readToken}` },
+      body: JSON.stringify({ query: `{ viewer { name } } # ${'x'.repeat(120_000)}` }),
+    });
+    expect(big.status).toBe(413);
+    const body = (await big.json()) as { errors: Array<{ extensions: { code: string } }> };
+    expect(body.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('introspection', () => {
+  it('is on by default, for GraphiQL', async () => {
+    const result = await graphql(stack.gateway, '{ __schema { queryType { name } } }', { token: stack.readToken });
+    expect(result.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+  });
+
+  it('can be turned off, and then hides field suggestions too', async () => {
+    const schema = await graphql(closed.gateway, '{ __schema { queryType { name } } }', { token: closed.readToken });
+    expect(schema.errors![0]!.extensions['code']).toBe('BAD_USER_INPUT');
+    expect(schema.errors![0]!.message).toMatch(/introspection/i);
+    const typo = await graphql(closed.gateway, '{ acounts { id } }', { token: closed.readToken });
+    expect(typo.errors![0]!.message).not.toMatch(/Did you mean/);
+    const openTypo = await graphql(stack.gateway, '{ acounts { id } }', { token: stack.readToken });
+    expect(openTypo.errors![0]!.message).toMatch(/Did you mean "accounts"/);
+  });
+});
+
+describe('CORS', () => {
+  const preflight = (gateway: Stack['gateway'], origin: string) =>
+    gateway.yoga.fetch('http://brokerql.test/graphql', {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
+
+  it('allows only the configured origins', async () => {
+    const allowed = await preflight(stack.gateway, 'https://dashboard.example.com');
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://dashboard.example.com');
+    const other = await preflight(stack.gateway, 'https://evil.example');
+    expect(other.headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
+  });
+
+  it('allows none by default', async () => {
+    const response = await preflight(closed.gateway, 'https://dashboard.example.com');
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('failed authentications', () => {
+  it('refuses an address that keeps failing, even with a good token, and calls no broker', async () => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      expect((await graphql(stack.gateway, '{ viewer { name } }', { token: 'bql_wrongwrongwr_' + 'x'.repeat(43) })).status).toBe(401);
+    }
+    const blocked = await graphql(stack.gateway, '{ accounts { id } }', { token: stack.readToken });
+    expect(blocked.status).toBe(429);
+    expect(blocked.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(blocked.errors![0]!.extensions['retryAfterSeconds']).toBeGreaterThan(0);
+    expect(stack.tinkoff.server.requestCount()).toBe(0);
+  });
+});
+
+describe('identifiers and secrets', () => {
+  it('never lets an account id with path characters reach a broker', async () => {
+    const result = await graphql(closed.gateway, '{ account(id: "tbank:../../admin") { portfolio { cash { amount } } } }', { token: closed.readToken });
+    expect(result.errors![0]!.extensions['code']).toBe('NOT_FOUND');
+    expect(closed.tinkoff.server.requestCount('OperationsService/GetPortfolio')).toBe(0);
+  });
+
+  it('scrubs a credential a broker echoes back in its error message', async () => {
+    closed.tinkoff.server.injectFault({
+      route: 'OrdersService/PostOrder',
+      fault: { kind: 'status', status: 400, body: { code: 3, message: `token ${tinkoffSimulatorTokens.full} may not trade`, description: 30049 } },
+      times: 1,
+    });
+    const result = await graphql(
+      closed.gateway,
+      'mutation { placeOrder(input: { accountId: "tbank:2000345678", instrument: { figi: "BBG004730N88" }, side: BUY, type: MARKET, lots: 1 }) { id } }',
+      { token: closed.tradeToken },
+    );
+    expect(result.errors![0]!.extensions['code']).toBe('UPSTREAM_REJECTED');
+    expect(result.errors![0]!.message).toContain('[redacted] may not trade');
+    expect(JSON.stringify(result)).not.toContain(tinkoffSimulatorTokens.full);
+    const [row] = closed.gateway.audit.recent(1);
+    expect(row!.message).toContain('[redacted]');
+    expect(JSON.stringify(row)).not.toContain(tinkoffSimulatorTokens.full);
+  });
+});
