@@ -123,6 +123,8 @@ const serverSchema = z.strictObject({
   corsOrigins: z.array(z.string().regex(/^https?:\/\/[^/]+$/, 'expected an origin such as https://dashboard.example.com')).default([]),
   /** Take the client address from X-Forwarded-For (only behind a reverse proxy you control). Default false. */
   trustProxy: z.boolean('expected true or false').default(false),
+  /** On SIGTERM/SIGINT, how long requests in flight may take to finish. Default 10 s. */
+  shutdownTimeoutMs: integer(0, 600_000).default(10_000),
   limits: limitsSchema.default(() => limitsSchema.parse({})),
 });
 
@@ -135,7 +137,15 @@ const cacheSchema = z.strictObject({
   maxInstruments: integer(1, 1_000_000).default(5_000),
 });
 
+const metricsSchema = z.strictObject({
+  /** Serve Prometheus metrics at /metrics. Default true. */
+  enabled: z.boolean('expected true or false').default(true),
+  /** A separate port for /metrics (on server.host); default: the gateway's own port. */
+  port: integer(0, 65_535).nullable().default(null),
+});
+
 const fileSchema = z.strictObject({
+  metrics: metricsSchema.default(() => metricsSchema.parse({})),
   server: serverSchema.default(() => serverSchema.parse({})),
   /** Caches shared across requests, per connection. Portfolio, orders and operations are never cached. */
   cache: cacheSchema.default(() => cacheSchema.parse({})),
@@ -161,11 +171,13 @@ export interface Config {
   /** Absolute path. */
   readonly dataDir: string;
   readonly cache: CacheConfig;
+  readonly metrics: MetricsConfig;
   readonly connections: readonly ConnectionConfig[];
 }
 
 export type CacheConfig = Readonly<z.output<typeof cacheSchema>>;
 export type ServerConfig = Readonly<z.output<typeof serverSchema>>;
+export type MetricsConfig = Readonly<z.output<typeof metricsSchema>>;
 
 export interface LoadConfigOptions {
   /** Variables for `${NAME}`; the CLI passes process.env. */
@@ -236,6 +248,7 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: 
     server: { ...document.server, port },
     dataDir: path.resolve(baseDirectory, document.dataDir),
     cache: document.cache,
+    metrics: document.metrics,
     connections,
   });
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
 import { responsePathAsArray } from 'graphql';
@@ -68,6 +69,9 @@ export function createContextFactory({ connections, trading, requestTimeoutMilli
     // runs inside this scope, so the transport knows the deadline without being told.
     enterRequestScope(scope);
     const signal = AbortSignal.any([initial.request.signal, AbortSignal.timeout(requestTimeoutMilliseconds)]);
+    // Every broker call of the request listens to this signal while it waits; a wide query has
+    // many at once, which is not the leak Node's default warning (at 10) is about.
+    setMaxListeners(1_000, signal);
     return {
       connections,
       loaders: createLoaders({ signal, naive }),

@@ -96,6 +96,17 @@ export class UpstreamTimeoutError extends BrokerqlError {
   }
 }
 
+/**
+ * An order was sent but whether the broker placed it could not be established. Never retryable:
+ * repeating it blindly could place a second order. A repeat with the same idempotency key
+ * re-checks instead, where the broker makes that safe.
+ */
+export class OrderStateUnknownError extends UpstreamTimeoutError {
+  constructor(message: string, options: BrokerqlErrorOptions = {}) {
+    super(message, { ...options, retryable: false });
+  }
+}
+
 export class RateLimitedError extends BrokerqlError {
   /** Seconds until the broker is expected to accept requests again, when known. */
   readonly retryAfterSeconds: number | undefined;

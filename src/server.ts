@@ -1,25 +1,31 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { RequestListener } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, useReadinessCheck, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import { AuditLog } from './auth/audit-log.js';
-import { TokenStore } from './auth/tokens.js';
 import { FailedAuthenticationLimiter } from './auth/failed-auth-limiter.js';
+import { TokenStore } from './auth/tokens.js';
 import { useBearerAuth } from './auth/use-bearer-auth.js';
-import type { UpstreamObserver } from './brokers/http.js';
+import type { UpstreamCall, UpstreamObserver } from './brokers/http.js';
 import { createConnections } from './brokers/registry.js';
 import type { Config } from './config.js';
 import { ConnectionDirectory, createContextFactory, type ContextAdditions } from './context.js';
 import { createErrorMasker } from './errors.js';
+import { listen, type RunningServer } from './http-server.js';
 import { silentLogger, type Logger } from './logger.js';
+import { GatewayMetrics } from './metrics.js';
 import { useContractErrorCodes } from './plugins/use-contract-error-codes.js';
+import { useMetricsEndpoint } from './plugins/use-metrics-endpoint.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
+import { useReadiness } from './plugins/use-readiness.js';
+import { useRequestLog } from './plugins/use-request-log.js';
 import { createSchema } from './schema.js';
 import { SecretRegistry } from './secrets.js';
 import { openDatabase, type Database } from './storage/database.js';
 import { IdempotencyLedger } from './trading/idempotency.js';
 import { auditDenied } from './trading/orders.js';
+
+export type { RunningServer } from './http-server.js';
 
 export const exampleQuery = `# Every account, its positions and cash, exact to the kopeck.
 {
@@ -41,46 +47,74 @@ export const exampleQuery = `# Every account, its positions and cash, exact to t
 
 export interface GatewayOptions {
   logger?: Logger | undefined;
+  /** Also told about every broker call (tests, the benchmark). */
   observer?: UpstreamObserver | undefined;
   /** GraphiQL's headers editor starts with these (demo: a READ token). */
   graphiqlHeaders?: Record<string, string> | undefined;
   /** No batching, de-duplication or caches: only for the benchmark's comparison. */
   naive?: boolean | undefined;
+  /** Shared with the logger, so log lines are scrubbed of the same secrets. */
+  secrets?: SecretRegistry | undefined;
 }
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, ContextAdditions>;
+  config: Config;
   connections: ConnectionDirectory;
   secrets: SecretRegistry;
   database: Database;
   tokens: TokenStore;
   audit: AuditLog;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  /** Marks the gateway as shutting down (readiness turns false); in-flight requests still finish. */
+  drain(): void;
   close(): Promise<void>;
 }
 
-/** Builds the whole gateway from a validated config: adapters, schema, plugins. */
+/** Builds the whole gateway from a validated config: database, adapters, schema, plugins. */
 export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
   const logger = options.logger ?? silentLogger();
-  const secrets = new SecretRegistry();
+  const secrets = options.secrets ?? new SecretRegistry();
+  const metrics = new GatewayMetrics();
   const database = openDatabase(config.dataDir);
   const tokens = new TokenStore(database);
-  const audit = new AuditLog(database, (text) => secrets.redact(text));
-  const trading = { audit, ledger: new IdempotencyLedger(database) };
+  const audit = new AuditLog(database, (text) => secrets.redact(text), undefined, (entry) =>
+    metrics.auditEntries.inc({ mutation: entry.mutation, outcome: entry.outcome }),
+  );
+  // A pending ledger row older than one request's whole lifetime was left by a process that died.
+  const trading = { audit, ledger: new IdempotencyLedger(database, config.server.requestTimeoutMs * 2) };
+  let accepting = true;
+
+  const observeBrokerCall = (call: UpstreamCall) => {
+    metrics.observeBrokerCall(call);
+    logger.debug({ ...call, durationMilliseconds: Math.round(call.durationMilliseconds * 10) / 10 }, 'broker call');
+    options.observer?.(call);
+  };
   const connections = new ConnectionDirectory(
     createConnections(config.connections, {
       secrets,
-      observer: options.observer,
+      observer: observeBrokerCall,
       cache: options.naive ? undefined : config.cache,
+      onCircuitChange: (connection, state) => {
+        metrics.observeCircuit(connection, state);
+        logger.warn({ connection, state }, 'circuit breaker changed state');
+      },
+      onQuotaGranted: (connection, priority, waited) => metrics.quotaWait.observe({ connection, priority }, waited / 1000),
+      onCacheLookup: (connection, cache, hit) => metrics.cacheLookups.inc({ connection, cache, result: hit ? 'hit' : 'miss' }),
     }),
   );
+  for (const connection of connections.list) metrics.observeCircuit(connection.id, 'closed');
+
   const maskError = createErrorMasker(
     (text) => secrets.redact(text),
     (error) => logger.error({ error: secrets.redact(error instanceof Error ? (error.stack ?? error.message) : String(error)) }, 'unexpected error'),
   );
+  const graphqlEndpoint = '/graphql';
 
   const yoga = createYoga<Record<string, never>, ContextAdditions>({
     schema: createSchema({ onDenied: ({ context, info, args }) => auditDenied(context, info.fieldName, args) }),
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint,
     healthCheckEndpoint: '/healthz',
     landingPage: false,
     logging: false,
@@ -107,7 +141,9 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     maxRequestBodySize: config.server.limits.maxRequestBytes,
     batching: { limit: config.server.limits.maxBatch },
     plugins: [
-      useReadinessCheck({ endpoint: '/readyz', check: () => database.open }),
+      useReadiness({ database, connections, accepting: () => accepting }),
+      ...(config.metrics.enabled && config.metrics.port === null ? [useMetricsEndpoint({ metrics })] : []),
+      useRequestLog({ logger, metrics, graphqlEndpoint }),
       ...useQueryLimits(config.server),
       useBearerAuth({
         tokens,
@@ -121,43 +157,58 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
 
   return {
     yoga,
+    config,
     connections,
     secrets,
     database,
     tokens,
     audit,
+    metrics,
+    logger,
+    drain() {
+      accepting = false;
+    },
     async close() {
+      accepting = false;
       await Promise.allSettled(connections.list.map((connection) => connection.adapter.close()));
-      database.close();
+      if (database.open) database.close();
     },
   };
 }
 
-export interface RunningServer {
-  server: Server;
-  url: string;
-  port: number;
-  close(): Promise<void>;
+export interface ServingGateway {
+  server: RunningServer;
+  /** The separate metrics listener, when `metrics.port` is set. */
+  metricsServer: RunningServer | undefined;
+  /** Graceful stop: stop accepting, let requests in flight finish (up to server.shutdownTimeoutMs), close everything. */
+  stop(): Promise<void>;
 }
 
-export function listen(gateway: Gateway, host: string, port: number): Promise<RunningServer> {
-  const server = createServer(gateway.yoga);
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address() as AddressInfo;
-      const printableHost = host.includes(':') ? `[${host}]` : host;
-      resolve({
-        server,
-        port: address.port,
-        url: `http://${printableHost}:${address.port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+/** Serves a gateway over HTTP (and /metrics on its own port when configured). */
+export async function serve(gateway: Gateway): Promise<ServingGateway> {
+  const { config } = gateway;
+  const server = await listen(gateway.yoga as unknown as RequestListener, config.server.host, config.server.port);
+  let metricsServer: RunningServer | undefined;
+  if (config.metrics.enabled && config.metrics.port !== null) {
+    metricsServer = await listen(
+      async (request, response) => {
+        if (request.url !== '/metrics') {
+          response.writeHead(404).end();
+          return;
+        }
+        response.writeHead(200, { 'content-type': gateway.metrics.registry.contentType }).end(await gateway.metrics.registry.metrics());
+      },
+      config.server.host,
+      config.metrics.port,
+    );
+  }
+  return {
+    server,
+    metricsServer,
+    async stop() {
+      gateway.drain();
+      await Promise.all([server.close(config.server.shutdownTimeoutMs), metricsServer?.close(0)]);
+      await gateway.close();
+    },
+  };
 }

@@ -101,15 +101,32 @@ describe('retries of reads', () => {
 });
 
 describe('orders are never blindly retried', () => {
-  it('sends PostOrder once even when the broker answers 500', async () => {
-    simulator.server.injectFault({ route: 'OrdersService/PostOrder', fault: { kind: 'status', status: 500 } });
+  const placeMarket = async (idempotencyKey: string) => {
     const { adapter } = adapterWithPolicy();
     const sber = await adapter.getInstrument({ ref: { figi: 'BBG004730N88' } });
-    const error = await failure(
-      adapter.placeOrder({ brokerAccountId: '2000345678', instrument: sber, side: 'BUY', type: 'MARKET', lots: 1, price: null, idempotencyKey: 'no-retry' }),
-    );
-    expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
+    return adapter.placeOrder({ brokerAccountId: '2000345678', instrument: sber, side: 'BUY', type: 'MARKET', lots: 1, price: null, idempotencyKey });
+  };
+
+  it('does not repeat PostOrder on a 500, but looks the order up and resends only with the same orderId', async () => {
+    simulator.server.injectFault({ route: 'OrdersService/PostOrder', fault: { kind: 'status', status: 500 } });
+    const error = await failure(placeMarket('no-blind-retry'));
+    // Not found by its request id, so sent once more with the same orderId (T-Invest deduplicates by it), then given up.
+    expect(error).toMatchObject({ code: 'UPSTREAM_TIMEOUT', retryable: false });
+    expect(error.message).toMatch(/could not find out whether it was placed/);
+    const sent = simulator.server.recentRequests('OrdersService/PostOrder').map((entry) => JSON.parse(entry.body).orderId);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toBe(sent[1]);
+    expect(simulator.server.requestCount('OrdersService/GetOrderState')).toBe(1);
+  });
+
+  it('recovers an order the broker placed although its answer was lost', async () => {
+    const ordersBefore = simulator.state.orders.size;
+    simulator.server.injectFault({ route: 'OrdersService/PostOrder', fault: { kind: 'reset-mid-response' }, afterHandling: true, times: 1 });
+    const order = await placeMarket('answer-lost');
+    expect(order.status).toBe('FILLED');
+    expect(simulator.state.orders.size).toBe(ordersBefore + 1);
     expect(simulator.server.requestCount('OrdersService/PostOrder')).toBe(1);
+    expect(simulator.server.requestCount('OrdersService/GetOrderState')).toBe(1);
   });
 
   it('tells a refused connection (nothing sent) from a reset one (maybe sent)', async () => {
@@ -121,12 +138,9 @@ describe('orders are never blindly retried', () => {
     expect(refused).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', mayHaveReachedBroker: false });
 
     simulator.server.injectFault({ route: 'OrdersService/PostOrder', fault: { kind: 'reset-mid-response' } });
-    const { adapter } = adapterWithPolicy();
-    const sber = await adapter.getInstrument({ ref: { figi: 'BBG004730N88' } });
-    const reset = await failure(
-      adapter.placeOrder({ brokerAccountId: '2000345678', instrument: sber, side: 'BUY', type: 'MARKET', lots: 1, price: null, idempotencyKey: 'reset' }),
-    );
-    expect(reset).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', mayHaveReachedBroker: true });
+    simulator.server.injectFault({ route: 'OrdersService/GetOrderState', fault: { kind: 'drop' } });
+    const reset = await failure(placeMarket('reset'));
+    expect(reset).toMatchObject({ code: 'UPSTREAM_TIMEOUT', retryable: false, mayHaveReachedBroker: true });
   });
 });
 

@@ -49,9 +49,12 @@ export class AuditLog {
     private readonly database: Database,
     private readonly redact: (text: string) => string = (text) => text,
     private readonly now: () => Date = () => new Date(),
+    /** Told about every row written (metrics). */
+    private readonly onRecord?: (entry: AuditEntry) => void,
   ) {}
 
   record(entry: AuditEntry): void {
+    this.onRecord?.(entry);
     this.database
       .prepare(
         `INSERT INTO audit_log (time, token_id, token_name, mutation, account_id, instrument, side, type, lots, price,

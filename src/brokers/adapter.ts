@@ -22,6 +22,12 @@ export interface Capabilities {
   orderTypes: OrderType[];
   orderbook: boolean;
   operations: boolean;
+  /**
+   * The broker deduplicates orders by the key brokerql sends (T-Invest orderId, ALOR X-REQID),
+   * so resending an order whose fate is unknown cannot place it twice. Absent means no. Not
+   * shown in GraphQL.
+   */
+  idempotentOrders?: boolean;
 }
 
 interface Cancellable {

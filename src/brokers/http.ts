@@ -33,6 +33,8 @@ export interface UpstreamRequest {
   retryable?: boolean | undefined;
   /** Orders go ahead of queued reads in the connection's budget. Default 'read'. */
   priority?: CallPriority | undefined;
+  /** 'authentication' for calls that obtain a broker access token (counted as token refreshes). */
+  purpose?: 'authentication' | undefined;
 }
 
 export interface UpstreamResponse {
@@ -49,6 +51,7 @@ export interface UpstreamCall {
   status: number | undefined;
   durationMilliseconds: number;
   errorCode: string | undefined;
+  purpose: 'authentication' | undefined;
 }
 
 /** Sees every upstream call (metrics, logs, per-request call counts). */
@@ -64,6 +67,11 @@ export interface UpstreamClientOptions {
   observer?: UpstreamObserver | undefined;
   /** Budget, circuit breaker and retries of this connection; none when absent. */
   policy?: ConnectionPolicy | undefined;
+  /**
+   * Whether a response means the broker itself is failing (counts toward the circuit breaker, and
+   * a read is retried). Default: any 5xx. Tinkoff v1 answers ordinary refusals with 500 too.
+   */
+  isBrokerFailure?: ((response: UpstreamResponse) => boolean) | undefined;
 }
 
 /** Upstream bodies are small JSON documents; anything larger is a broken or hostile upstream. */
@@ -116,7 +124,7 @@ export class UpstreamClient {
       } finally {
         release?.();
       }
-      if (response.status >= 500) {
+      if ((this.options.isBrokerFailure ?? isServerError)(response)) {
         policy?.breaker.recordFailure();
         const delay = backoffDelay(attempt);
         if (canRetry(delay)) {
@@ -154,6 +162,7 @@ export class UpstreamClient {
         status,
         durationMilliseconds: performance.now() - started,
         errorCode,
+        purpose: upstreamRequest.purpose,
       });
     try {
       const response = await request(url, {
@@ -208,6 +217,10 @@ export class UpstreamClient {
   }
 }
 
+function isServerError(response: UpstreamResponse): boolean {
+  return response.status >= 500;
+}
+
 function networkErrorCode(error: unknown): unknown {
   const candidate = error as { code?: unknown; cause?: { code?: unknown } } | null;
   return candidate?.code ?? candidate?.cause?.code;
@@ -235,15 +248,15 @@ function describeNetworkError(code: unknown): string {
 function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(resolve, milliseconds);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason as Error);
-      },
-      { once: true },
-    );
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, milliseconds);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

@@ -5,6 +5,7 @@ import { InternalError } from '../errors.js';
 import type { ConnectionModel } from '../models.js';
 import type { AdapterDependencies, BrokerAdapter } from './adapter.js';
 import type { CircuitState } from './resilience/circuit-breaker.js';
+import type { CallPriority } from './resilience/quota.js';
 import { createConnectionPolicy } from './resilience/policy.js';
 import { createAlorAdapter } from './alor/adapter.js';
 import { createInstaforexAdapter } from './instaforex/adapter.js';
@@ -33,9 +34,11 @@ export function createAdapter(config: ConnectionConfig, dependencies: AdapterDep
 }
 
 export interface ConnectionDependencies extends Omit<AdapterDependencies, 'policy'> {
-  onCircuitChange?: (connection: string, state: CircuitState) => void;
   /** Cross-request caches; none when absent (CLI commands). */
   cache?: CacheConfig | undefined;
+  onCircuitChange?: (connection: string, state: CircuitState) => void;
+  onQuotaGranted?: (connection: string, priority: CallPriority, waitedMilliseconds: number) => void;
+  onCacheLookup?: (connection: string, cache: 'instruments' | 'accounts', hit: boolean) => void;
 }
 
 /** One adapter per configured connection, each with its own budget, breaker and retry policy. */
@@ -48,13 +51,14 @@ export function createConnections(connections: readonly ConnectionConfig[], depe
       quota: config.quota,
       maxConcurrentRequests: config.maxConcurrentRequests,
       onCircuitChange: (state) => dependencies.onCircuitChange?.(config.id, state),
+      onQuotaGranted: (priority, waited) => dependencies.onQuotaGranted?.(config.id, priority, waited),
     });
     return {
       id: config.id,
       broker: config.broker,
       adapter: createAdapter(config, { secrets: dependencies.secrets, observer: dependencies.observer, policy }),
       policy,
-      caches: createConnectionCaches(dependencies.cache),
+      caches: createConnectionCaches(dependencies.cache, (cache, hit) => dependencies.onCacheLookup?.(config.id, cache, hit)),
     };
   });
 }

@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { TokenStore } from '../auth/tokens.js';
 import { loadConfigFile, type Config } from '../config.js';
 import { openDatabase } from '../storage/database.js';
-import { createGateway, listen } from '../server.js';
+import { createGateway, serve } from '../server.js';
 import { startSimulators } from '../simulators/index.js';
 import { cliLogger, parsePort, type CommandEnvironment } from './common.js';
 
@@ -42,8 +42,8 @@ export async function demoCommand(args: string[], environment: CommandEnvironmen
     const config = loadConfigFile(configFile, { env: environment.env });
     const tokens = issueDemoTokens(config);
     const gateway = createGateway(config, { logger, graphiqlHeaders: { Authorization: `Bearer ${tokens.read}` } });
-    const server = await listen(gateway, config.server.host, config.server.port);
-    const endpoint = `${server.url}/graphql`;
+    const serving = await serve(gateway);
+    const endpoint = `${serving.server.url}/graphql`;
     environment.stdout.write(
       [
         'brokerql demo — every broker is simulated on loopback; nothing leaves this machine.',
@@ -63,8 +63,7 @@ export async function demoCommand(args: string[], environment: CommandEnvironmen
       ].join('\n'),
     );
     await environment.stopSignal;
-    await server.close();
-    await gateway.close();
+    await serving.stop();
     return 0;
   } finally {
     await simulators.stop();

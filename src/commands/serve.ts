@@ -1,22 +1,38 @@
 import { parseArgs } from 'node:util';
-import { createGateway, listen } from '../server.js';
+import { SecretRegistry } from '../secrets.js';
+import { createGateway, serve } from '../server.js';
 import { cliLogger, loadCliConfig, type CommandEnvironment } from './common.js';
 
 export async function serveCommand(args: string[], environment: CommandEnvironment): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { config: { type: 'string' }, port: { type: 'string' }, 'log-level': { type: 'string' } },
+    options: {
+      config: { type: 'string' },
+      port: { type: 'string' },
+      'log-level': { type: 'string' },
+      // Batching and caches off: only for the benchmark's comparison.
+      naive: { type: 'boolean' },
+    },
     strict: true,
     allowPositionals: false,
   });
   const config = loadCliConfig(values, environment);
-  const gateway = createGateway(config);
-  const logger = cliLogger(values['log-level'], environment, (text) => gateway.secrets.redact(text));
-  const server = await listen(gateway, config.server.host, config.server.port);
-  logger.info({ url: `${server.url}/graphql`, connections: config.connections.map((connection) => connection.id) }, 'brokerql is serving');
+  const secrets = new SecretRegistry();
+  const logger = cliLogger(values['log-level'], environment, (text) => secrets.redact(text));
+  const gateway = createGateway(config, { logger, secrets, naive: values.naive });
+  const serving = await serve(gateway);
+  logger.info(
+    {
+      url: `${serving.server.url}/graphql`,
+      metrics: serving.metricsServer ? `${serving.metricsServer.url}/metrics` : config.metrics.enabled ? `${serving.server.url}/metrics` : undefined,
+      connections: config.connections.map((connection) => connection.id),
+      naive: values.naive || undefined,
+    },
+    'brokerql is serving',
+  );
   const signal = await environment.stopSignal;
-  logger.info({ signal }, 'shutting down');
-  await server.close();
-  await gateway.close();
+  logger.info({ signal, graceMs: config.server.shutdownTimeoutMs }, 'shutting down: finishing requests in flight');
+  await serving.stop();
+  logger.info('stopped');
   return 0;
 }

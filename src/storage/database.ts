@@ -57,6 +57,20 @@ const migrations: string[] = [
      updated_at TEXT NOT NULL,
      PRIMARY KEY (token_id, key)
    );`,
+  // 'unknown': the order was sent but its fate could not be established; a repeat re-checks.
+  `CREATE TABLE idempotency_next (
+     token_id TEXT NOT NULL,
+     key TEXT NOT NULL,
+     request_hash TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed', 'unknown')),
+     result TEXT,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (token_id, key)
+   );
+   INSERT INTO idempotency_next SELECT * FROM idempotency;
+   DROP TABLE idempotency;
+   ALTER TABLE idempotency_next RENAME TO idempotency;`,
 ];
 
 export const databaseFileName = 'brokerql.db';

@@ -7,6 +7,10 @@ import type { Database } from '../storage/database.js';
  * with the same key gets that answer without anything being sent to a broker; a repeat with
  * other parameters is refused; a repeat arriving while the first is still in flight waits for
  * it. Rows live in SQLite, so they survive a restart and are shared by every process.
+ *
+ * A first attempt whose fate is unknown (sent, no answer) — or that was in flight when its
+ * process died — is "unresolved": a repeat may re-drive it where the broker itself deduplicates,
+ * and must not anywhere else.
  */
 
 export type StoredAnswer = { kind: 'order'; order: Order } | { kind: 'error'; code: string; message: string };
@@ -15,12 +19,14 @@ export type Claim =
   | { kind: 'claimed' }
   | { kind: 'answered'; answer: StoredAnswer }
   | { kind: 'conflict' }
-  | { kind: 'in-flight' };
+  | { kind: 'in-flight' }
+  | { kind: 'unresolved'; answer: StoredAnswer | undefined };
 
 interface Row {
   request_hash: string;
-  state: 'pending' | 'done' | 'failed';
+  state: 'pending' | 'done' | 'failed' | 'unknown';
   result: string | null;
+  updated_at: string;
 }
 
 export function requestHash(parameters: unknown): string {
@@ -30,6 +36,8 @@ export function requestHash(parameters: unknown): string {
 export class IdempotencyLedger {
   constructor(
     private readonly database: Database,
+    /** A pending row older than this belongs to a request that can no longer be running. */
+    private readonly abandonedAfterMilliseconds: number,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -37,9 +45,7 @@ export class IdempotencyLedger {
   claim(tokenId: string, key: string, hash: string): Claim {
     return this.database
       .transaction((): Claim => {
-        const row = this.database
-          .prepare('SELECT request_hash, state, result FROM idempotency WHERE token_id = ? AND key = ?')
-          .get(tokenId, key) as Row | undefined;
+        const row = this.read(tokenId, key);
         if (!row) {
           const time = this.now().toISOString();
           this.database
@@ -48,33 +54,51 @@ export class IdempotencyLedger {
           return { kind: 'claimed' };
         }
         if (row.request_hash !== hash) return { kind: 'conflict' };
-        if (row.state === 'pending' || row.result === null) return { kind: 'in-flight' };
-        return { kind: 'answered', answer: JSON.parse(row.result) as StoredAnswer };
+        if (row.state === 'unknown') return { kind: 'unresolved', answer: parse(row) };
+        if (row.state === 'pending') {
+          const abandoned = this.now().getTime() - Date.parse(row.updated_at) > this.abandonedAfterMilliseconds;
+          return abandoned ? { kind: 'unresolved', answer: undefined } : { kind: 'in-flight' };
+        }
+        return { kind: 'answered', answer: parse(row)! };
       })
       .immediate();
+  }
+
+  /** Takes an unresolved key back for one more attempt (only where a resend cannot duplicate). */
+  reclaim(tokenId: string, key: string): void {
+    this.database
+      .prepare(`UPDATE idempotency SET state = 'pending', updated_at = ? WHERE token_id = ? AND key = ?`)
+      .run(this.now().toISOString(), tokenId, key);
   }
 
   /** Waits for an in-flight first request to finish, polling the shared database. */
   async waitForAnswer(tokenId: string, key: string, deadline: number): Promise<StoredAnswer | undefined> {
     while (Date.now() < deadline) {
-      const row = this.database
-        .prepare('SELECT request_hash, state, result FROM idempotency WHERE token_id = ? AND key = ?')
-        .get(tokenId, key) as Row | undefined;
-      if (!row) return undefined;
-      if (row.state !== 'pending' && row.result !== null) return JSON.parse(row.result) as StoredAnswer;
+      const row = this.read(tokenId, key);
+      if (!row || row.state !== 'pending') return row ? parse(row) : undefined;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     return undefined;
   }
 
-  settle(tokenId: string, key: string, answer: StoredAnswer): void {
+  settle(tokenId: string, key: string, answer: StoredAnswer, state: 'done' | 'failed' | 'unknown' = answer.kind === 'order' ? 'done' : 'failed'): void {
     this.database
       .prepare('UPDATE idempotency SET state = ?, result = ?, updated_at = ? WHERE token_id = ? AND key = ?')
-      .run(answer.kind === 'order' ? 'done' : 'failed', JSON.stringify(answer), this.now().toISOString(), tokenId, key);
+      .run(state, JSON.stringify(answer), this.now().toISOString(), tokenId, key);
   }
 
   /** Forgets a claim whose request never reached a broker, so a retry may try again. */
   release(tokenId: string, key: string): void {
     this.database.prepare(`DELETE FROM idempotency WHERE token_id = ? AND key = ? AND state = 'pending'`).run(tokenId, key);
   }
+
+  private read(tokenId: string, key: string): Row | undefined {
+    return this.database
+      .prepare('SELECT request_hash, state, result, updated_at FROM idempotency WHERE token_id = ? AND key = ?')
+      .get(tokenId, key) as Row | undefined;
+  }
+}
+
+function parse(row: Row): StoredAnswer | undefined {
+  return row.result === null ? undefined : (JSON.parse(row.result) as StoredAnswer);
 }

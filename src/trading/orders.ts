@@ -3,7 +3,7 @@ import { notSupported } from '../brokers/adapter.js';
 import type { GatewayContext } from '../context.js';
 import { isMultipleOf, isPositiveDecimal } from '../decimal.js';
 import type { InstrumentInfo, Order } from '../domain.js';
-import { BadUserInputError, BrokerqlError, UpstreamTimeoutError } from '../errors.js';
+import { BadUserInputError, BrokerqlError, OrderStateUnknownError, UpstreamTimeoutError } from '../errors.js';
 import type { PlaceOrderInput } from '../generated/graphql.js';
 import { toOrderModel, type AccountModel, type OrderModel } from '../models.js';
 import { findVisibleAccount, instrumentRefFromInput } from '../resolvers/shared.js';
@@ -52,22 +52,39 @@ export async function placeOrder(context: GatewayContext, input: PlaceOrderInput
     const { ledger } = context.trading;
     const tokenId = context.viewer.tokenId;
     const hash = requestHash({ accountId: account.id, instrument: input.instrument, side: input.side, type: input.type, lots: input.lots, price: input.price ?? null });
-    const claim = ledger.claim(tokenId, clientKey, hash);
+    // The same client key always yields the same upstream key, so a broker that deduplicates
+    // (T-Invest orderId, ALOR X-REQID) also keeps a retried request from placing a second order.
+    const upstreamKey = `${tokenId}:${account.id}:${clientKey}`;
+    let claim = ledger.claim(tokenId, clientKey, hash);
     if (claim.kind === 'conflict') {
       throw new BadUserInputError(`idempotencyKey "${clientKey}" was already used for a different order; use a new key`);
     }
-    if (claim.kind !== 'claimed') {
-      const answer = claim.kind === 'answered' ? claim.answer : await ledger.waitForAnswer(tokenId, clientKey, Date.now() + inFlightWaitMilliseconds);
+    if (claim.kind === 'in-flight') {
+      const answer = await ledger.waitForAnswer(tokenId, clientKey, Date.now() + inFlightWaitMilliseconds);
       if (!answer) {
         throw new UpstreamTimeoutError(`the first order with idempotencyKey "${clientKey}" is still in progress; ask again later`, { retryable: true });
       }
-      return settle(replay(account, answer), answer.kind === 'order' ? answer.order.id : null, 'replayed');
+      claim = { kind: 'answered', answer };
+    }
+    if (claim.kind === 'answered') {
+      return settle(replay(account, claim.answer), claim.answer.kind === 'order' ? claim.answer.order.id : null, 'replayed');
+    }
+    if (claim.kind === 'unresolved') {
+      // The first attempt was sent but its fate is unknown (or its process died mid-flight).
+      // Sending again is safe only where the broker deduplicates by the key brokerql sent.
+      if (!adapter.capabilities.idempotentOrders) {
+        throw new OrderStateUnknownError(
+          claim.answer?.kind === 'error'
+            ? claim.answer.message
+            : `the first order with idempotencyKey "${clientKey}" was sent but never confirmed, and ${account.connection.id}'s broker cannot be asked safely again; check the account's orders`,
+          { connection: account.connection.id },
+        );
+      }
+      ledger.reclaim(tokenId, clientKey);
     }
 
     try {
-      // The same client key always yields the same upstream key, so a broker that deduplicates
-      // (T-Invest orderId, ALOR X-REQID) also keeps a retried request from placing a second order.
-      const order = await sendOrder(context, account, input, `${tokenId}:${account.id}:${clientKey}`);
+      const order = await sendOrder(context, account, input, upstreamKey);
       ledger.settle(tokenId, clientKey, { kind: 'order', order });
       return settle(toOrderModel(account, order), order.id);
     } catch (error) {
@@ -111,16 +128,37 @@ async function sendOrder(context: GatewayContext, account: AccountModel, input: 
     ref: instrumentRefFromInput(account.connection, input.instrument),
   });
   if (input.type === 'LIMIT') checkPriceStep(input.price!, instrument);
-  return account.connection.adapter.placeOrder({
-    brokerAccountId: account.brokerAccountId,
-    instrument,
-    side: input.side,
-    type: input.type,
-    lots: input.lots,
-    price: input.type === 'LIMIT' ? input.price! : null,
-    idempotencyKey,
-    signal: context.signal,
-  });
+  try {
+    return await account.connection.adapter.placeOrder({
+      brokerAccountId: account.brokerAccountId,
+      instrument,
+      side: input.side,
+      type: input.type,
+      lots: input.lots,
+      price: input.type === 'LIMIT' ? input.price! : null,
+      idempotencyKey,
+      signal: context.signal,
+    });
+  } catch (error) {
+    throw asOrderOutcome(error, account);
+  }
+}
+
+/**
+ * An order that may have reached the broker but got no usable answer (an adapter that could
+ * not reconcile it, a reset connection, a failure after the broker answered) is reported as
+ * "state unknown", never as a retryable failure: a blind retry could place it twice.
+ */
+function asOrderOutcome(error: unknown, account: AccountModel): unknown {
+  if (error instanceof OrderStateUnknownError) return error;
+  const ambiguous = error instanceof BrokerqlError
+    ? error.mayHaveReachedBroker && ['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'INTERNAL'].includes(error.code)
+    : true;
+  if (!ambiguous) return error;
+  return new OrderStateUnknownError(
+    `the order was sent to ${account.connection.id} but no confirmation came back, so whether it was placed is unknown; check the account's orders before placing it again`,
+    { connection: account.connection.id, cause: error },
+  );
 }
 
 function checkPriceStep(price: string, instrument: InstrumentInfo): void {
@@ -132,17 +170,22 @@ function checkPriceStep(price: string, instrument: InstrumentInfo): void {
 
 function replay(account: AccountModel, answer: StoredAnswer): OrderModel {
   if (answer.kind === 'order') return toOrderModel(account, answer.order);
-  throw new BrokerqlError(answer.code as BrokerqlError['code'], answer.message, { connection: account.connection.id });
+  throw new BrokerqlError(answer.code as BrokerqlError['code'], answer.message, { connection: account.connection.id, retryable: false });
 }
 
 /**
  * A definitive answer (the broker refused, the input was wrong) is remembered so a repeat gets
- * it too. A failure that may not have reached the broker frees the key for a retry.
+ * it too. An unknown outcome is remembered as unresolved, so a repeat re-checks instead of
+ * sending blindly. A failure that never reached the broker frees the key for a retry.
  */
 function rememberFailure(ledger: IdempotencyLedger, tokenId: string, key: string, error: unknown): void {
-  const definitive = error instanceof BrokerqlError && ['UPSTREAM_REJECTED', 'BAD_USER_INPUT', 'NOT_FOUND'].includes(error.code);
-  if (definitive) ledger.settle(tokenId, key, { kind: 'error', code: error.code, message: error.message });
-  else ledger.release(tokenId, key);
+  if (error instanceof OrderStateUnknownError) {
+    ledger.settle(tokenId, key, { kind: 'error', code: error.code, message: error.message }, 'unknown');
+  } else if (error instanceof BrokerqlError && ['UPSTREAM_REJECTED', 'BAD_USER_INPUT', 'NOT_FOUND'].includes(error.code)) {
+    ledger.settle(tokenId, key, { kind: 'error', code: error.code, message: error.message });
+  } else {
+    ledger.release(tokenId, key);
+  }
 }
 
 // ---- audit --------------------------------------------------------------------------------
@@ -181,7 +224,7 @@ async function audited(context: GatewayContext, entry: AuditEntry, run: (settle:
     const code = error instanceof BrokerqlError ? error.code : 'INTERNAL';
     context.trading.audit.record({
       ...entry,
-      outcome: outcomeOf(code),
+      outcome: error instanceof OrderStateUnknownError ? 'unknown' : outcomeOf(code),
       errorCode: code,
       message: error instanceof BrokerqlError ? error.message : null,
     });

@@ -1,6 +1,6 @@
 import type { BrokerKind } from '../../domain.js';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
-import { ConnectionQuota, type QuotaBucket } from './quota.js';
+import { ConnectionQuota, type CallPriority, type QuotaBucket } from './quota.js';
 
 /**
  * How brokerql treats one broker credential: its request budget (the broker's documented
@@ -22,6 +22,7 @@ export interface PolicyOptions {
   quota: boolean;
   maxConcurrentRequests: number;
   onCircuitChange?: (state: CircuitState) => void;
+  onQuotaGranted?: (priority: CallPriority, waitedMilliseconds: number) => void;
 }
 
 const perMinute = (name: string, limit: number, matches: (key: string) => boolean): QuotaBucket => ({
@@ -69,6 +70,7 @@ export function createConnectionPolicy(options: PolicyOptions): ConnectionPolicy
     quota: new ConnectionQuota(options.connection, {
       buckets: options.quota ? brokerQuotaBuckets[options.broker] : [],
       maxConcurrent: options.maxConcurrentRequests,
+      onGranted: options.onQuotaGranted,
     }),
     breaker: new CircuitBreaker(options.connection, options.brokerLabel, {
       failureThreshold: 5,

@@ -25,6 +25,8 @@ export interface QuotaOptions {
   /** Requests in flight at once on this connection. */
   maxConcurrent: number;
   now?: () => number;
+  /** Told how long each granted request waited (for metrics). */
+  onGranted?: (priority: CallPriority, waitedMilliseconds: number) => void;
 }
 
 export interface QuotaRequest {
@@ -40,10 +42,13 @@ export type Release = () => void;
 
 interface Waiter {
   request: QuotaRequest;
+  queuedAt: number;
   buckets: BucketState[];
   resolve(release: Release): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout | undefined;
+  /** Removed once the waiter leaves the queue: a request's signal is shared by all its calls. */
+  onAbort: (() => void) | undefined;
 }
 
 interface BucketState {
@@ -80,7 +85,7 @@ export class ConnectionQuota {
   acquire(request: QuotaRequest): Promise<Release> {
     const buckets = this.buckets.filter((state) => state.bucket.matches(request.route));
     return new Promise<Release>((resolve, reject) => {
-      const waiter: Waiter = { request, buckets, resolve, reject, timer: undefined };
+      const waiter: Waiter = { request, queuedAt: this.now(), buckets, resolve, reject, timer: undefined, onAbort: undefined };
       const wait = this.estimatedWait(waiter);
       if (this.now() + wait > request.deadline) {
         reject(this.limited(wait));
@@ -89,7 +94,10 @@ export class ConnectionQuota {
       this.queues[request.priority].push(waiter);
       const remaining = request.deadline - this.now();
       waiter.timer = setTimeout(() => this.abandon(waiter, this.limited(0)), Math.max(0, remaining));
-      request.signal?.addEventListener('abort', () => this.abandon(waiter, request.signal!.reason as Error), { once: true });
+      if (request.signal) {
+        waiter.onAbort = () => this.abandon(waiter, request.signal!.reason as Error);
+        request.signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
       this.pump();
     });
   }
@@ -138,9 +146,10 @@ export class ConnectionQuota {
         return;
       }
       this.queues[waiter.request.priority].shift();
-      if (waiter.timer) clearTimeout(waiter.timer);
+      this.leave(waiter);
       for (const state of waiter.buckets) state.tokens -= 1;
       this.inFlight += 1;
+      this.options.onGranted?.(waiter.request.priority, this.now() - waiter.queuedAt);
       let released = false;
       waiter.resolve(() => {
         if (released) return;
@@ -156,8 +165,13 @@ export class ConnectionQuota {
     const index = queue.indexOf(waiter);
     if (index === -1) return;
     queue.splice(index, 1);
-    if (waiter.timer) clearTimeout(waiter.timer);
+    this.leave(waiter);
     waiter.reject(error);
     this.pump();
+  }
+
+  private leave(waiter: Waiter): void {
+    if (waiter.timer) clearTimeout(waiter.timer);
+    if (waiter.onAbort) waiter.request.signal?.removeEventListener('abort', waiter.onAbort);
   }
 }

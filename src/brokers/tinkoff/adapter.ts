@@ -1,7 +1,7 @@
 import { v5 as uuidV5 } from 'uuid';
 import type { TinkoffConnectionConfig } from '../../config.js';
 import type { InstrumentInfo, InstrumentRef } from '../../domain.js';
-import { BadUserInputError, UpstreamRejectedError } from '../../errors.js';
+import { BadUserInputError, BrokerqlError, OrderStateUnknownError, UpstreamRejectedError } from '../../errors.js';
 import type { AdapterDependencies, BrokerAdapter, Capabilities } from '../adapter.js';
 import { UpstreamClient } from '../http.js';
 import { TinkoffClient } from './client.js';
@@ -25,7 +25,14 @@ import {
   positionsResponseSchema,
 } from './wire.js';
 
-const capabilities: Capabilities = { trading: true, orderTypes: ['LIMIT', 'MARKET'], orderbook: true, operations: true };
+const capabilities: Capabilities = {
+  trading: true,
+  orderTypes: ['LIMIT', 'MARKET'],
+  orderbook: true,
+  operations: true,
+  // PostOrder's orderId is an idempotency key: a resend with the same one returns the first order.
+  idempotentOrders: true,
+};
 
 /** GetOrderBook accepts only these depths. */
 const orderbookDepths = [1, 10, 20, 30, 40, 50];
@@ -44,6 +51,11 @@ export function tinkoffOrderRequestId(idempotencyKey: string): string {
 }
 
 const figiPattern = /^[A-Z0-9]{12}$/;
+
+/** Sent, but no usable answer: the broker may or may not have acted on it. */
+function isAmbiguous(error: unknown): boolean {
+  return error instanceof BrokerqlError && error.mayHaveReachedBroker && (error.code === 'UPSTREAM_UNAVAILABLE' || error.code === 'UPSTREAM_TIMEOUT');
+}
 
 export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependencies: AdapterDependencies): BrokerAdapter {
   dependencies.secrets.add(config.token);
@@ -78,6 +90,34 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
   async function instrumentId(ref: InstrumentRef, signal?: AbortSignal): Promise<string> {
     const direct = ref.key ?? ref.figi;
     return direct ?? (await getInstrument(ref, signal)).key;
+  }
+
+  /**
+   * PostOrder was sent but no answer came back. Ask for the order by our request id; if T-Invest
+   * does not know it, send it again with the same orderId — T-Invest deduplicates by it, so the
+   * resend cannot place a second order. Only if that too goes unanswered is the state unknown.
+   */
+  async function reconcileOrder(body: Record<string, unknown>, signal: AbortSignal | undefined) {
+    const unknown = () =>
+      new OrderStateUnknownError(
+        'T-Invest did not confirm the order and brokerql could not find out whether it was placed; check the account\'s orders. A retry with the same idempotencyKey checks again and cannot place it twice.',
+        { connection },
+      );
+    try {
+      return await client.call(
+        'OrdersService/GetOrderState',
+        { accountId: body['accountId'], orderId: body['orderId'], orderIdType: 'ORDER_ID_TYPE_REQUEST' },
+        orderStateSchema,
+        signal,
+      );
+    } catch (error) {
+      if (!(error instanceof BrokerqlError) || error.code !== 'NOT_FOUND') throw unknown();
+    }
+    try {
+      return await client.call('OrdersService/PostOrder', body, orderStateSchema, signal, 'order');
+    } catch (error) {
+      throw isAmbiguous(error) ? unknown() : error;
+    }
   }
 
   return {
@@ -149,7 +189,13 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
         orderId: tinkoffOrderRequestId(idempotencyKey),
       };
       if (type === 'LIMIT' && price !== null) body['price'] = decimalToQuotation(price);
-      const response = await client.call('OrdersService/PostOrder', body, orderStateSchema, signal, 'order');
+      let response;
+      try {
+        response = await client.call('OrdersService/PostOrder', body, orderStateSchema, signal, 'order');
+      } catch (error) {
+        if (!isAmbiguous(error)) throw error;
+        response = await reconcileOrder(body, signal);
+      }
       const order = mapTinkoffOrder(response, connection);
       if (order.status === 'REJECTED') {
         throw new UpstreamRejectedError(`T-Invest rejected the order: ${order.message ?? 'no reason given'}`, { connection });

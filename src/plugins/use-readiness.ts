@@ -1,0 +1,38 @@
+import type { Plugin } from 'graphql-yoga';
+import type { ConnectionDirectory } from '../context.js';
+import type { Database } from '../storage/database.js';
+
+export interface ReadinessOptions {
+  database: Database;
+  connections: ConnectionDirectory;
+  /** False while shutting down: a load balancer should stop sending requests. */
+  accepting: () => boolean;
+  endpoint?: string;
+}
+
+/**
+ * GET /readyz: ready when the database is open and the gateway is not shutting down, with each
+ * connection's last known state from its circuit breaker — no broker is called for a probe.
+ * A failing broker does not make brokerql unready: the other brokers still answer.
+ */
+export function useReadiness({ database, connections, accepting, endpoint = '/readyz' }: ReadinessOptions): Plugin {
+  return {
+    onRequest({ url, endResponse, fetchAPI }) {
+      if (url.pathname !== endpoint) return;
+      const ready = database.open && accepting();
+      const body = {
+        status: ready ? 'ready' : 'not ready',
+        database: database.open ? 'open' : 'closed',
+        shuttingDown: !accepting(),
+        connections: connections.list.map((connection) => {
+          const breaker = connection.policy.breaker.snapshot();
+          const state = breaker.state === 'open' ? 'circuit open' : breaker.failingSince ? 'failing' : breaker.lastSuccessAt ? 'ok' : 'unknown';
+          return { id: connection.id, broker: connection.broker, state, failingSince: breaker.failingSince, lastSuccessAt: breaker.lastSuccessAt };
+        }),
+      };
+      endResponse(
+        new fetchAPI.Response(JSON.stringify(body), { status: ready ? 200 : 503, headers: { 'content-type': 'application/json' } }),
+      );
+    },
+  };
+}
