@@ -1,8 +1,217 @@
 import type { TinkoffV1ConnectionConfig } from '../../config.js';
-import { InternalError } from '../../errors.js';
-import type { AdapterDependencies, BrokerAdapter } from '../adapter.js';
+import type { InstrumentInfo, InstrumentRef } from '../../domain.js';
+import {
+  BadUserInputError,
+  NotFoundError,
+  UpstreamRejectedError,
+  UpstreamTimeoutError,
+  UpstreamUnavailableError,
+} from '../../errors.js';
+import type { AdapterDependencies, BrokerAdapter, Capabilities } from '../adapter.js';
+import { UpstreamClient } from '../http.js';
+import { isTinkoffV1BrokerFailure } from './map-tinkoff-v1-error.js';
+import { TinkoffV1Client } from './client.js';
+import { mapTinkoffV1AccountType } from './map-tinkoff-v1-enums.js';
+import { mapTinkoffV1Instrument } from './map-tinkoff-v1-instrument.js';
+import { mapTinkoffV1Operation } from './map-tinkoff-v1-operation.js';
+import { mapTinkoffV1Order, mapTinkoffV1PlacedOrder } from './map-tinkoff-v1-order.js';
+import { mapTinkoffV1Orderbook } from './map-tinkoff-v1-orderbook.js';
+import { mapTinkoffV1Portfolio } from './map-tinkoff-v1-portfolio.js';
+import { limitOrderBody, marketOrderBody } from './order-request-body.js';
+import {
+  accountsPayloadSchema,
+  currenciesPayloadSchema,
+  emptyPayloadSchema,
+  instrumentListPayloadSchema,
+  instrumentSchema,
+  operationsPayloadSchema,
+  orderbookPayloadSchema,
+  ordersPayloadSchema,
+  placedOrderSchema,
+  portfolioPayloadSchema,
+} from './wire.js';
 
-/** Placeholder until the tinkoff-v1 adapter lands. */
-export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, _dependencies: AdapterDependencies): BrokerAdapter {
-  throw new InternalError(`broker "tinkoff-v1" (connection "${config.id}") is not implemented yet`);
+const capabilities: Capabilities = { trading: true, orderTypes: ['LIMIT', 'MARKET'], orderbook: true, operations: true };
+
+/** /market/orderbook accepts depth 1..20 (swagger "[1..20]"). */
+const maximumOrderbookDepth = 20;
+
+const broker = 'Tinkoff OpenAPI v1';
+
+/**
+ * Tinkoff Investments OpenAPI v1 (REST, deprecated; shut down in 2023). Every account-scoped
+ * call passes `brokerAccountId` explicitly: without it v1 silently uses the default brokerage
+ * account, and an IIS request would read the wrong account. Instruments are named by FIGI.
+ * v1 has no idempotency keys, so the `idempotencyKey` of placeOrder is not sent anywhere;
+ * brokerql's own ledger keeps a repeated request from reaching the broker twice.
+ */
+export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, dependencies: AdapterDependencies): BrokerAdapter {
+  dependencies.secrets.add(config.token);
+  const http = new UpstreamClient({
+    connection: config.id,
+    brokerLabel: broker,
+    baseUrl: config.baseUrl,
+    connectTimeoutMilliseconds: config.connectTimeoutMs,
+    timeoutMilliseconds: config.timeoutMs,
+    observer: dependencies.observer,
+    policy: dependencies.policy,
+    // v1 answers ordinary refusals (unknown FIGI, no funds) with 500 too: only real failures count.
+    isBrokerFailure: isTinkoffV1BrokerFailure,
+  });
+  const client = new TinkoffV1Client(http, config.token);
+  const connection = config.id;
+
+  async function getInstrument(ref: InstrumentRef, signal?: AbortSignal): Promise<InstrumentInfo> {
+    const figi = ref.key ?? ref.figi;
+    if (figi) {
+      const instrument = await client.call({ method: 'GET', path: '/market/search/by-figi', query: { figi }, payload: instrumentSchema, signal });
+      return mapTinkoffV1Instrument(instrument);
+    }
+    if (ref.symbol) return findByTicker(ref.symbol, signal);
+    throw new BadUserInputError(`${broker} needs an instrument as { id }, { figi } or { symbol } (the ticker; v1 knows no exchanges)`, {
+      connection,
+    });
+  }
+
+  /** Tickers are not unique in v1 (the same ticker on several exchanges): only an unambiguous one is accepted. */
+  async function findByTicker(ticker: string, signal?: AbortSignal): Promise<InstrumentInfo> {
+    const { instruments } = await client.call({
+      method: 'GET',
+      path: '/market/search/by-ticker',
+      query: { ticker },
+      payload: instrumentListPayloadSchema,
+      signal,
+    });
+    const [first, ...others] = instruments;
+    if (!first) throw new NotFoundError(`${broker} knows no instrument with ticker "${ticker.slice(0, 40)}"`, { connection });
+    if (others.length > 0) {
+      const figis = instruments.map((instrument) => instrument.figi).join(', ');
+      throw new BadUserInputError(
+        `ticker "${ticker.slice(0, 40)}" names ${instruments.length} instruments at ${broker} (FIGI ${figis}); name one by { figi }`,
+        { connection },
+      );
+    }
+    return mapTinkoffV1Instrument(first);
+  }
+
+  async function figiOf(ref: InstrumentRef, signal?: AbortSignal): Promise<string> {
+    return ref.key ?? ref.figi ?? (await getInstrument(ref, signal)).key;
+  }
+
+  async function activeOrders(brokerAccountId: string, signal?: AbortSignal) {
+    const orders = await client.call({ method: 'GET', path: '/orders', query: { brokerAccountId }, payload: ordersPayloadSchema, signal });
+    return orders.map((order) => mapTinkoffV1Order(order, connection));
+  }
+
+  return {
+    broker: 'tinkoff-v1',
+    capabilities,
+
+    async listAccounts({ signal }) {
+      const { accounts } = await client.call({ method: 'GET', path: '/user/accounts', payload: accountsPayloadSchema, signal });
+      return accounts.map((account) => ({
+        brokerAccountId: account.brokerAccountId,
+        // v1 gives accounts no names.
+        name: null,
+        type: mapTinkoffV1AccountType(account.brokerAccountType),
+      }));
+    },
+
+    async getPortfolio({ brokerAccountId, signal }) {
+      const query = { brokerAccountId };
+      const [portfolio, currencies] = await Promise.all([
+        client.call({ method: 'GET', path: '/portfolio', query, payload: portfolioPayloadSchema, signal }),
+        client.call({ method: 'GET', path: '/portfolio/currencies', query, payload: currenciesPayloadSchema, signal }),
+      ]);
+      return mapTinkoffV1Portfolio(portfolio.positions, currencies.currencies, new Date().toISOString());
+    },
+
+    getInstrument: ({ ref, signal }) => getInstrument(ref, signal),
+
+    async getOrderbook({ instrument, depth, signal }) {
+      const upstreamDepth = Math.min(Math.max(Math.trunc(depth), 1), maximumOrderbookDepth);
+      const figi = await figiOf(instrument, signal);
+      const book = await client.call({
+        method: 'GET',
+        path: '/market/orderbook',
+        query: { figi, depth: upstreamDepth },
+        payload: orderbookPayloadSchema,
+        signal,
+      });
+      return mapTinkoffV1Orderbook(book, upstreamDepth, new Date().toISOString());
+    },
+
+    listOrders: ({ brokerAccountId, signal }) => activeOrders(brokerAccountId, signal),
+
+    async listOperations({ brokerAccountId, from, to, instrument, signal }) {
+      // URLSearchParams writes the offset's "+" as %2B: a bare "+" would arrive as a space.
+      const query = { from, to, figi: instrument ? (instrument.figi ?? instrument.key) : undefined, brokerAccountId };
+      const { operations } = await client.call({ method: 'GET', path: '/operations', query, payload: operationsPayloadSchema, signal });
+      return operations.map(mapTinkoffV1Operation);
+    },
+
+    async placeOrder(request) {
+      const { brokerAccountId, instrument, side, type, lots, price, signal } = request;
+      if (type === 'LIMIT' && price === null) throw new BadUserInputError('a LIMIT order needs a price', { connection });
+      const placed = await client
+        .call({
+          method: 'POST',
+          path: type === 'LIMIT' ? '/orders/limit-order' : '/orders/market-order',
+          query: { figi: instrument.figi ?? instrument.key, brokerAccountId },
+          body: type === 'LIMIT' ? limitOrderBody(lots, side, price!) : marketOrderBody(lots, side),
+          payload: placedOrderSchema,
+          signal,
+          kind: 'order',
+        })
+        .catch((error: unknown) => {
+          throw outcomeUnknown(error);
+        });
+      const order = mapTinkoffV1PlacedOrder(placed, request);
+      // The exchange's refusal comes as HTTP 200 with status "Rejected" and the reason in `message`.
+      if (order.status === 'REJECTED') {
+        const reason = placed.message || placed.rejectReason || 'no reason given';
+        throw new UpstreamRejectedError(`${broker} rejected order ${order.id}: ${reason}`, { connection });
+      }
+      return order;
+    },
+
+    /**
+     * v1 has no order-state method and /orders/cancel answers `{}`, so the order is read from
+     * the active orders first: that tells whether it can be cancelled at all and gives the
+     * state that is returned, as CANCELLED, once the broker confirmed the cancellation.
+     */
+    async cancelOrder({ brokerAccountId, orderId, signal }) {
+      const order = (await activeOrders(brokerAccountId, signal)).find((candidate) => candidate.id === orderId);
+      if (!order) {
+        throw new NotFoundError(
+          `${broker} has no active order "${orderId.slice(0, 40)}" in account ${brokerAccountId}; it may be filled or cancelled already`,
+          { connection },
+        );
+      }
+      await client.call({
+        method: 'POST',
+        path: '/orders/cancel',
+        query: { orderId, brokerAccountId },
+        payload: emptyPayloadSchema,
+        signal,
+        kind: 'order',
+      });
+      return { ...order, status: 'CANCELLED' };
+    },
+
+    close: () => http.close(),
+  };
+}
+
+/**
+ * v1 has no idempotency, and a failed or unanswered placement may still have created the order
+ * (io#315). Such an error must not invite a blind retry; one that provably never reached the
+ * broker (connection refused, circuit open, budget used up) may be retried as it is.
+ */
+function outcomeUnknown(error: unknown): unknown {
+  if (!(error instanceof UpstreamUnavailableError || error instanceof UpstreamTimeoutError)) return error;
+  if (!error.mayHaveReachedBroker) return error;
+  const message = `${error.message}; the order may have been placed anyway, check the account's orders before placing it again`;
+  const options = { connection: error.connection, status: error.status, cause: error, retryable: false };
+  return error instanceof UpstreamTimeoutError ? new UpstreamTimeoutError(message, options) : new UpstreamUnavailableError(message, options);
 }
