@@ -1,8 +1,141 @@
 import type { InstaforexConnectionConfig } from '../../config.js';
-import { InternalError } from '../../errors.js';
-import type { AdapterDependencies, BrokerAdapter } from '../adapter.js';
+import type { InstrumentInfo, InstrumentRef } from '../../domain.js';
+import { BadUserInputError, NotFoundError } from '../../errors.js';
+import { notSupported, type AdapterDependencies, type BrokerAdapter, type Capabilities } from '../adapter.js';
+import type { z } from 'zod';
+import { UpstreamClient } from '../http.js';
+import { InFlight } from '../single-flight.js';
+import { InstaforexClient } from './client.js';
+import { instaforexInstrument, normalizeSymbol } from './map-instaforex-instrument.js';
+import { mapInstaforexOperation } from './map-instaforex-operation.js';
+import { mapInstaforexOrder } from './map-instaforex-order.js';
+import { accountCurrency, mapInstaforexPortfolio } from './map-instaforex-portfolio.js';
+import { toUnixSeconds } from './time.js';
+import { balanceSchema, tradeRecordsSchema } from './wire.js';
 
-/** Placeholder until the instaforex adapter lands. */
-export function createInstaforexAdapter(config: InstaforexConnectionConfig, _dependencies: AdapterDependencies): BrokerAdapter {
-  throw new InternalError(`broker "instaforex" (connection "${config.id}") is not implemented yet`);
+/**
+ * The Client Cabinet API is for monitoring a trading account: no order placing, cancelling or
+ * market depth anywhere (§6). Trading happens in MetaTrader.
+ */
+const capabilities: Capabilities = { trading: false, orderTypes: [], orderbook: false, operations: true };
+
+/**
+ * A read-only MT4 account at InstaForex: one connection is one trading account (its login), read
+ * through the Client Cabinet API with the API password set in the cabinet.
+ */
+export function createInstaforexAdapter(config: InstaforexConnectionConfig, dependencies: AdapterDependencies): BrokerAdapter {
+  dependencies.secrets.add(config.password);
+  const http = new UpstreamClient({
+    connection: config.id,
+    brokerLabel: 'InstaForex',
+    baseUrl: config.baseUrl,
+    connectTimeoutMilliseconds: config.connectTimeoutMs,
+    timeoutMilliseconds: config.timeoutMs,
+    observer: dependencies.observer,
+    policy: dependencies.policy,
+  });
+  const client = new InstaforexClient(http, config, dependencies.secrets);
+  const connection = { id: config.id, broker: 'instaforex' as const };
+  /** An account's currency never changes: read once from the balance, then reused for operations. */
+  let knownCurrency: string | undefined;
+  // Portfolio, orders and operations of one query read the same two methods at the same moment.
+  const balances = new InFlight<z.output<typeof balanceSchema>>();
+  const openTrades = new InFlight<z.output<typeof tradeRecordsSchema>>();
+
+  async function readBalance(_signal: AbortSignal | undefined) {
+    const balance = await balances.run('balance', () => client.get('balance', balanceSchema));
+    knownCurrency = accountCurrency(balance);
+    return balance;
+  }
+
+  function readOpenTrades() {
+    return openTrades.run('openTrades', () => client.get('openTrades', tradeRecordsSchema));
+  }
+
+  /** Only this connection's own login is an account here; any other id is not one of ours. */
+  function checkAccount(brokerAccountId: string): void {
+    if (brokerAccountId !== config.login) {
+      throw new NotFoundError(`InstaForex connection "${config.id}" has only account ${config.login}`, { connection: config.id });
+    }
+  }
+
+  function symbolOf(ref: InstrumentRef): string {
+    const text = ref.key ?? ref.symbol;
+    const symbol = text === undefined ? undefined : normalizeSymbol(text);
+    if (symbol) return symbol;
+    throw new BadUserInputError(
+      text === undefined
+        ? 'InstaForex names instruments by their MT4 symbol: use { symbol: "EURUSD" } or { id: "<connection>:EURUSD" } (there is no FIGI)'
+        : `"${text.slice(0, 40)}" is not an MT4 symbol (letters, digits and # . _ -, e.g. EURUSD)`,
+      { connection: config.id },
+    );
+  }
+
+  return {
+    broker: 'instaforex',
+    capabilities,
+
+    async listAccounts() {
+      await client.authenticate();
+      return [{ brokerAccountId: config.login, name: null, type: 'MT4' }];
+    },
+
+    async getPortfolio({ brokerAccountId, signal }) {
+      checkAccount(brokerAccountId);
+      const [balance, trades] = await Promise.all([readBalance(signal), readOpenTrades()]);
+      return mapInstaforexPortfolio(balance, trades, new Date().toISOString());
+    },
+
+    /**
+     * Answered from the symbol alone: the API has no instrument catalogue, so an unlisted symbol
+     * (a CFD such as #AAPL) cannot be told from one that does not exist. Refusing it would keep
+     * clients from filtering operations by it; it gets its ticker and nulls instead.
+     */
+    async getInstrument({ ref }): Promise<InstrumentInfo> {
+      return instaforexInstrument(symbolOf(ref));
+    },
+
+    async getOrderbook() {
+      throw notSupported(connection, 'orderbooks');
+    },
+
+    async listOrders({ brokerAccountId }) {
+      checkAccount(brokerAccountId);
+      const trades = await readOpenTrades();
+      return trades.flatMap((record) => mapInstaforexOrder(record) ?? []);
+    },
+
+    /**
+     * The period goes upstream as unix seconds in `from`/`to` (§3: the clientmobile convention;
+     * the real closed-trades method is unconfirmed). Rows are filtered here as well, so a server
+     * that ignores or names the parameters differently still yields only the period asked for.
+     */
+    async listOperations({ brokerAccountId, from, to, instrument, signal }) {
+      checkAccount(brokerAccountId);
+      const query = { from: toUnixSeconds(from, 'down'), to: toUnixSeconds(to, 'up') };
+      const [records, currency] = await Promise.all([
+        client.get('closedTrades', tradeRecordsSchema, { query, signal }),
+        knownCurrency ?? readBalance(signal).then(accountCurrency),
+      ]);
+      const start = Date.parse(from);
+      const end = Date.parse(to);
+      return records
+        .flatMap((record) => mapInstaforexOperation(record, currency) ?? [])
+        .filter((operation) => {
+          const time = Date.parse(operation.date);
+          return time >= start && time <= end;
+        })
+        .filter((operation) => !instrument || operation.instrument?.key === instrument.key);
+    },
+
+    async placeOrder() {
+      throw notSupported(connection, 'placing orders');
+    },
+
+    async cancelOrder() {
+      throw notSupported(connection, 'cancelling orders');
+    },
+
+    close: () => http.close(),
+  };
 }
