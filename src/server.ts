@@ -9,6 +9,7 @@ import type { UpstreamCall, UpstreamObserver } from './brokers/http.js';
 import { createConnections } from './brokers/registry.js';
 import type { Config } from './config.js';
 import { ConnectionDirectory, createContextFactory, type ContextAdditions } from './context.js';
+import { useTinkoffV1Compat } from './compat/use-tinkoff-v1-compat.js';
 import { createErrorMasker } from './errors.js';
 import { listen, type RunningServer } from './http-server.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -106,11 +107,17 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   );
   for (const connection of connections.list) metrics.observeCircuit(connection.id, 'closed');
 
-  const maskError = createErrorMasker(
-    (text) => secrets.redact(text),
-    (error) => logger.error({ error: secrets.redact(error instanceof Error ? (error.stack ?? error.message) : String(error)) }, 'unexpected error'),
-  );
+  const reportUnexpected = (error: unknown) =>
+    logger.error({ error: secrets.redact(error instanceof Error ? (error.stack ?? error.message) : String(error)) }, 'unexpected error');
+  const maskError = createErrorMasker((text) => secrets.redact(text), reportUnexpected);
   const graphqlEndpoint = '/graphql';
+  const createContext = createContextFactory({
+    connections,
+    trading,
+    requestTimeoutMilliseconds: config.server.requestTimeoutMs,
+    naive: options.naive,
+  });
+  const failures = new FailedAuthenticationLimiter(config.server.limits.authFailuresPerMinute);
 
   const yoga = createYoga<Record<string, never>, ContextAdditions>({
     schema: createSchema({ onDenied: ({ context, info, args }) => auditDenied(context, info.fieldName, args) }),
@@ -119,12 +126,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     landingPage: false,
     logging: false,
     maskedErrors: { maskError },
-    context: createContextFactory({
-      connections,
-      trading,
-      requestTimeoutMilliseconds: config.server.requestTimeoutMs,
-      naive: options.naive,
-    }) as (initial: YogaInitialContext) => ContextAdditions,
+    context: createContext as (initial: YogaInitialContext) => ContextAdditions,
     graphiql: config.server.graphiql && {
       title: 'brokerql',
       defaultQuery: exampleQuery,
@@ -144,12 +146,16 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       useReadiness({ database, connections, accepting: () => accepting }),
       ...(config.metrics.enabled && config.metrics.port === null ? [useMetricsEndpoint({ metrics })] : []),
       useRequestLog({ logger, metrics, graphqlEndpoint }),
-      ...useQueryLimits(config.server),
-      useBearerAuth({
+      useTinkoffV1Compat({
         tokens,
-        failures: new FailedAuthenticationLimiter(config.server.limits.authFailuresPerMinute),
+        failures,
         trustProxy: config.server.trustProxy,
+        createContext,
+        redact: (text) => secrets.redact(text),
+        onUnexpected: reportUnexpected,
       }),
+      ...useQueryLimits(config.server),
+      useBearerAuth({ tokens, failures, trustProxy: config.server.trustProxy }),
       usePartialErrors({ maskError }),
       useContractErrorCodes(),
     ],

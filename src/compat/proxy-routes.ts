@@ -1,0 +1,205 @@
+import { canSeeAccount } from '../access.js';
+import { parseJsonExact } from '../brokers/json.js';
+import type { GatewayContext } from '../context.js';
+import { isPlainDecimal, decimalFromJsonNumber } from '../decimal.js';
+import { BadUserInputError, NotFoundError } from '../errors.js';
+import type { AccountModel, ConnectionModel } from '../models.js';
+import { connectionAccounts, visibleConnections } from '../resolvers/shared.js';
+import { auditDenied, cancelOrder, placeOrder } from '../trading/orders.js';
+import {
+  okEnvelope,
+  ordersNotAllowedBody,
+  v1Accounts,
+  v1Currencies,
+  v1Operations,
+  v1Orderbook,
+  v1Orders,
+  v1PlacedOrder,
+  v1Portfolio,
+} from './v1-shapes.js';
+
+/**
+ * The routes of invest_proxy.php v1.02 (tinkoff.md §7), each answered from the unified model of
+ * whichever Tinkoff connection — OpenAPI v1 or T-Invest v2 — holds the account. A route returns
+ * the response body; refusals the proxy answered with a bare 404 return `null`.
+ */
+export type ProxyRoute = (context: GatewayContext, query: URLSearchParams, body: string) => Promise<string | null>;
+
+/** Connections whose accounts can be expressed in v1 shapes. */
+function tinkoffConnections(context: GatewayContext): ConnectionModel[] {
+  return visibleConnections(context).filter((connection) => connection.broker === 'tinkoff' || connection.broker === 'tinkoff-v1');
+}
+
+/** PHP's intval(): the leading digits, 0 when there are none — the proxy accepted numeric ids only. */
+export function intval(text: string | null): number {
+  const match = /^\s*[+-]?\d+/.exec(text ?? '');
+  return match ? Number.parseInt(match[0], 10) : 0;
+}
+
+/** What Tinkoff v1 itself answered for an account it did not know (tinkoff.md §2.4). */
+export class UnknownAccountError extends NotFoundError {
+  readonly v1Code = 'GATEWAY_REQUEST_DATA_ERROR';
+  constructor() {
+    super('Unknown account');
+  }
+}
+
+const unknownAccount = () => new UnknownAccountError();
+
+/** The account with this broker account id, searched across the Tinkoff connections the token can see. */
+async function findAccount(context: GatewayContext, brokerAccountId: number): Promise<AccountModel> {
+  for (const connection of tinkoffConnections(context)) {
+    const accounts = await connectionAccounts(context, connection);
+    const found = accounts.find((account) => account.brokerAccountId === String(brokerAccountId));
+    if (found && canSeeAccount(context.viewer, found.id)) return found;
+  }
+  throw unknownAccount();
+}
+
+/** Without brokerAccountId the proxy hit the default ("Tinkoff") account: the first brokerage account. */
+async function defaultAccount(context: GatewayContext): Promise<AccountModel> {
+  const accounts = (await Promise.all(tinkoffConnections(context).map((connection) => connectionAccounts(context, connection)))).flat();
+  const account = accounts.find((candidate) => candidate.type === 'BROKERAGE') ?? accounts[0];
+  if (!account) throw unknownAccount();
+  return account;
+}
+
+async function accountFromQuery(context: GatewayContext, query: URLSearchParams): Promise<AccountModel | null> {
+  const id = intval(query.get('brokerAccountId'));
+  return id ? findAccount(context, id) : null;
+}
+
+async function instrumentsOf(context: GatewayContext, account: AccountModel, keys: string[]) {
+  const infos = await Promise.all(keys.map((key) => context.loaders.instrument.load({ connection: account.connection, ref: { key } })));
+  return new Map(infos.map((info, index) => [keys[index]!, info]));
+}
+
+async function portfolioBody(context: GatewayContext, account: AccountModel): Promise<string> {
+  const portfolio = await context.loaders.portfolio.load(account);
+  const instruments = await instrumentsOf(context, account, portfolio.positions.map((position) => position.instrument.hint.key));
+  return okEnvelope(v1Portfolio(portfolio, instruments));
+}
+
+async function currenciesBody(context: GatewayContext, account: AccountModel): Promise<string> {
+  return okEnvelope(v1Currencies(await context.loaders.portfolio.load(account)));
+}
+
+/** The proxy accepted only what PHP's DateTime(...)->format("c") writes: seconds, an offset, no Z. */
+const proxyDatePattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
+
+interface OrderBody {
+  lots: number;
+  operation: 'Buy' | 'Sell';
+  price: string | null;
+}
+
+function readOrderBody(text: string, needsPrice: boolean): OrderBody {
+  let body: unknown;
+  try {
+    body = parseJsonExact(text);
+  } catch {
+    throw new BadUserInputError('[body]: must be JSON such as {"lots":1,"operation":"Buy","price":281.99}');
+  }
+  const { lots, operation, price } = (body ?? {}) as Record<string, unknown>;
+  if (typeof lots !== 'string' || !/^\d+$/.test(lots)) throw new BadUserInputError('[lots]: must be a positive whole number');
+  if (operation !== 'Buy' && operation !== 'Sell') throw new BadUserInputError('[operation]: must be Buy or Sell');
+  if (!needsPrice) return { lots: Number(lots), operation, price: null };
+  if (typeof price !== 'string' || !/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(price)) throw new BadUserInputError('[price]: must not be null');
+  const decimal = decimalFromJsonNumber(price);
+  if (!isPlainDecimal(decimal)) throw new BadUserInputError('[price]: must be a number');
+  return { lots: Number(lots), operation, price: decimal };
+}
+
+function orderRoute(type: 'LIMIT' | 'MARKET'): ProxyRoute {
+  return async (context, query, body) => {
+    const figi = query.get('figi');
+    const brokerAccountId = intval(query.get('brokerAccountId'));
+    if (!figi || !brokerAccountId) return null;
+    const account = await findAccount(context, brokerAccountId).catch(() => null);
+    if (context.viewer.scope !== 'TRADE') {
+      auditDenied(context, 'placeOrder', { input: { accountId: account?.id ?? null, instrument: { figi }, type } });
+      return ordersNotAllowedBody;
+    }
+    if (!account) throw unknownAccount();
+    const order = readOrderBody(body, type === 'LIMIT');
+    const placed = await placeOrder(context, {
+      accountId: account.id,
+      instrument: { figi },
+      side: order.operation === 'Buy' ? 'BUY' : 'SELL',
+      type,
+      lots: order.lots,
+      price: order.price,
+    });
+    return okEnvelope(v1PlacedOrder(placed));
+  };
+}
+
+export const proxyRoutes: Record<string, ProxyRoute> = {
+  'GET /user/accounts': async (context) => {
+    const accounts = (await Promise.all(tinkoffConnections(context).map((connection) => connectionAccounts(context, connection)))).flat();
+    return okEnvelope(v1Accounts(accounts));
+  },
+
+  'GET /portfolio': async (context, query) => {
+    const account = await accountFromQuery(context, query);
+    return account ? portfolioBody(context, account) : null;
+  },
+
+  'GET /portfolio/currencies': async (context, query) => {
+    const account = await accountFromQuery(context, query);
+    return account ? currenciesBody(context, account) : null;
+  },
+
+  // The proxy's own route: both answers at once, each as a JSON string (double-encoded).
+  'GET /portfolio_summary': async (context, query) => {
+    const account = await accountFromQuery(context, query);
+    if (!account) return null;
+    const [currencies, portfolio] = await Promise.all([currenciesBody(context, account), portfolioBody(context, account)]);
+    return JSON.stringify({ currencies, portfolio });
+  },
+
+  'GET /market/orderbook': async (context, query) => {
+    const figi = query.get('figi');
+    if (!figi) throw new BadUserInputError('[figi]: must not be null');
+    const depth = Math.min(20, Math.max(1, intval(query.get('depth'))));
+    const connection = tinkoffConnections(context)[0];
+    if (!connection) throw unknownAccount();
+    const info = await context.loaders.instrument.load({ connection, ref: { figi } });
+    const book = await context.loaders.orderbook.load({ connection, ref: { key: info.key }, depth });
+    return okEnvelope(v1Orderbook(book, info, depth));
+  },
+
+  // The proxy sent no brokerAccountId here (the default account); brokerql also honours one.
+  'GET /orders': async (context, query) => {
+    const account = (await accountFromQuery(context, query)) ?? (await defaultAccount(context));
+    return okEnvelope(v1Orders(await context.loaders.orders.load(account)));
+  },
+
+  'POST /orders/limit-order': orderRoute('LIMIT'),
+  'POST /orders/market-order': orderRoute('MARKET'),
+
+  'POST /orders/cancel': async (context, query) => {
+    const orderId = query.get('orderId');
+    if (!orderId) return null;
+    const account = (await accountFromQuery(context, query)) ?? (await defaultAccount(context));
+    if (context.viewer.scope !== 'TRADE') {
+      auditDenied(context, 'cancelOrder', { accountId: account.id, orderId });
+      return ordersNotAllowedBody;
+    }
+    await cancelOrder(context, account.id, orderId);
+    return okEnvelope({});
+  },
+
+  'GET /operations': async (context, query) => {
+    const from = query.get('from') ?? '';
+    const to = query.get('to') ?? '';
+    const brokerAccountId = intval(query.get('brokerAccountId'));
+    if (!brokerAccountId || !proxyDatePattern.test(from) || !proxyDatePattern.test(to)) return null;
+    if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to))) return null;
+    const account = await findAccount(context, brokerAccountId);
+    const figi = query.get('figi');
+    const instrument = figi ? await context.loaders.instrument.load({ connection: account.connection, ref: { figi } }) : null;
+    const operations = await context.loaders.operations.load({ account, from, to, instrument });
+    return okEnvelope(v1Operations(operations, query.has('clean_comission')));
+  },
+};

@@ -1,0 +1,90 @@
+import type { IncomingMessage } from 'node:http';
+import type { Plugin, YogaInitialContext } from 'graphql-yoga';
+import type { FailedAuthenticationLimiter } from '../auth/failed-auth-limiter.js';
+import type { TokenStore } from '../auth/tokens.js';
+import type { ContextAdditions, GatewayContext } from '../context.js';
+import { BrokerqlError, type ErrorCode } from '../errors.js';
+import { proxyRoutes, UnknownAccountError } from './proxy-routes.js';
+import { errorEnvelope } from './v1-shapes.js';
+
+export interface TinkoffV1CompatOptions {
+  tokens: TokenStore;
+  failures: FailedAuthenticationLimiter;
+  trustProxy: boolean;
+  /** The gateway's context factory, so a proxy call gets the same loaders, deadline and trading service. */
+  createContext: (initial: YogaInitialContext) => Omit<ContextAdditions, 'viewer'>;
+  redact: (text: string) => string;
+  onUnexpected: (error: unknown) => void;
+  endpoint?: string;
+}
+
+/** Broker-independent failures in v1's vocabulary (tinkoff.md §2.4). */
+const v1Codes: Partial<Record<ErrorCode, string>> = {
+  BAD_USER_INPUT: 'VALIDATION_ERROR',
+  NOT_FOUND: 'NOT_FOUND',
+  UPSTREAM_REJECTED: 'ORDER_ERROR',
+  NOT_SUPPORTED: 'OrderNotAvailable',
+  FORBIDDEN: 'OrderNotAvailable',
+  UPSTREAM_AUTH: 'GATEWAY_REQUEST_DATA_ERROR',
+};
+
+/**
+ * `GET|POST /compat/tinkoff-v1?action=/portfolio&brokerAccountId=…` — a drop-in for
+ * invest_proxy.php v1.02, so a statistics service built for it can point at brokerql instead:
+ * the proxy's routes and parameter rules, v1 envelopes, HTTP 200 for answers and errors alike
+ * (as the proxy echoed upstream bodies), an empty 401 for a bad token and an empty 404 for
+ * anything the proxy did not route — but authenticated with a brokerql token, with that
+ * token's account scope, and order actions only for TRADE tokens.
+ */
+export function useTinkoffV1Compat(options: TinkoffV1CompatOptions): Plugin {
+  const endpoint = options.endpoint ?? '/compat/tinkoff-v1';
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
+      if (url.pathname !== endpoint) return;
+      const respond = (status: number, body = '', headers: Record<string, string> = {}) =>
+        endResponse(new fetchAPI.Response(body || null, { status, headers: body ? { 'content-type': 'application/json; charset=utf-8', ...headers } : headers }));
+
+      const address = clientAddress(request, serverContext, options.trustProxy);
+      if (options.failures.blockedFor(address) > 0) return respond(429);
+      // The proxy's own pattern: /Bearer\s(\S+)/ui anywhere in the header.
+      const secret = /Bearer\s(\S+)/iu.exec(request.headers.get('authorization') ?? '')?.[1];
+      const authentication = options.tokens.authenticate(secret);
+      if ('failure' in authentication) {
+        options.failures.recordFailure(address);
+        return respond(401);
+      }
+
+      const route = proxyRoutes[`${request.method} ${url.searchParams.get('action') ?? ''}`];
+      if (!route) return respond(404);
+      const context = {
+        request,
+        params: {},
+        ...options.createContext({ request, params: {} } as unknown as YogaInitialContext),
+        viewer: authentication.viewer,
+      } as GatewayContext;
+      try {
+        const body = await route(context, url.searchParams, request.method === 'POST' ? await request.text() : '');
+        return body === null ? respond(404) : respond(200, body);
+      } catch (error) {
+        if (error instanceof BrokerqlError && error.code === 'RATE_LIMITED') return respond(429);
+        if (!(error instanceof BrokerqlError)) options.onUnexpected(error);
+        const code =
+          error instanceof UnknownAccountError
+            ? error.v1Code
+            : error instanceof BrokerqlError
+              ? (v1Codes[error.code] ?? 'INTERNAL_ERROR')
+              : 'INTERNAL_ERROR';
+        const message = error instanceof BrokerqlError ? options.redact(error.message) : 'INTERNAL_ERROR';
+        return respond(200, errorEnvelope(code, message));
+      }
+    },
+  };
+}
+
+function clientAddress(request: Request, serverContext: unknown, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  return (serverContext as { req?: IncomingMessage } | undefined)?.req?.socket?.remoteAddress ?? 'local';
+}
