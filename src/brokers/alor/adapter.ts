@@ -1,8 +1,113 @@
 import type { AlorConnectionConfig } from '../../config.js';
-import { InternalError } from '../../errors.js';
-import type { AdapterDependencies, BrokerAdapter } from '../adapter.js';
+import type { AdapterDependencies, BrokerAdapter, Capabilities } from '../adapter.js';
+import { UpstreamClient } from '../http.js';
+import { AlorClient } from './client.js';
+import { alorInstrumentAddress, alorInstrumentKey } from './instrument-ref.js';
+import { readLastPrices } from './last-prices.js';
+import { mapAlorPortfolioType } from './map-alor-enums.js';
+import { mapAlorOrder } from './map-alor-order.js';
+import { mapAlorOrderbook } from './map-alor-orderbook.js';
+import { heldSecurityRows, mapAlorPortfolio, positionAddress } from './map-alor-portfolio.js';
+import { AlorPaths } from './paths.js';
+import { SecurityDirectory } from './security-directory.js';
+import { TokenKeeper } from './token-keeper.js';
+import { listAlorOperations } from './trade-history.js';
+import { AlorTrading } from './trading.js';
+import { alorRoutes } from './routes.js';
+import { orderbookResponseSchema, ordersResponseSchema, positionsResponseSchema, summaryResponseSchema } from './wire.js';
 
-/** Placeholder until the alor adapter lands. */
-export function createAlorAdapter(config: AlorConnectionConfig, _dependencies: AdapterDependencies): BrokerAdapter {
-  throw new InternalError(`broker "alor" (connection "${config.id}") is not implemented yet`);
+const capabilities: Capabilities = {
+  trading: true,
+  orderTypes: ['LIMIT', 'MARKET'],
+  orderbook: true,
+  operations: true,
+  // ALOR executes an order command once per X-REQID, which brokerql derives from the idempotency key.
+  idempotentOrders: true,
+};
+
+/** /md/v2/orderbooks accepts depth 1 to 50. */
+const maximumOrderbookDepth = 50;
+
+/**
+ * ALOR OpenAPI v2 over REST: the refresh token stays here and buys 30-minute access tokens;
+ * accounts are the portfolios listed in the access token; client data is read on the configured
+ * exchange (MOEX by default).
+ */
+export function createAlorAdapter(config: AlorConnectionConfig, dependencies: AdapterDependencies): BrokerAdapter {
+  const connection = config.id;
+  const upstream = (baseUrl: string) =>
+    new UpstreamClient({
+      connection,
+      brokerLabel: 'ALOR',
+      baseUrl,
+      connectTimeoutMilliseconds: config.connectTimeoutMs,
+      timeoutMilliseconds: config.timeoutMs,
+      observer: dependencies.observer,
+      // One budget and breaker for both hosts: ALOR's 100 requests/s are per login.
+      policy: dependencies.policy,
+    });
+  const api = upstream(config.apiUrl);
+  const auth = upstream(config.authUrl);
+  const client = new AlorClient(api, new TokenKeeper(auth, config.refreshToken, dependencies.secrets));
+  const paths = new AlorPaths(connection);
+  const securities = new SecurityDirectory(client, paths);
+  const trading = new AlorTrading(client, paths, config.exchange);
+  const exchange = config.exchange;
+
+  return {
+    broker: 'alor',
+    capabilities,
+
+    async listAccounts() {
+      const portfolios = await client.portfolios();
+      return portfolios.map((portfolio) => ({ brokerAccountId: portfolio, name: null, type: mapAlorPortfolioType(portfolio) }));
+    },
+
+    async getPortfolio({ brokerAccountId, signal }) {
+      const [rows, summary] = await Promise.all([
+        client.get({ path: paths.clientData(exchange, brokerAccountId, 'positions'), route: alorRoutes.positions, signal }, positionsResponseSchema),
+        client.get({ path: paths.clientData(exchange, brokerAccountId, 'summary'), route: alorRoutes.summary, signal }, summaryResponseSchema),
+      ]);
+      const held = await securities.findAll(heldSecurityRows(rows).map((row) => positionAddress(row, exchange)));
+      return mapAlorPortfolio(rows, summary.portfolioLiquidationValue, exchange, held, new Date().toISOString());
+    },
+
+    async getInstrument({ ref }) {
+      return (await securities.get(alorInstrumentAddress(ref, exchange, connection))).info;
+    },
+
+    async getOrderbook({ instrument, depth, signal }) {
+      const address = alorInstrumentAddress(instrument, exchange, connection);
+      const upstreamDepth = Math.min(maximumOrderbookDepth, Math.max(1, Math.floor(depth)));
+      const book = await client.get(
+        {
+          path: paths.orderbook(address),
+          query: { depth: upstreamDepth },
+          route: alorRoutes.orderbook,
+          signal,
+          subject: `instrument ${alorInstrumentKey(address)}`,
+        },
+        orderbookResponseSchema,
+      );
+      return mapAlorOrderbook(book, address, upstreamDepth, new Date().toISOString());
+    },
+
+    async listOrders({ brokerAccountId, signal }) {
+      const orders = await client.get({ path: paths.clientData(exchange, brokerAccountId, 'orders'), route: alorRoutes.orders, signal }, ordersResponseSchema);
+      // ALOR lists the whole session's orders; only `working` ones are still active.
+      return orders.filter((order) => order.status.toLowerCase() === 'working').map((order) => mapAlorOrder(order, connection));
+    },
+
+    listOperations: (params) => listAlorOperations({ client, paths, securities, exchange }, params),
+
+    getLastPrices: ({ keys, signal }) => readLastPrices(client, paths, keys, signal),
+
+    placeOrder: (params) => trading.place(params),
+
+    cancelOrder: (params) => trading.cancel(params),
+
+    async close() {
+      await Promise.all([api.close(), auth.close()]);
+    },
+  };
 }

@@ -1,0 +1,64 @@
+import { NotFoundError } from '../../errors.js';
+import type { AlorClient } from './client.js';
+import { alorInstrumentKey, type AlorInstrumentAddress } from './instrument-ref.js';
+import { mapAlorSecurity, type AlorSecurity } from './map-alor-instrument.js';
+import type { AlorPaths } from './paths.js';
+import { alorRoutes } from './routes.js';
+import { securitySchema } from './wire.js';
+
+/** A security's lot size, step and currency change rarely; an hour-old answer is good enough. */
+const cacheMilliseconds = 60 * 60 * 1000;
+
+/**
+ * ALOR's position, order and trade rows carry no currency or price step, so the adapter reads them
+ * from /md/v2/Securities/{exchange}/{symbol} — once per security per hour, shared by concurrent
+ * callers. Only answers are kept: a failed lookup is asked again next time.
+ */
+export class SecurityDirectory {
+  private readonly entries = new Map<string, { expiresAt: number; security: Promise<AlorSecurity> }>();
+
+  constructor(
+    private readonly client: AlorClient,
+    private readonly paths: AlorPaths,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Throws NotFoundError when ALOR does not know the security. */
+  get(address: AlorInstrumentAddress): Promise<AlorSecurity> {
+    const key = alorInstrumentKey(address);
+    const cached = this.entries.get(key);
+    if (cached && this.now() < cached.expiresAt) return cached.security;
+    const security = this.fetch(address);
+    this.entries.set(key, { expiresAt: this.now() + cacheMilliseconds, security });
+    security.catch(() => {
+      if (this.entries.get(key)?.security === security) this.entries.delete(key);
+    });
+    return security;
+  }
+
+  /** Like `get`, but null for a security ALOR does not know (a delisted one still in old trades). */
+  async find(address: AlorInstrumentAddress): Promise<AlorSecurity | null> {
+    try {
+      return await this.get(address);
+    } catch (error) {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    }
+  }
+
+  /** `find` for several securities at once, by key. */
+  async findAll(addresses: AlorInstrumentAddress[]): Promise<Map<string, AlorSecurity | null>> {
+    const unique = new Map(addresses.map((address) => [alorInstrumentKey(address), address]));
+    const found = await Promise.all([...unique].map(async ([key, address]) => [key, await this.find(address)] as const));
+    return new Map(found);
+  }
+
+  private async fetch(address: AlorInstrumentAddress): Promise<AlorSecurity> {
+    // No caller's signal: the answer is shared with every caller asking for the same security.
+    const security = await this.client.get(
+      { path: this.paths.security(address), route: alorRoutes.security, subject: `security ${alorInstrumentKey(address)}` },
+      securitySchema,
+    );
+    return mapAlorSecurity(security);
+  }
+}

@@ -1,0 +1,172 @@
+import type { Order } from '../../domain.js';
+import { NotFoundError, UpstreamRejectedError, UpstreamUnavailableError, type BrokerqlError } from '../../errors.js';
+import type { CancelOrderParams, PlaceOrderParams } from '../adapter.js';
+import type { UpstreamResponse } from '../http.js';
+import { parseJsonExact } from '../json.js';
+import { isSuccess, type AlorClient } from './client.js';
+import { alorAddressOfKey } from './instrument-ref.js';
+import { readAlorErrorBody } from './map-alor-error.js';
+import { mapAlorOrder } from './map-alor-order.js';
+import { alorRequestId, orderCommandBody } from './order-command.js';
+import type { AlorPaths } from './paths.js';
+import { alorRoutes } from './routes.js';
+import { duplicateRequestSchema, orderActionResponseSchema, orderSchema } from './wire.js';
+
+/**
+ * Order commands through ALOR's commandapi, each answered with the order's state as ALOR's
+ * client data then shows it (GET …/orders/{id}): a marketable order is FILLED by the time the
+ * command returns, which an order rebuilt from the request would not say.
+ */
+export class AlorTrading {
+  constructor(
+    private readonly client: AlorClient,
+    private readonly paths: AlorPaths,
+    /** The connection's exchange: cancel and the order lookup after it need one, and an order id carries none. */
+    private readonly exchange: string,
+  ) {}
+
+  async place(params: PlaceOrderParams): Promise<Order> {
+    const connection = this.client.connection;
+    const instrument = alorAddressOfKey(params.instrument.key, this.exchange, connection);
+    const type = params.type === 'LIMIT' ? 'limit' : 'market';
+    const route = type === 'limit' ? alorRoutes.limitOrder : alorRoutes.marketOrder;
+    const response = await this.client.send({
+      method: 'POST',
+      path: this.paths.orderAction(type),
+      headers: { 'content-type': 'application/json', 'x-reqid': alorRequestId(params.idempotencyKey) },
+      body: orderCommandBody({
+        portfolio: params.brokerAccountId,
+        instrument,
+        side: params.side,
+        type: params.type,
+        lots: params.lots,
+        price: params.price,
+      }),
+      route,
+      signal: params.signal,
+      // Never repeated by the transport: a lost answer is what X-REQID and the idempotency key are for.
+      retryable: false,
+      priority: 'order',
+    });
+    const orderNumber = this.orderNumberOf(response, route, params.instrument.key);
+
+    // The order exists now: failing to read its state must not turn into an error (a client would
+    // retry an order that was placed), so the request itself describes it then, as PENDING.
+    const state = await this.read(instrument.exchange, params.brokerAccountId, orderNumber, params.signal).catch(() => null);
+    if (!state) return orderFromRequest(orderNumber, params);
+    if (state.status === 'REJECTED') {
+      throw new UpstreamRejectedError(`ALOR rejected order ${orderNumber}: ${state.message ?? 'no reason given'}`, { connection });
+    }
+    return state;
+  }
+
+  async cancel({ brokerAccountId, orderId, signal }: CancelOrderParams): Promise<Order> {
+    const response = await this.client.send({
+      method: 'DELETE',
+      path: this.paths.order(orderId),
+      query: { portfolio: brokerAccountId, exchange: this.exchange, stop: false },
+      route: alorRoutes.cancelOrder,
+      signal,
+      retryable: false,
+      priority: 'order',
+    });
+    // ALOR answers a text/plain `success`; the status is what counts.
+    if (!isSuccess(response)) throw await this.cancelFailure(response, brokerAccountId, orderId, signal);
+    try {
+      return await this.read(this.exchange, brokerAccountId, orderId, signal);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : 'unknown error';
+      throw new UpstreamUnavailableError(`ALOR cancelled order ${orderId}, but its final state could not be read (${reason})`, {
+        connection: this.client.connection,
+        cause: error,
+        retryable: false,
+      });
+    }
+  }
+
+  read(exchange: string, portfolio: string, orderId: string, signal?: AbortSignal): Promise<Order> {
+    return this.client
+      .get(
+        {
+          path: this.paths.clientData(exchange, portfolio, 'orders', orderId),
+          route: alorRoutes.order,
+          signal,
+          subject: `order ${orderId} in portfolio ${portfolio}`,
+          // Part of an order command's answer: it goes ahead of queued reads too.
+          priority: 'order',
+        },
+        orderSchema,
+      )
+      .then((order) => mapAlorOrder(order, this.client.connection));
+  }
+
+  /**
+   * `orderNumber` of the first answer to this X-REQID. A repeat is answered 400 with the first
+   * answer inside `oldResponse`: a success there is this order, a refusal there is this refusal.
+   */
+  private orderNumberOf(response: UpstreamResponse, route: string, instrumentKey: string): string {
+    let answer = response;
+    if (answer.status === 400) {
+      const replay = readDuplicate(answer.text);
+      if (replay) answer = replay;
+    }
+    if (isSuccess(answer)) return this.client.read(answer, orderActionResponseSchema, route).orderNumber;
+    throw this.client.failure(answer, `instrument ${instrumentKey}`);
+  }
+
+  /**
+   * ALOR says "Order to cancel not found" both for an order it does not know and for one already
+   * filled or cancelled. The order's state tells which: NOT_FOUND for the first, UPSTREAM_REJECTED
+   * (with what happened to the order) for the second.
+   */
+  private async cancelFailure(response: UpstreamResponse, portfolio: string, orderId: string, signal?: AbortSignal): Promise<BrokerqlError> {
+    const failure = this.client.failure(response, `order ${orderId}`);
+    const details = readAlorErrorBody(response.text);
+    if (response.status !== 400 || details.code !== 'OrderToCancelNotFound') return failure;
+    const connection = this.client.connection;
+    let order: Order;
+    try {
+      order = await this.read(this.exchange, portfolio, orderId, signal);
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        return new NotFoundError(`ALOR has no order ${orderId} in portfolio ${portfolio} today (${details.message})`, { connection, status: response.status });
+      }
+      return failure;
+    }
+    if (order.status === 'NEW' || order.status === 'PARTIALLY_FILLED') return failure;
+    return new UpstreamRejectedError(`ALOR refused to cancel order ${orderId}: ${details.message}; the order is already ${order.status}`, {
+      connection,
+      status: response.status,
+    });
+  }
+}
+
+/** The first answer inside a duplicate-X-REQID reply, as a response of its own; undefined for any other 400. */
+function readDuplicate(text: string): UpstreamResponse | undefined {
+  let json: unknown;
+  try {
+    json = parseJsonExact(text);
+  } catch {
+    return undefined;
+  }
+  const duplicate = duplicateRequestSchema.safeParse(json);
+  if (!duplicate.success) return undefined;
+  const { statusCode, body } = duplicate.data.oldResponse;
+  // Numbers were read as their source text, so writing them back as strings loses nothing.
+  return { status: statusCode, headers: {}, text: body === undefined || body === null ? '' : JSON.stringify(body) };
+}
+
+function orderFromRequest(orderNumber: string, params: PlaceOrderParams): Order {
+  return {
+    id: orderNumber,
+    instrument: params.instrument,
+    side: params.side,
+    type: params.type,
+    status: 'PENDING',
+    price: params.type === 'LIMIT' ? params.price : null,
+    requestedLots: String(params.lots),
+    executedLots: '0',
+    createdAt: null,
+    message: null,
+  };
+}
