@@ -2,6 +2,7 @@ import { ConfigError } from './config.js';
 import { DataDirectoryError } from './storage/database.js';
 import { UsageError, type CommandEnvironment } from './commands/common.js';
 import { auditCommand } from './commands/audit.js';
+import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
@@ -16,6 +17,7 @@ Usage:
   brokerql token list                              tokens, never their secrets
   brokerql token revoke ID                         refused from the next request on, in every process
   brokerql audit [--limit N]                       trading mutation attempts, newest first
+  brokerql check                                   authenticate every connection, list its accounts
 
   Every command but demo takes --config FILE.
 
@@ -31,6 +33,7 @@ const commands: Record<string, Command> = {
   serve: serveCommand,
   token: tokenCommand,
   audit: auditCommand,
+  check: checkCommand,
 };
 
 /** Runs one command; returns the exit code. Every failure is one line on stderr. */

@@ -137,6 +137,49 @@ describe('token and audit commands', () => {
   });
 });
 
+describe('check', () => {
+  it('lists every connection that works, names why the others fail, and exits non-zero', async () => {
+    const down = createTinkoffSimulator();
+    await down.server.start();
+    const unreachable = down.baseUrl;
+    await down.server.stop();
+    const file = path.join(directory, 'check.yaml');
+    writeFileSync(
+      file,
+      [
+        `dataDir: ${path.join(directory, 'check-data')}`,
+        'connections:',
+        `  - { id: good, broker: tinkoff, token: ${tinkoffSimulatorTokens.full}, baseUrl: ${simulator.baseUrl} }`,
+        `  - { id: wrong-token, broker: tinkoff, token: t.not-a-real-token, baseUrl: ${simulator.baseUrl} }`,
+        `  - { id: wrong-url, broker: tinkoff, token: ${tinkoffSimulatorTokens.full}, baseUrl: ${simulator.baseUrl}/wrong }`,
+        `  - { id: no-host, broker: tinkoff, token: ${tinkoffSimulatorTokens.full}, baseUrl: ${unreachable}, connectTimeoutMs: 500 }`,
+        '',
+      ].join('\n'),
+    );
+    const result = await runCli(['check', '--config', file]);
+    expect(result.code).toBe(1);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^CONNECTION\s+BROKER\s+STATUS\s+ACCOUNTS\s+CAPABILITIES/);
+    expect(lines[1]).toMatch(/^good\s+tinkoff\s+ok\s+2000345678 \(BROKERAGE\), 2008765432 \(IIS\)\s+trading \(LIMIT\/MARKET\), orderbook, operations$/);
+    expect(lines[2]).toMatch(/^wrong-token\s+tinkoff\s+FAILED/);
+    const errors = result.stderr.trim().split('\n');
+    expect(errors).toHaveLength(3);
+    expect(errors[0]).toMatch(/^brokerql: wrong-token: wrong or expired credential — T-Invest refused the API token/);
+    expect(errors[1]).toMatch(/^brokerql: wrong-url: wrong base URL \(the broker answered HTTP 404/);
+    expect(errors[2]).toMatch(/^brokerql: no-host: unreachable host — T-Invest is unreachable \(connection refused\)/);
+    expect(result.stdout + result.stderr).not.toContain(tinkoffSimulatorTokens.full);
+    expect(result.stdout + result.stderr).not.toContain('t.not-a-real-token');
+  });
+
+  it('exits 0 when every connection answers', async () => {
+    const file = path.join(directory, 'check-ok.yaml');
+    writeFileSync(file, `connections:\n  - { id: good, broker: tinkoff, token: ${tinkoffSimulatorTokens.full}, baseUrl: ${simulator.baseUrl} }\n`);
+    const result = await runCli(['check', '--config', file]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+  });
+});
+
 describe('demo', () => {
   it('starts simulators and a gateway, prints GraphiQL and a curl line, and cleans up on Ctrl-C', async () => {
     const cli = new CliProcess(['demo', '--port', '0']);

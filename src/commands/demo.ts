@@ -26,8 +26,7 @@ export async function demoCommand(args: string[], environment: CommandEnvironmen
   const port = parsePort(values.port, '--port') ?? parsePort(environment.env['PORT'], 'PORT') ?? 4000;
   const logger = cliLogger(values['log-level'] ?? environment.env['LOG_LEVEL'] ?? 'warn', environment);
   const directory = mkdtempSync(path.join(tmpdir(), 'brokerql-demo-'));
-  // TODO(adapters): all four once the v1, ALOR and InstaForex adapters land.
-  const simulators = await startSimulators({ brokers: ['tinkoff'] });
+  const simulators = await startSimulators();
   try {
     const configFile = path.join(directory, 'brokerql.yaml');
     writeFileSync(

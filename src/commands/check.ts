@@ -1,0 +1,73 @@
+import { parseArgs } from 'node:util';
+import type { Capabilities } from '../brokers/adapter.js';
+import { createConnections } from '../brokers/registry.js';
+import { BrokerqlError } from '../errors.js';
+import type { ConnectionModel } from '../models.js';
+import { SecretRegistry } from '../secrets.js';
+import { loadCliConfig, type CommandEnvironment } from './common.js';
+import { formatTable } from './table.js';
+
+/**
+ * `brokerql check`: authenticates every connection by listing its accounts, prints what each
+ * can do, and says in one line why any failed. Exit code 0 only if all succeeded.
+ */
+export async function checkCommand(args: string[], environment: CommandEnvironment): Promise<number> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string' } }, strict: true, allowPositionals: false });
+  const config = loadCliConfig(values, environment);
+  if (config.connections.length === 0) {
+    environment.stderr.write(`brokerql: ${config.file ?? 'the config'} has no connections to check\n`);
+    return 1;
+  }
+  const secrets = new SecretRegistry();
+  const connections = createConnections(config.connections, { secrets });
+  try {
+    const results = await Promise.all(connections.map((connection) => checkConnection(connection, secrets)));
+    environment.stdout.write(
+      formatTable(
+        ['CONNECTION', 'BROKER', 'STATUS', 'ACCOUNTS', 'CAPABILITIES'],
+        results.map((result) => [result.connection.id, result.connection.broker, result.ok ? 'ok' : 'FAILED', result.accounts, describe(result.connection.adapter.capabilities)]),
+      ),
+    );
+    const failures = results.filter((result) => !result.ok);
+    for (const failure of failures) environment.stderr.write(`brokerql: ${failure.connection.id}: ${failure.reason}\n`);
+    return failures.length === 0 ? 0 : 1;
+  } finally {
+    await Promise.allSettled(connections.map((connection) => connection.adapter.close()));
+  }
+}
+
+interface CheckResult {
+  connection: ConnectionModel;
+  ok: boolean;
+  accounts: string;
+  reason: string;
+}
+
+async function checkConnection(connection: ConnectionModel, secrets: SecretRegistry): Promise<CheckResult> {
+  try {
+    const accounts = await connection.adapter.listAccounts({});
+    const list = accounts.map((account) => (account.type ? `${account.brokerAccountId} (${account.type})` : account.brokerAccountId)).join(', ');
+    return { connection, ok: true, accounts: list || 'none', reason: '' };
+  } catch (error) {
+    return { connection, ok: false, accounts: '-', reason: secrets.redact(reason(error)) };
+  }
+}
+
+/** What most likely is wrong, in words a person fixing the config can act on. */
+function reason(error: unknown): string {
+  if (!(error instanceof BrokerqlError)) return `unexpected failure: ${error instanceof Error ? error.message : String(error)}`;
+  if (error.code === 'UPSTREAM_AUTH') return `wrong or expired credential — ${error.message}`;
+  if (error.status === 404 || error.status === 405) return `wrong base URL (the broker answered HTTP ${error.status} for its accounts method) — ${error.message}`;
+  if (/connection refused|host not found/.test(error.message)) return `unreachable host — ${error.message}`;
+  if (error.code === 'UPSTREAM_TIMEOUT') return `no answer in time — ${error.message}`;
+  return `${error.code} — ${error.message}`;
+}
+
+function describe(capabilities: Capabilities): string {
+  const parts = [
+    capabilities.trading ? `trading (${capabilities.orderTypes.join('/')})` : 'read-only',
+    capabilities.orderbook ? 'orderbook' : undefined,
+    capabilities.operations ? 'operations' : undefined,
+  ];
+  return parts.filter(Boolean).join(', ');
+}
