@@ -181,16 +181,28 @@ describe('ALOR orders through the mutations', () => {
     const ordersBefore = alor.state.orders.size;
     // ALOR places the order, then the connection drops before the answer arrives.
     alor.server.injectFault({ route: 'POST order limit', fault: { kind: 'drop' }, times: 1, afterHandling: true });
-    const lost = await graphql(stack.gateway, limitOrder('alor-lost-answer', '299.95'), { token: stack.tradeToken });
-    expect(lost.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', connection: 'alor', retryable: false });
-    expect(alor.state.orders.size).toBe(ordersBefore + 1);
-
-    const again = await graphql(stack.gateway, limitOrder('alor-lost-answer', '299.95'), { token: stack.tradeToken });
-    expect(again.errors).toBeUndefined();
+    const recovered = await graphql(stack.gateway, limitOrder('alor-lost-answer', '299.95'), { token: stack.tradeToken });
+    expect(recovered.errors).toBeUndefined();
     expect(alor.state.orders.size).toBe(ordersBefore + 1);
     const [first, second] = alor.server.recentRequests('POST order limit').map((entry) => entry.headers['x-reqid']);
     expect(second).toBe(first);
-    expect(alor.state.orders.get((again.data!['placeOrder'] as any).id)).toMatchObject({ price: '299.95', status: 'working' });
+    expect(alor.state.orders.get((recovered.data!['placeOrder'] as any).id)).toMatchObject({ price: '299.95', status: 'working' });
+  });
+
+  it('says the state is unknown when even the resend goes unanswered, and a retry with the key settles it with one order', async () => {
+    const ordersBefore = alor.state.orders.size;
+    alor.server.injectFault({ route: 'POST order limit', fault: { kind: 'drop' }, times: 2, afterHandling: true });
+    const lost = await graphql(stack.gateway, limitOrder('alor-lost-twice', '299.9'), { token: stack.tradeToken });
+    expect(lost.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', connection: 'alor', retryable: false });
+    expect(lost.errors![0]!.message).toMatch(/could not find out whether it was placed/);
+    expect(stack.gateway.audit.recent(1)[0]).toMatchObject({ outcome: 'unknown', idempotencyKey: 'alor-lost-twice' });
+    expect(alor.state.orders.size).toBe(ordersBefore + 1);
+
+    const again = await graphql(stack.gateway, limitOrder('alor-lost-twice', '299.9'), { token: stack.tradeToken });
+    expect(again.errors).toBeUndefined();
+    expect(alor.state.orders.size).toBe(ordersBefore + 1);
+    const reqIds = new Set(alor.server.recentRequests('POST order limit').slice(-3).map((entry) => entry.headers['x-reqid']));
+    expect(reqIds.size).toBe(1);
   });
 
   it("passes on ALOR's refusal as UPSTREAM_REJECTED with its message, audited as refused", async () => {

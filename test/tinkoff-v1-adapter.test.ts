@@ -305,15 +305,27 @@ describe('Tinkoff v1 adapter orders', () => {
     expect(error.message).toContain('[price]: 270.005 has invalid scale');
   });
 
-  it('warns not to retry blindly when a placement fails after the broker may have acted', async () => {
-    const sber = await instrument('BBG004730N88');
+  it('finds an order placed although its answer was lost, among the recent operations', async () => {
+    // An instrument and size no other test trades: a similar recent order would make it ambiguous.
+    const apple = await instrument('BBG000B9XRY4');
     const ordersBefore = simulator.state.tradingAccounts[0]!.orders.size;
     // The order is placed, then the answer is lost to an INTERNAL_ERROR (io#315).
     simulator.server.injectFault({ route: 'POST /orders/market-order', fault: { kind: 'status', status: 500 }, afterHandling: true, times: 1 });
-    const error = await failure(adapter().placeOrder(order({ instrument: sber })));
-    expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: false, mayHaveReachedBroker: true });
-    expect(error.message).toContain('may have been placed');
+    const placed = await adapter().placeOrder(order({ instrument: apple, lots: 2 }));
+    expect(placed).toMatchObject({ side: 'BUY', status: 'FILLED', requestedLots: '2' });
     expect(simulator.state.tradingAccounts[0]!.orders.size).toBe(ordersBefore + 1);
+    expect(simulator.state.tradingAccounts[0]!.orders.has(placed.id)).toBe(true);
+    expect(simulator.server.requestCount('POST /orders/market-order')).toBe(1);
+  });
+
+  it('says the state is unknown, not retryable, when the lost order cannot be found', async () => {
+    const sber = await instrument('BBG004730N88');
+    simulator.server.injectFault({ route: 'POST /orders/market-order', fault: { kind: 'status', status: 500 }, afterHandling: true, times: 1 });
+    simulator.server.injectFault({ route: 'GET /operations', fault: { kind: 'status', status: 503 } });
+    const error = await failure(adapter().placeOrder(order({ instrument: sber })));
+    expect(error).toMatchObject({ code: 'UPSTREAM_TIMEOUT', retryable: false, mayHaveReachedBroker: true });
+    expect(error.message).toMatch(/whether the order was placed is unknown/);
+    expect(simulator.server.requestCount('POST /orders/market-order')).toBe(1);
   });
 
   it('lets a placement that never reached the broker be retried (connection refused)', async () => {

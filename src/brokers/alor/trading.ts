@@ -1,5 +1,11 @@
 import type { Order } from '../../domain.js';
-import { NotFoundError, UpstreamRejectedError, UpstreamUnavailableError, type BrokerqlError } from '../../errors.js';
+import {
+  BrokerqlError,
+  NotFoundError,
+  OrderStateUnknownError,
+  UpstreamRejectedError,
+  UpstreamUnavailableError,
+} from '../../errors.js';
 import type { CancelOrderParams, PlaceOrderParams } from '../adapter.js';
 import type { UpstreamResponse } from '../http.js';
 import { parseJsonExact } from '../json.js';
@@ -30,24 +36,42 @@ export class AlorTrading {
     const instrument = alorAddressOfKey(params.instrument.key, this.exchange, connection);
     const type = params.type === 'LIMIT' ? 'limit' : 'market';
     const route = type === 'limit' ? alorRoutes.limitOrder : alorRoutes.marketOrder;
-    const response = await this.client.send({
-      method: 'POST',
-      path: this.paths.orderAction(type),
-      headers: { 'content-type': 'application/json', 'x-reqid': alorRequestId(params.idempotencyKey) },
-      body: orderCommandBody({
-        portfolio: params.brokerAccountId,
-        instrument,
-        side: params.side,
-        type: params.type,
-        lots: params.lots,
-        price: params.price,
-      }),
-      route,
-      signal: params.signal,
-      // Never repeated by the transport: a lost answer is what X-REQID and the idempotency key are for.
-      retryable: false,
-      priority: 'order',
-    });
+    const send = () =>
+      this.client.send({
+        method: 'POST',
+        path: this.paths.orderAction(type),
+        headers: { 'content-type': 'application/json', 'x-reqid': alorRequestId(params.idempotencyKey) },
+        body: orderCommandBody({
+          portfolio: params.brokerAccountId,
+          instrument,
+          side: params.side,
+          type: params.type,
+          lots: params.lots,
+          price: params.price,
+        }),
+        route,
+        signal: params.signal,
+        // Never repeated blindly by the transport: see the one deliberate resend below.
+        retryable: false,
+        priority: 'order',
+      });
+    let response: UpstreamResponse;
+    try {
+      response = await send();
+    } catch (error) {
+      if (!isAmbiguous(error)) throw error;
+      // The command may or may not have reached ALOR. Sending it again with the same X-REQID is
+      // safe: ALOR executes a request id once and answers a repeat with the first answer.
+      try {
+        response = await send();
+      } catch (again) {
+        if (!isAmbiguous(again)) throw again;
+        throw new OrderStateUnknownError(
+          'ALOR did not confirm the order and brokerql could not find out whether it was placed; check the portfolio\'s orders. A retry with the same idempotencyKey asks again and cannot place it twice.',
+          { connection, cause: again },
+        );
+      }
+    }
     const orderNumber = this.orderNumberOf(response, route, params.instrument.key);
 
     // The order exists now: failing to read its state must not turn into an error (a client would
@@ -169,4 +193,9 @@ function orderFromRequest(orderNumber: string, params: PlaceOrderParams): Order 
     createdAt: null,
     message: null,
   };
+}
+
+/** Sent, but no usable answer came back: ALOR may or may not have acted on it. */
+function isAmbiguous(error: unknown): boolean {
+  return error instanceof BrokerqlError && error.mayHaveReachedBroker && (error.code === 'UPSTREAM_UNAVAILABLE' || error.code === 'UPSTREAM_TIMEOUT');
 }

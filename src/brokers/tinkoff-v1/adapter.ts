@@ -1,13 +1,14 @@
 import type { TinkoffV1ConnectionConfig } from '../../config.js';
-import type { InstrumentInfo, InstrumentRef } from '../../domain.js';
+import type { InstrumentInfo, InstrumentRef, Order } from '../../domain.js';
 import {
   BadUserInputError,
   NotFoundError,
+  OrderStateUnknownError,
   UpstreamRejectedError,
   UpstreamTimeoutError,
   UpstreamUnavailableError,
 } from '../../errors.js';
-import type { AdapterDependencies, BrokerAdapter, Capabilities } from '../adapter.js';
+import type { AdapterDependencies, BrokerAdapter, Capabilities, PlaceOrderParams } from '../adapter.js';
 import { UpstreamClient } from '../http.js';
 import { isTinkoffV1BrokerFailure } from './map-tinkoff-v1-error.js';
 import { TinkoffV1Client } from './client.js';
@@ -153,8 +154,10 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
     async placeOrder(request) {
       const { brokerAccountId, instrument, side, type, lots, price, signal } = request;
       if (type === 'LIMIT' && price === null) throw new BadUserInputError('a LIMIT order needs a price', { connection });
-      const placed = await client
-        .call({
+      const attemptedAt = Date.now();
+      let placed;
+      try {
+        placed = await client.call({
           method: 'POST',
           path: type === 'LIMIT' ? '/orders/limit-order' : '/orders/market-order',
           query: { figi: instrument.figi ?? instrument.key, brokerAccountId },
@@ -162,10 +165,15 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
           payload: placedOrderSchema,
           signal,
           kind: 'order',
-        })
-        .catch((error: unknown) => {
-          throw outcomeUnknown(error);
         });
+      } catch (error) {
+        const unknown = outcomeUnknown(error);
+        if (unknown === error) throw error;
+        // v1 cannot be asked twice safely (no idempotency), so look for what the attempt left behind.
+        const found = await findPlacedOrder(request, attemptedAt).catch(() => undefined);
+        if (found) return found;
+        throw unknown;
+      }
       const order = mapTinkoffV1PlacedOrder(placed, request);
       // The exchange's refusal comes as HTTP 200 with status "Rejected" and the reason in `message`.
       if (order.status === 'REJECTED') {
@@ -201,6 +209,43 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
 
     close: () => http.close(),
   };
+
+  /**
+   * After a placement whose answer was lost: the broker books every order as an operation with
+   * the order's id (io#376), in progress while it rests. Exactly one Buy/Sell operation of this
+   * instrument dated from the attempt on is this order; none or several leave the state unknown.
+   */
+  async function findPlacedOrder(request: PlaceOrderParams, attemptedAt: number): Promise<Order | undefined> {
+    const skew = 120_000;
+    const query = {
+      from: new Date(attemptedAt - skew).toISOString(),
+      to: new Date(Date.now() + skew).toISOString(),
+      figi: request.instrument.figi ?? request.instrument.key,
+      brokerAccountId: request.brokerAccountId,
+    };
+    const { operations } = await client.call({ method: 'GET', path: '/operations', query, payload: operationsPayloadSchema, signal: request.signal });
+    const lotSize = request.instrument.lotSize;
+    const units = lotSize ? String(request.lots * lotSize) : null;
+    const candidates = operations
+      .map(mapTinkoffV1Operation)
+      .filter((operation) => operation.type === request.side && Date.parse(operation.date) >= attemptedAt - skew)
+      .filter((operation) => units === null || operation.quantity === null || operation.quantity === units);
+    const [operation] = candidates;
+    if (!operation || candidates.length !== 1) return undefined;
+    const status = operation.status === 'DONE' ? 'FILLED' : operation.status === 'DECLINED' ? 'REJECTED' : 'NEW';
+    return {
+      id: operation.id,
+      instrument: { key: request.instrument.key, figi: request.instrument.figi, ticker: request.instrument.ticker },
+      side: request.side,
+      type: request.type,
+      status,
+      price: request.price,
+      requestedLots: String(request.lots),
+      executedLots: status === 'FILLED' ? String(request.lots) : '0',
+      createdAt: operation.date,
+      message: null,
+    };
+  }
 }
 
 /**
@@ -211,7 +256,8 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
 function outcomeUnknown(error: unknown): unknown {
   if (!(error instanceof UpstreamUnavailableError || error instanceof UpstreamTimeoutError)) return error;
   if (!error.mayHaveReachedBroker) return error;
-  const message = `${error.message}; the order may have been placed anyway, check the account's orders before placing it again`;
-  const options = { connection: error.connection, status: error.status, cause: error, retryable: false };
-  return error instanceof UpstreamTimeoutError ? new UpstreamTimeoutError(message, options) : new UpstreamUnavailableError(message, options);
+  return new OrderStateUnknownError(
+    `${error.message}; whether the order was placed is unknown (it is not among the account's recent operations yet), check the account's orders before placing it again`,
+    { connection: error.connection, status: error.status, cause: error },
+  );
 }
