@@ -49,6 +49,8 @@ export interface GatewayContext extends YogaInitialContext {
   trading: Trading;
   /** This request's deadline and broker-call tally (also reachable through AsyncLocalStorage). */
   scope: RequestScope;
+  /** Benchmark comparison mode: no batching, no caches, every instrument fetched where it appears. */
+  naive: boolean;
 }
 
 export interface ContextFactoryOptions {
@@ -79,6 +81,7 @@ export function createContextFactory({ connections, trading, requestTimeoutMilli
       signal,
       trading,
       scope,
+      naive: naive ?? false,
     };
   };
 }

@@ -36,10 +36,30 @@ function format(value: Big): Decimal {
  * "1E+4") into a plain decimal string. Throws for anything that is not a number.
  */
 export function decimalFromJsonNumber(text: string): Decimal {
+  // Most upstream numbers are already plain: normalize their text without building a Big.
+  if (plainDecimalPattern.test(text)) return normalizePlain(text);
   if (!jsonNumberPattern.test(text)) {
     throw new TypeError(`expected a JSON number, received ${JSON.stringify(text).slice(0, 40)}`);
   }
   return format(big(text));
+}
+
+/** "012.3400" → "12.34", "-0.0" → "0": the same canonical text big.js would write, by string surgery. */
+function normalizePlain(text: string): Decimal {
+  let result = text;
+  if (result.includes('.')) {
+    let end = result.length;
+    while (result.charCodeAt(end - 1) === 48 /* 0 */) end -= 1;
+    if (result.charCodeAt(end - 1) === 46 /* . */) end -= 1;
+    result = result.slice(0, end);
+  }
+  const negative = result.startsWith('-');
+  let digits = negative ? result.slice(1) : result;
+  let start = 0;
+  while (start < digits.length - 1 && digits.charCodeAt(start) === 48 && digits.charCodeAt(start + 1) !== 46) start += 1;
+  digits = digits.slice(start);
+  if (/^0(\.0*)?$/.test(digits)) return '0';
+  return negative ? `-${digits}` : digits;
 }
 
 /** For integers that arrive as JS numbers (counts, int32 parts): exact by construction. */
@@ -50,7 +70,7 @@ export function decimalFromInteger(value: number | bigint | string): Decimal {
 }
 
 export function normalizeDecimal(value: Decimal): Decimal {
-  return format(big(value));
+  return plainDecimalPattern.test(value) ? normalizePlain(value) : format(big(value));
 }
 
 export function addDecimals(...values: Decimal[]): Decimal {

@@ -197,7 +197,13 @@ export function createLoaders({ signal, naive = false }: LoaderOptions): Loaders
         });
         return operations.map((operation) => toOperationModel(account, operation));
       }),
-      { cacheKeyFn: ({ account, from, to, instrument: filter }) => `${account.id}|${from}|${to}|${filter?.key ?? ''}`, ...options },
+      {
+        cacheKeyFn: ({ account, from, to, instrument: filter }) => `${account.id}|${from}|${to}|${filter?.key ?? ''}`,
+        // Dispatched ahead of the other loaders' batches: paged trade histories are the one chain
+        // of dependent broker calls in a wide query, so their first pages should leave first.
+        batchScheduleFn: (dispatch) => queueMicrotask(dispatch),
+        ...options,
+      },
     ),
     instrument,
     lastPrice: new DataLoader(byConnection(loadLastPrices), { cacheKeyFn: instrumentCacheKey, ...options }),

@@ -1,5 +1,4 @@
 import type { RequestListener } from 'node:http';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import { AuditLog } from './auth/audit-log.js';
 import { FailedAuthenticationLimiter } from './auth/failed-auth-limiter.js';
@@ -97,6 +96,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       secrets,
       observer: observeBrokerCall,
       cache: options.naive ? undefined : config.cache,
+      caching: !options.naive,
       onCircuitChange: (connection, state) => {
         metrics.observeCircuit(connection, state);
         logger.warn({ connection, state }, 'circuit breaker changed state');
@@ -132,7 +132,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       defaultQuery: exampleQuery,
       headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders, null, 2) : undefined,
     },
-    renderGraphiQL,
+    // The bundled GraphiQL is a 32 MB module: loaded the first time a browser asks for the page.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     // No CORS headers unless origins are configured: a random web page must not drive a trading gateway.
     cors: config.server.corsOrigins.length > 0 && {
       origin: [...config.server.corsOrigins],

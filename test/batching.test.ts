@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statisticsLowerBound, statisticsQuery } from '../bench/lower-bound.js';
 import { graphql } from './support/graphql.js';
 import { startStack, type Stack } from './support/stack.js';
 
@@ -7,15 +8,6 @@ import { startStack, type Stack } from './support/stack.js';
  * one per account for each account-level resource, one per distinct instrument whose metadata
  * is needed (and none on a warm repeat), and no account-list or login calls once cached.
  */
-const statisticsQuery = `{
-  accounts {
-    id
-    portfolio { positions { quantity instrument { id ticker name lotSize } } cash { amount currency } }
-    orders { id instrument { id ticker } }
-    operations(from: "2020-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z") { type date payment { amount } instrument { id ticker } }
-  }
-}`;
-
 interface AccountResult {
   id: string;
   portfolio: { positions: Array<{ instrument: { id: string } }> };
@@ -96,6 +88,10 @@ describe('the statistics query, cold', () => {
       'GET openTrades': 1,
       'GET closedTrades': 1,
     });
+
+    // The benchmark's lower bound (bench/lower-bound.ts) agrees with every route above.
+    const total = stack.simulators.servers.reduce((sum, server) => sum + server.requestCount(), 0);
+    expect(statisticsLowerBound(accounts).cold).toBe(total);
   });
 });
 
@@ -119,6 +115,8 @@ describe('the statistics query, warm', () => {
     expect(alorCounts['GET security']).toBeUndefined();
     expect(alorCounts['GET positions']).toBe(of('alor').length);
     expect(counts()['instaforex']).toEqual({ 'GET balance': 1, 'GET openTrades': 1, 'GET closedTrades': 1 });
+    const total = stack.simulators.servers.reduce((sum, server) => sum + server.requestCount(), 0);
+    expect(statisticsLowerBound(accounts).warm).toBe(total);
   });
 });
 

@@ -56,3 +56,30 @@ describe('DateTime scalar', () => {
     expect(() => DateTimeScalar.serialize('not a date')).toThrow(InternalError);
   });
 });
+
+describe('decimal normalization without big.js', () => {
+  it('writes the same canonical text big.js writes', async () => {
+    const { decimalFromJsonNumber, normalizeDecimal } = await import('../src/decimal.js');
+    const cases: Array<[string, string]> = [
+      ['0', '0'],
+      ['-0', '0'],
+      ['-0.0', '0'],
+      ['0.000', '0'],
+      ['012.3400', '12.34'],
+      ['100', '100'],
+      ['100.0', '100'],
+      ['-12.50', '-12.5'],
+      ['0.0001000', '0.0001'],
+      ['00.5', '0.5'],
+      ['-00012', '-12'],
+      ['12345678901234567890.123456789012345678900', '12345678901234567890.1234567890123456789'],
+      ['1E+4', '10000'],
+      ['6.76E+3', '6760'],
+      ['-1.5e-3', '-0.0015'],
+    ];
+    for (const [input, expected] of cases) {
+      expect(decimalFromJsonNumber(input), input).toBe(expected);
+      if (!/e/i.test(input)) expect(normalizeDecimal(input), input).toBe(expected);
+    }
+  });
+});

@@ -185,3 +185,24 @@ describe('budget', () => {
     expect(simulator.server.requestCount(route)).toBe(50);
   });
 });
+
+describe('a caller that goes away', () => {
+  it('is not a broker failure: the circuit stays closed', async () => {
+    simulator.server.setLatency(200);
+    try {
+      const { adapter, policy } = adapterWithPolicy();
+      for (let attempt = 0; attempt < 6; attempt++) {
+        const controller = new AbortController();
+        const call = adapter.listAccounts({ signal: controller.signal });
+        setTimeout(() => controller.abort(new Error('client went away')), 20);
+        await call.then(
+          () => undefined,
+          () => undefined,
+        );
+      }
+      expect(policy.breaker.snapshot()).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+    } finally {
+      simulator.server.setLatency(0);
+    }
+  });
+});

@@ -110,6 +110,11 @@ export interface AdapterDependencies {
   observer?: UpstreamObserver | undefined;
   /** This connection's request budget, circuit breaker and retries; pass it to every UpstreamClient. */
   policy?: ConnectionPolicy | undefined;
+  /**
+   * Whether the adapter may keep answers (security metadata) and share calls in flight. False only
+   * in the benchmark's naive mode, which shows what a gateway without such care costs.
+   */
+  caching?: boolean | undefined;
 }
 
 const brokerNames: Record<BrokerKind, string> = {

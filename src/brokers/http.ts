@@ -116,6 +116,8 @@ export class UpstreamClient {
         if (scope) scope.brokerCalls += 1;
         response = await this.attempt(upstreamRequest, Math.min(timeoutMilliseconds, deadline - Date.now()));
       } catch (error) {
+        // The caller went away (client disconnected, request deadline): says nothing about the broker.
+        if (upstreamRequest.signal?.aborted) throw error;
         policy?.breaker.recordFailure();
         const delay = backoffDelay(attempt);
         if (!canRetry(delay) || (error as BrokerqlError).code === 'UPSTREAM_TIMEOUT') throw error;

@@ -36,6 +36,8 @@ export function createAdapter(config: ConnectionConfig, dependencies: AdapterDep
 export interface ConnectionDependencies extends Omit<AdapterDependencies, 'policy'> {
   /** Cross-request caches; none when absent (CLI commands). */
   cache?: CacheConfig | undefined;
+  /** False in the benchmark's naive mode: adapters keep nothing and share nothing either. */
+  caching?: boolean | undefined;
   onCircuitChange?: (connection: string, state: CircuitState) => void;
   onQuotaGranted?: (connection: string, priority: CallPriority, waitedMilliseconds: number) => void;
   onCacheLookup?: (connection: string, cache: 'instruments' | 'accounts', hit: boolean) => void;
@@ -56,7 +58,12 @@ export function createConnections(connections: readonly ConnectionConfig[], depe
     return {
       id: config.id,
       broker: config.broker,
-      adapter: createAdapter(config, { secrets: dependencies.secrets, observer: dependencies.observer, policy }),
+      adapter: createAdapter(config, {
+        secrets: dependencies.secrets,
+        observer: dependencies.observer,
+        policy,
+        caching: dependencies.caching ?? true,
+      }),
       policy,
       caches: createConnectionCaches(dependencies.cache, (cache, hit) => dependencies.onCacheLookup?.(config.id, cache, hit)),
     };

@@ -20,6 +20,10 @@ export async function serveCommand(args: string[], environment: CommandEnvironme
   const secrets = new SecretRegistry();
   const logger = cliLogger(values['log-level'], environment, (text) => secrets.redact(text));
   const gateway = createGateway(config, { logger, secrets, naive: values.naive });
+  // A stray rejection is a bug to fix, not a reason to drop every request in flight.
+  const onUnhandled = (reason: unknown) =>
+    logger.error({ error: secrets.redact(reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)) }, 'unhandled rejection');
+  process.on('unhandledRejection', onUnhandled);
   const serving = await serve(gateway);
   logger.info(
     {
@@ -33,6 +37,7 @@ export async function serveCommand(args: string[], environment: CommandEnvironme
   const signal = await environment.stopSignal;
   logger.info({ signal, graceMs: config.server.shutdownTimeoutMs }, 'shutting down: finishing requests in flight');
   await serving.stop();
+  process.off('unhandledRejection', onUnhandled);
   logger.info('stopped');
   return 0;
 }

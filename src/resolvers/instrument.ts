@@ -8,25 +8,28 @@ import { validateOrderbookDepth } from './shared.js';
 /**
  * An instrument arrives knowing what its portfolio row, order or operation said about it.
  * A field that row did not carry is read from the broker's instrument metadata, fetched at
- * most once per instrument per request (and only if a query asks for such a field).
+ * most once per instrument per request (and only if a query asks for such a field). Known
+ * fields are answered synchronously: a query over a thousand operations makes no promises for them.
+ * In the benchmark's naive mode every field fetches the metadata itself, as a resolver without
+ * DataLoader and without those hints would.
  */
 function metadata(instrument: InstrumentModel, context: GatewayContext): Promise<InstrumentInfo> {
   return context.loaders.instrument.load({ connection: instrument.connection, ref: { key: instrument.hint.key } });
 }
 
 function field<Name extends Exclude<keyof InstrumentInfo, 'key' | 'ticker'>>(name: Name) {
-  return async (instrument: InstrumentModel, _arguments: unknown, context: GatewayContext) => {
+  return (instrument: InstrumentModel, _arguments: unknown, context: GatewayContext) => {
     const known = instrument.hint[name];
-    if (known !== undefined) return known;
-    return (await metadata(instrument, context))[name];
+    if (known !== undefined && !context.naive) return known;
+    return metadata(instrument, context).then((info) => info[name]);
   };
 }
 
 export const Instrument: InstrumentResolvers = {
   id: (instrument) => scopedId(instrument.connection.id, instrument.hint.key),
-  async ticker(instrument, _arguments, context) {
-    if (instrument.hint.ticker) return instrument.hint.ticker;
-    return (await metadata(instrument, context)).ticker || instrument.hint.key;
+  ticker(instrument, _arguments, context) {
+    if (instrument.hint.ticker && !context.naive) return instrument.hint.ticker;
+    return metadata(instrument, context).then((info) => info.ticker || instrument.hint.key);
   },
   figi: field('figi'),
   exchange: field('exchange'),

@@ -50,7 +50,7 @@ export function createAlorAdapter(config: AlorConnectionConfig, dependencies: Ad
   const auth = upstream(config.authUrl);
   const client = new AlorClient(api, new TokenKeeper(auth, config.refreshToken, dependencies.secrets));
   const paths = new AlorPaths(connection);
-  const securities = new SecurityDirectory(client, paths);
+  const securities = new SecurityDirectory(client, paths, Date.now, dependencies.caching ?? true);
   const trading = new AlorTrading(client, paths, config.exchange);
   const exchange = config.exchange;
 

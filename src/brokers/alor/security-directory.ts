@@ -21,10 +21,13 @@ export class SecurityDirectory {
     private readonly client: AlorClient,
     private readonly paths: AlorPaths,
     private readonly now: () => number = Date.now,
+    /** False only in the benchmark's naive mode: every lookup goes to ALOR. */
+    private readonly caching = true,
   ) {}
 
   /** Throws NotFoundError when ALOR does not know the security. */
   get(address: AlorInstrumentAddress): Promise<AlorSecurity> {
+    if (!this.caching) return this.fetch(address);
     const key = alorInstrumentKey(address);
     const cached = this.entries.get(key);
     if (cached && this.now() < cached.expiresAt) return cached.security;

@@ -2,7 +2,7 @@ import type { Operation } from '../../domain.js';
 import { UpstreamUnavailableError } from '../../errors.js';
 import type { OperationsParams } from '../adapter.js';
 import { alorTime } from './alor-time.js';
-import type { AlorClient } from './client.js';
+import { isSuccess, type AlorClient } from './client.js';
 import { alorAddressOfKey, alorInstrumentKey, type AlorInstrumentAddress } from './instrument-ref.js';
 import { mapAlorTrade, unknownSymbol } from './map-alor-operation.js';
 import type { AlorPaths } from './paths.js';
@@ -37,66 +37,109 @@ export async function listAlorOperations(options: TradeHistoryOptions, params: O
   const from = Date.parse(params.from);
   const to = Date.parse(params.to);
 
-  const [history, session] = await Promise.all([
-    pastTrades(options, params, exchange, filter?.symbol, from, to),
-    client.get({ path: paths.clientData(exchange, params.brokerAccountId, 'trades'), route: alorRoutes.sessionTrades, signal: params.signal }, tradesResponseSchema),
-  ]);
-  const byId = new Map<string, WireTrade>();
-  for (const trade of [...history, ...session]) byId.set(trade.id, trade);
-  const trades = [...byId.values()]
-    .filter((trade) => filter === undefined || trade.symbol === filter.symbol)
-    .filter((trade) => {
-      const time = tradeTime(trade);
-      return time >= from && time <= to;
-    });
-
-  const addresses = trades.filter((trade) => trade.symbol !== unknownSymbol).map(tradeAddress);
-  const found = await securities.findAll(addresses);
-  return trades
-    .map((trade) => {
+  /** Trades in the window become operations page by page, while the next page is still on its way. */
+  const toOperations = async (trades: WireTrade[]): Promise<Operation[]> => {
+    const wanted = trades
+      .filter((trade) => filter === undefined || trade.symbol === filter.symbol)
+      .filter((trade) => {
+        const time = tradeTime(trade);
+        return time >= from && time <= to;
+      });
+    const found = await securities.findAll(wanted.filter((trade) => trade.symbol !== unknownSymbol).map(tradeAddress));
+    return wanted.map((trade) => {
       const address = tradeAddress(trade);
       const currency = found.get(alorInstrumentKey(address))?.info.currency ?? settlementCurrency(address.exchange) ?? 'RUB';
       return mapAlorTrade(trade, currency);
-    })
-    .sort((left, right) => left.date.localeCompare(right.date) || left.id.localeCompare(right.id));
+    });
+  };
+
+  const [history, session] = await Promise.all([
+    pastOperations(options, params, exchange, filter?.symbol, to, toOperations),
+    client
+      .get({ path: paths.clientData(exchange, params.brokerAccountId, 'trades'), route: alorRoutes.sessionTrades, signal: params.signal }, tradesResponseSchema)
+      .then(toOperations),
+  ]);
+  // Today's trades win over a history row with the same id.
+  const byId = new Map<string, Operation>();
+  for (const operation of [...history, ...session]) byId.set(operation.id, operation);
+  return [...byId.values()].sort((left, right) => left.date.localeCompare(right.date) || left.id.localeCompare(right.id));
 }
 
-async function pastTrades(
+async function pastOperations(
   { client, paths }: TradeHistoryOptions,
   params: OperationsParams,
   exchange: string,
   symbol: string | undefined,
-  from: number,
   to: number,
-): Promise<WireTrade[]> {
-  const rows: WireTrade[] = [];
+  toOperations: (trades: WireTrade[]) => Promise<Operation[]>,
+): Promise<Operation[]> {
+  const from = Date.parse(params.from);
+  const path = paths.historyTrades(exchange, params.brokerAccountId, symbol);
+  const fetchPage = (startId: string | undefined) => {
+    const page = client.send({
+      method: 'GET',
+      path,
+      query: {
+        dateFrom: new Date(from).toISOString(),
+        limit: pageSize,
+        // Passing the last id seen (not id + 1) is right whether ALOR starts a page at `from` or after
+        // it; the one repeated row is dropped below.
+        from: startId,
+        // ALOR requires date order for united (E…) portfolios.
+        orderByTradeDate: params.brokerAccountId.startsWith('E') ? true : undefined,
+        format: 'Simple',
+      },
+      route: alorRoutes.historyTrades,
+      signal: params.signal,
+    });
+    // A prefetched page may never be awaited (the loop ended, the caller went away): its failure
+    // must not surface as an unhandled rejection. Whoever awaits it still sees the error.
+    page.catch(() => undefined);
+    return page;
+  };
+
+  const operations: Operation[] = [];
   const seen = new Set<string>();
-  let startId: string | undefined;
+  let pending = fetchPage(undefined);
   for (let page = 0; page < maximumPages; page++) {
-    const query = {
-      dateFrom: new Date(from).toISOString(),
-      limit: pageSize,
-      // Passing the last id seen (not id + 1) is right whether ALOR starts a page at `from` or after it;
-      // the one repeated row is dropped below.
-      from: startId,
-      // ALOR requires date order for united (E…) portfolios.
-      orderByTradeDate: params.brokerAccountId.startsWith('E') ? true : undefined,
-    };
-    const path = paths.historyTrades(exchange, params.brokerAccountId, symbol);
-    const trades = await client.get({ path, query, route: alorRoutes.historyTrades, signal: params.signal }, tradesResponseSchema);
+    const response = await pending;
+    if (!isSuccess(response)) throw client.failure(response);
+    // Paging is the only chain of dependent calls in a statistics query: ask for the next page
+    // as soon as the raw text says there is one, and read this one while it travels.
+    const peek = peekPage(response.text);
+    const prefetched = peek && peek.rows === pageSize && peek.lastTime <= to ? peek.lastId : undefined;
+    if (prefetched !== undefined) pending = fetchPage(prefetched);
+    const trades = client.read(response, tradesResponseSchema, alorRoutes.historyTrades);
     const fresh = trades.filter((trade) => !seen.has(trade.id));
     for (const trade of fresh) seen.add(trade.id);
-    rows.push(...fresh);
+    operations.push(...(await toOperations(fresh)));
     if (trades.length < pageSize || fresh.length === 0) break;
     if (trades.every((trade) => tradeTime(trade) > to)) break;
-    startId = trades[trades.length - 1]!.id;
+    const startId = trades[trades.length - 1]!.id;
     if (!/^\d+$/.test(startId)) {
       throw new UpstreamUnavailableError(`ALOR sent trade id "${startId.slice(0, 30)}", which cannot be used to read the next page of trades`, {
         connection: client.connection,
       });
     }
+    // The peek was only a head start: the parsed page decides, and a wrong guess is asked again.
+    if (prefetched !== startId) pending = fetchPage(startId);
   }
-  return rows;
+  return operations;
+}
+
+/**
+ * How many trades a page holds and the last one's id and time, read from the raw text without
+ * parsing it: each Simple-format trade has exactly one "id" and one "date" key, last row last.
+ */
+function peekPage(text: string): { rows: number; lastId: string; lastTime: number } | undefined {
+  let rows = 0;
+  for (let index = text.indexOf('"id":"'); index !== -1; index = text.indexOf('"id":"', index + 6)) rows += 1;
+  const idAt = text.lastIndexOf('"id":"');
+  const dateAt = text.lastIndexOf('"date":"');
+  if (idAt === -1 || dateAt === -1) return undefined;
+  const lastId = text.slice(idAt + 6, text.indexOf('"', idAt + 6));
+  const lastTime = Date.parse(alorTime(text.slice(dateAt + 8, text.indexOf('"', dateAt + 8))) ?? '');
+  return /^\d+$/.test(lastId) && !Number.isNaN(lastTime) ? { rows, lastId, lastTime } : undefined;
 }
 
 /** Epoch milliseconds; NaN (never inside a window) when ALOR's date is unreadable. */

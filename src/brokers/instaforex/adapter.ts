@@ -42,14 +42,18 @@ export function createInstaforexAdapter(config: InstaforexConnectionConfig, depe
   const balances = new InFlight<z.output<typeof balanceSchema>>();
   const openTrades = new InFlight<z.output<typeof tradeRecordsSchema>>();
 
+  const shared = dependencies.caching ?? true;
+
   async function readBalance(_signal: AbortSignal | undefined) {
-    const balance = await balances.run('balance', () => client.get('balance', balanceSchema));
+    const read = () => client.get('balance', balanceSchema);
+    const balance = await (shared ? balances.run('balance', read) : read());
     knownCurrency = accountCurrency(balance);
     return balance;
   }
 
   function readOpenTrades() {
-    return openTrades.run('openTrades', () => client.get('openTrades', tradeRecordsSchema));
+    const read = () => client.get('openTrades', tradeRecordsSchema);
+    return shared ? openTrades.run('openTrades', read) : read();
   }
 
   /** Only this connection's own login is an account here; any other id is not one of ours. */

@@ -46,9 +46,10 @@ function symbolsFor(ticker: string, instruments: SimulatedInstrument[]): Set<str
   return symbols;
 }
 
+/** Trade ids are decimal digits without leading zeros: the longer is larger, else compare as text. */
 function compareIds(left: string, right: string): number {
-  const difference = BigInt(left) - BigInt(right);
-  return difference < 0n ? -1 : difference > 0n ? 1 : 0;
+  if (left.length !== right.length) return left.length - right.length;
+  return left < right ? -1 : left > right ? 1 : 0;
 }
 
 function readInteger(text: string | null, name: string): bigint | undefined {

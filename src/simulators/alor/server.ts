@@ -12,6 +12,7 @@ import { alorSimulatorRefreshTokens, AccessTokenIssuer, portfoliosOf, type Acces
 import { SecondRateLimiter } from './rate-limiter.js';
 import { orderBody, orderbookBody, positionBody, moneyBody, quoteBody, riskBody, securityBody, summaryBody, tradeBody } from './responses.js';
 import { AlorSimulatorState, type OrderRequest } from './state.js';
+import type { SimulatedTrade } from './data.js';
 import { historyPage } from './history.js';
 import { AlorRejection, duplicateRequestMessage, missingRequestId, unreadableBody } from './wire.js';
 
@@ -142,11 +143,19 @@ export function createAlorSimulator(options: AlorSimulatorOptions = {}): AlorSim
     return instrument;
   }
 
+  // Past sessions never change: each trade's body is built once, not on every page request.
+  const historyBodies = new WeakMap<SimulatedTrade, ReturnType<typeof tradeBody>>();
+  const historyBody = (trade: SimulatedTrade) => {
+    let body = historyBodies.get(trade);
+    if (!body) historyBodies.set(trade, (body = tradeBody(trade)));
+    return body;
+  };
+
   function historyRoute(pattern: string, name: string): Route {
     return api('GET', pattern, name, (request, caller) => {
       const { exchange, portfolio } = account(request, caller);
       const rows = state.historyTrades.filter((trade) => trade.portfolio === portfolio && trade.exchange === exchange);
-      return historyPage(rows, request.query, request.params['symbol'], state.instruments).map(tradeBody);
+      return historyPage(rows, request.query, request.params['symbol'], state.instruments).map(historyBody);
     });
   }
 

@@ -198,11 +198,21 @@ export class SimulatorServer {
       this.requestLog.push({ route: routeName, headers: request.headers, body, query: url.search });
       if (this.requestLog.length > 500) this.requestLog.shift();
 
+      // The broker works while the bytes travel: an answer goes out `latency` after the request
+      // arrived, or as soon as it is ready if building it took longer. (Waiting first and working
+      // after would add this one process's queue of work to every answer.)
+      const arrived = performance.now();
       const latency = this.routeLatency.get(routeName) ?? this.latencyMilliseconds;
-      if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+      const travel = async () => {
+        const remaining = latency - (performance.now() - arrived);
+        if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
+      };
 
       const rule = this.takeFault(routeName, { body, query: url.searchParams, segments });
-      if (rule && !rule.afterHandling) return this.applyFault(rule.fault, response);
+      if (rule && !rule.afterHandling) {
+        await travel();
+        return this.applyFault(rule.fault, response);
+      }
       const answer = match
         ? await match.route.handle({
             method: request.method ?? 'GET',
@@ -214,6 +224,7 @@ export class SimulatorServer {
             route: routeName,
           })
         : this.options.errorResponse(404);
+      await travel();
       if (rule) return this.applyFault(rule.fault, response);
       send(response, answer);
     } catch (error) {

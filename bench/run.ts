@@ -1,0 +1,337 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { stringify } from 'yaml';
+import { statisticsLowerBound, statisticsQuery, type StatisticsAccount } from './lower-bound.js';
+
+/**
+ * `npm run bench`: the simulators in one process, the built gateway (dist/) in another, and
+ * autocannon driving it from this one. Measures the statistics query and a single-account
+ * portfolio query with batching and caching on and off (--naive), broker calls per query,
+ * peak RSS, the gateway's own overhead, and the latency of the statistics query against its
+ * ideal with simulated broker latency. Prints a table, writes bench/results/latest.json, and
+ * exits non-zero if a target is missed. See bench/README.md.
+ */
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '6' },
+    // One gateway thread is saturated by a few clients; more would only queue inside it.
+    connections: { type: 'string', default: '4' },
+    latency: { type: 'string', default: '50' },
+  },
+});
+const durationSeconds = Number(values.duration);
+const concurrency = Number(values.connections);
+const brokerLatency = Number(values.latency);
+
+const repository = fileURLToPath(new URL('../', import.meta.url));
+const workDirectory = mkdtempSync(path.join(tmpdir(), 'brokerql-bench-'));
+const children: ChildProcessWithoutNullStreams[] = [];
+
+const portfolioQuery = '{ account(id: "tbank:2000345678") { portfolio { positions { quantity averagePrice { amount currency } } cash { amount currency } } } }';
+
+function start(command: string[], label: string, nodeOptions = ''): ChildProcessWithoutNullStreams {
+  const child = spawn(process.execPath, command, { cwd: repository, env: { ...process.env, LOG_LEVEL: 'info', NODE_OPTIONS: nodeOptions } });
+  child.stderr.on('data', (chunk: Buffer) => process.stderr.write(`[${label}] ${chunk}`));
+  children.push(child);
+  return child;
+}
+
+function firstLine(child: ChildProcessWithoutNullStreams, matches: (line: string) => boolean): Promise<string> {
+  const lines = createInterface({ input: child.stdout });
+  return new Promise((resolve, reject) => {
+    lines.on('line', (line) => {
+      if (matches(line)) resolve(line);
+    });
+    child.once('exit', (code) => reject(new Error(`process exited (${code}) before it was ready`)));
+  });
+}
+
+async function stop(child: ChildProcessWithoutNullStreams): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+interface Simulators {
+  connections: Array<Record<string, string>>;
+  /** One control URL per simulator process. */
+  controls: string[];
+}
+
+/** Sends a control action to every simulator process; counts come back merged by simulator name. */
+async function control(simulators: Simulators, action: string, method = 'POST'): Promise<Record<string, Record<string, number>>> {
+  const answers = await Promise.all(
+    simulators.controls.map(async (url) => (await (await fetch(`${url}${action}`, { method })).json()) as Record<string, Record<string, number>>),
+  );
+  return Object.assign({}, ...answers) as Record<string, Record<string, number>>;
+}
+
+/** Each simulated broker in its own process, as each real broker is its own server. */
+async function startSimulatorProcesses(): Promise<Simulators> {
+  const started = await Promise.all(
+    ['tinkoff', 'tinkoff-v1', 'alor', 'instaforex'].map(async (broker) => {
+      const child = start(['--import', 'tsx', 'bench/simulators.ts', '0', broker], `simulator ${broker}`);
+      return JSON.parse(await firstLine(child, (line) => line.startsWith('{'))) as { connections: Array<Record<string, string>>; control: string };
+    }),
+  );
+  return { connections: started.flatMap((entry) => entry.connections), controls: started.map((entry) => entry.control) };
+}
+
+const totalCalls = (counts: Record<string, Record<string, number>>) =>
+  Object.values(counts).reduce((sum, routes) => sum + Object.values(routes).reduce((inner, count) => inner + count, 0), 0);
+
+interface Gateway {
+  url: string;
+  token: string;
+  process: ChildProcessWithoutNullStreams;
+}
+
+async function startGateway(simulators: Simulators, naive: boolean): Promise<Gateway> {
+  const name = naive ? 'naive' : 'normal';
+  const file = path.join(workDirectory, `${name}.yaml`);
+  writeFileSync(
+    file,
+    stringify({
+      server: { port: 0, limits: { authFailuresPerMinute: 10_000 } },
+      dataDir: path.join(workDirectory, `${name}-data`),
+      // Brokers' budgets off (the simulators have no limits here) and room for a wide fan-out.
+      connections: simulators.connections.map((connection) => ({ ...connection, quota: false, maxConcurrentRequests: 64 })),
+    }),
+  );
+  const token = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ['dist/bin.js', 'token', 'create', '--name', 'bench', '--scope', 'read', '--config', file], { cwd: repository });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(output.trim()) : reject(new Error('token create failed'))));
+  });
+  const child = start(['dist/bin.js', 'serve', '--config', file, ...(naive ? ['--naive'] : [])], `gateway ${name}`, process.env['GATEWAY_NODE_OPTIONS'] ?? '');
+  const line = await firstLine(child, (text) => text.includes('brokerql is serving'));
+  const url = (JSON.parse(line) as { url: string }).url;
+  return { url, token, process: child };
+}
+
+async function residentMemory(gateway: Gateway): Promise<number> {
+  const text = await (await fetch(gateway.url.replace('/graphql', '/metrics'))).text();
+  const match = /^brokerql_process_resident_memory_bytes (\d+)/m.exec(text);
+  return match ? Number(match[1]) : 0;
+}
+
+interface Measurement {
+  requestsPerSecond: number;
+  p50Milliseconds: number;
+  p99Milliseconds: number;
+  responses: number;
+  failures: number;
+  brokerCallsPerQuery: number;
+  peakResidentMegabytes: number;
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
+}
+
+/** One autocannon run; latencies are recorded at full precision from its response events. */
+async function drive(
+  target: { url: string; body: string; headers: Record<string, string> },
+  connections: number,
+  memoryOf?: () => Promise<number>,
+): Promise<Omit<Measurement, 'brokerCallsPerQuery'>> {
+  const durations: number[] = [];
+  let peak = 0;
+  const sampler = memoryOf
+    ? setInterval(() => void memoryOf().then((bytes) => (peak = Math.max(peak, bytes)), () => undefined), 250)
+    : undefined;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: target.url,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...target.headers },
+        body: target.body,
+        connections,
+        duration: durationSeconds,
+      },
+      (error, finished) => (error ? reject(error) : resolve(finished)),
+    );
+    instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+      if (statusCode === 200) durations.push(responseTime);
+    });
+  });
+  if (sampler) clearInterval(sampler);
+  if (memoryOf) peak = Math.max(peak, await memoryOf());
+  durations.sort((left, right) => left - right);
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Milliseconds: round(percentile(durations, 0.5)),
+    p99Milliseconds: round(percentile(durations, 0.99)),
+    responses: durations.length,
+    failures: result.non2xx + result.errors + result.timeouts,
+    peakResidentMegabytes: round(peak / 1_048_576),
+  };
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+async function measure(gateway: Gateway, simulators: Simulators, query: string, connections = concurrency): Promise<Measurement> {
+  await control(simulators, '/reset');
+  const run = await drive(
+    { url: gateway.url, body: JSON.stringify({ query }), headers: { authorization: `Bearer ${gateway.token}` } },
+    connections,
+    () => residentMemory(gateway),
+  );
+  const calls = totalCalls(await control(simulators, '/counts', 'GET'));
+  return { ...run, brokerCallsPerQuery: round(calls / Math.max(1, run.responses)) };
+}
+
+async function callsForOneQuery(gateway: Gateway, simulators: Simulators): Promise<{ calls: number; accounts: StatisticsAccount[] }> {
+  await control(simulators, '/reset');
+  const response = await fetch(gateway.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.token}` },
+    body: JSON.stringify({ query: statisticsQuery }),
+  });
+  const body = (await response.json()) as { data: { accounts: StatisticsAccount[] }; errors?: unknown[] };
+  if (body.errors) throw new Error(`the query failed: ${JSON.stringify(body.errors).slice(0, 300)}`);
+  return { calls: totalCalls(await control(simulators, '/counts', 'GET')), accounts: body.data.accounts };
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  console.error(`brokerql benchmark: ${durationSeconds}s runs, ${concurrency} connections, ${brokerLatency} ms broker latency for the latency run`);
+  const simulators = await startSimulatorProcesses();
+
+  // Batching and caching on.
+  const normal = await startGateway(simulators, false);
+  const cold = await callsForOneQuery(normal, simulators);
+  const warm = await callsForOneQuery(normal, simulators);
+  const lowerBound = statisticsLowerBound(cold.accounts);
+  console.error('statistics query, batched…');
+  const statistics = await measure(normal, simulators, statisticsQuery);
+  // Growth is judged between the second and third identical runs: the first grows the heap to its working size.
+  const statisticsAgain = await measure(normal, simulators, statisticsQuery);
+  const rssAfterFirst = await residentMemory(normal);
+  const statisticsThird = await measure(normal, simulators, statisticsQuery);
+  const rssAfterSecond = await residentMemory(normal);
+  console.error('portfolio query, batched…');
+  const portfolio = await measure(normal, simulators, portfolioQuery);
+  const portfolioSerial = await measure(normal, simulators, portfolioQuery, 1);
+
+  // The simulator alone answering the portfolio's slowest broker call, one at a time.
+  const tbank = simulators.connections.find((connection) => connection['id'] === 'tbank')!;
+  const simulatorAlone = await drive(
+    {
+      url: `${tbank['baseUrl']}/tinkoff.public.invest.api.contract.v1.OperationsService/GetPortfolio`,
+      body: JSON.stringify({ accountId: '2000345678' }),
+      headers: { authorization: `Bearer ${tbank['token']}` },
+    },
+    1,
+  );
+
+  // With simulated broker latency: the statistics query alone, against its critical path.
+  await control(simulators, `/latency?ms=${brokerLatency}`);
+  console.error(`statistics query at ${brokerLatency} ms broker latency…`);
+  const slow = await measure(normal, simulators, statisticsQuery, 1);
+  const slowCounts = await control(simulators, '/counts', 'GET');
+  await control(simulators, '/latency?ms=0');
+  await stop(normal.process);
+
+  // The same with batching and caching off.
+  const naive = await startGateway(simulators, true);
+  console.error('statistics and portfolio queries, naive…');
+  const naiveStatistics = await measure(naive, simulators, statisticsQuery);
+  const naivePortfolio = await measure(naive, simulators, portfolioQuery);
+  await stop(naive.process);
+
+  // The only broker calls that wait on each other in a warm statistics query are the pages of one
+  // ALOR portfolio's trade history; everything else runs side by side.
+  const responses = Math.max(1, slow.responses);
+  const alorAccounts = Math.round((slowCounts['alor']?.['GET positions'] ?? 0) / responses);
+  const historyCalls = Math.round((slowCounts['alor']?.['GET history trades'] ?? 0) / responses);
+  const roundTrips = 1 + Math.max(0, historyCalls - alorAccounts);
+  const ideal = roundTrips * brokerLatency;
+  const overhead = round(portfolioSerial.p50Milliseconds - simulatorAlone.p50Milliseconds);
+  const growth = round((rssAfterSecond - rssAfterFirst) / 1_048_576);
+  const peak = Math.max(
+    statistics.peakResidentMegabytes,
+    statisticsAgain.peakResidentMegabytes,
+    statisticsThird.peakResidentMegabytes,
+    portfolio.peakResidentMegabytes,
+    slow.peakResidentMegabytes,
+  );
+
+  const targets = [
+    { target: 'statistics query, cold: broker calls = lower bound', measured: cold.calls, limit: lowerBound.cold, ok: cold.calls === lowerBound.cold },
+    { target: 'statistics query, warm: broker calls = lower bound', measured: warm.calls, limit: lowerBound.warm, ok: warm.calls === lowerBound.warm },
+    { target: `statistics query p50 at ${brokerLatency} ms latency ≤ 1.3 × ideal (${ideal} ms)`, measured: slow.p50Milliseconds, limit: round(ideal * 1.3), ok: slow.p50Milliseconds <= ideal * 1.3 },
+    {
+      target: 'warm statistics query requests/s ≥ 5 × naive',
+      measured: round(statistics.requestsPerSecond / Math.max(1, naiveStatistics.requestsPerSecond)),
+      limit: 5,
+      ok: statistics.requestsPerSecond >= 5 * naiveStatistics.requestsPerSecond,
+    },
+    { target: 'gateway overhead on the portfolio query, p50 (ms above the simulator alone)', measured: overhead, limit: 2, ok: overhead < 2 },
+    { target: 'peak RSS (MB)', measured: peak, limit: 200, ok: peak < 200 },
+    { target: 'RSS growth between the 2nd and 3rd identical runs (MB)', measured: growth, limit: 10, ok: growth < 10 },
+  ];
+
+  const rows = [
+    ['statistics, batched', statistics],
+    ['statistics, batched (2nd run)', statisticsAgain],
+    ['statistics, batched (3rd run)', statisticsThird],
+    ['statistics, naive', naiveStatistics],
+    ['portfolio, batched', portfolio],
+    ['portfolio, naive', naivePortfolio],
+    ['portfolio, batched, 1 connection', portfolioSerial],
+    [`statistics, ${brokerLatency} ms latency, 1 connection`, slow],
+  ] as const;
+  console.log();
+  console.table(
+    Object.fromEntries(
+      rows.map(([name, run]) => [
+        name,
+        { 'req/s': run.requestsPerSecond, 'p50 ms': run.p50Milliseconds, 'p99 ms': run.p99Milliseconds, 'calls/query': run.brokerCallsPerQuery, 'peak RSS MB': run.peakResidentMegabytes, failures: run.failures },
+      ]),
+    ),
+  );
+  console.log(`broker calls for one statistics query: cold ${cold.calls} (lower bound ${lowerBound.cold}), warm ${warm.calls} (lower bound ${lowerBound.warm})`);
+  console.log('(calls/query under load also counts the calls of requests cut off when a run ends)');
+  console.log(`batched vs naive requests/s: statistics ×${round(statistics.requestsPerSecond / Math.max(1, naiveStatistics.requestsPerSecond))}, portfolio ×${round(portfolio.requestsPerSecond / Math.max(1, naivePortfolio.requestsPerSecond))}`);
+  console.log(`simulator alone (GetPortfolio, 1 connection): p50 ${simulatorAlone.p50Milliseconds} ms`);
+  console.log(`ideal at ${brokerLatency} ms latency: ${roundTrips} dependent round trip(s) = ${ideal} ms`);
+  console.log();
+  console.table(targets.map(({ target, measured, limit, ok }) => ({ target, measured, limit, result: ok ? 'met' : 'MISSED' })));
+
+  const report = {
+    date: new Date().toISOString(),
+    node: process.version,
+    settings: { durationSeconds, connections: concurrency, brokerLatencyMilliseconds: brokerLatency },
+    brokerCallsPerStatisticsQuery: { cold: cold.calls, warm: warm.calls, lowerBound },
+    runs: Object.fromEntries(rows.map(([name, run]) => [name, run])),
+    simulatorAlone,
+    ideal: { roundTrips, milliseconds: ideal },
+    targets,
+    seconds: round((Date.now() - started) / 1000),
+  };
+  writeFileSync(path.join(repository, 'bench/results/latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwritten to bench/results/latest.json in ${report.seconds}s`);
+  return targets.every((target) => target.ok) ? 0 : 1;
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  console.error(`benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  await Promise.all(children.map(stop));
+  rmSync(workDirectory, { recursive: true, force: true });
+}

@@ -1,0 +1,44 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startSimulators, type SimulatedBroker } from '../src/simulators/index.js';
+
+/**
+ * One benchmark broker (or several), in a process of its own so it never shares a CPU budget or
+ * a heap with the gateway being measured — or with the other brokers, which are separate servers
+ * in real life too. Prints one JSON line (connections + a control URL) and then serves a small
+ * control API: POST /latency?ms=N, GET /counts, POST /reset.
+ *
+ * Usage: tsx bench/simulators.ts <latency ms> [broker ...]
+ */
+const latency = Number(process.argv[2] ?? '0');
+const brokers = process.argv.slice(3) as SimulatedBroker[];
+const simulators = await startSimulators({ latencyMilliseconds: latency, rateLimits: false, brokers: brokers.length > 0 ? brokers : undefined });
+
+const control = createServer((request, response) => {
+  const url = new URL(request.url ?? '/', 'http://control');
+  const reply = (body: unknown) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  if (request.method === 'POST' && url.pathname === '/latency') {
+    for (const server of simulators.servers) server.setLatency(Number(url.searchParams.get('ms') ?? '0'));
+    return reply({ ok: true });
+  }
+  if (request.method === 'GET' && url.pathname === '/counts') {
+    return reply(Object.fromEntries(simulators.servers.map((server) => [server.name, server.requestCounts()])));
+  }
+  if (request.method === 'POST' && url.pathname === '/reset') {
+    for (const server of simulators.servers) server.resetCounters();
+    return reply({ ok: true });
+  }
+  response.writeHead(404).end();
+});
+await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', () => resolve()));
+process.stdout.write(
+  `${JSON.stringify({ connections: simulators.connections, control: `http://127.0.0.1:${(control.address() as AddressInfo).port}` })}\n`,
+);
+
+const stop = async () => {
+  control.close();
+  await simulators.stop();
+  process.exit(0);
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
