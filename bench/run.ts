@@ -1,13 +1,21 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { stringify } from 'yaml';
 import { statisticsLowerBound, statisticsQuery, type StatisticsAccount } from './lower-bound.js';
+import {
+  control,
+  repository,
+  residentMemory,
+  round,
+  startGateway,
+  startSimulatorProcesses,
+  stop,
+  stopAll,
+  totalCalls,
+  type Gateway,
+  type Simulators,
+} from './processes.js';
 
 /**
  * `npm run bench`: the simulators in one process, the built gateway (dist/) in another, and
@@ -30,99 +38,7 @@ const durationSeconds = Number(values.duration);
 const concurrency = Number(values.connections);
 const brokerLatency = Number(values.latency);
 
-const repository = fileURLToPath(new URL('../', import.meta.url));
-const workDirectory = mkdtempSync(path.join(tmpdir(), 'brokerql-bench-'));
-const children: ChildProcessWithoutNullStreams[] = [];
-
 const portfolioQuery = '{ account(id: "tbank:2000345678") { portfolio { positions { quantity averagePrice { amount currency } } cash { amount currency } } } }';
-
-function start(command: string[], label: string, nodeOptions = ''): ChildProcessWithoutNullStreams {
-  const child = spawn(process.execPath, command, { cwd: repository, env: { ...process.env, LOG_LEVEL: 'info', NODE_OPTIONS: nodeOptions } });
-  child.stderr.on('data', (chunk: Buffer) => process.stderr.write(`[${label}] ${chunk}`));
-  children.push(child);
-  return child;
-}
-
-function firstLine(child: ChildProcessWithoutNullStreams, matches: (line: string) => boolean): Promise<string> {
-  const lines = createInterface({ input: child.stdout });
-  return new Promise((resolve, reject) => {
-    lines.on('line', (line) => {
-      if (matches(line)) resolve(line);
-    });
-    child.once('exit', (code) => reject(new Error(`process exited (${code}) before it was ready`)));
-  });
-}
-
-async function stop(child: ChildProcessWithoutNullStreams): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-interface Simulators {
-  connections: Array<Record<string, string>>;
-  /** One control URL per simulator process. */
-  controls: string[];
-}
-
-/** Sends a control action to every simulator process; counts come back merged by simulator name. */
-async function control(simulators: Simulators, action: string, method = 'POST'): Promise<Record<string, Record<string, number>>> {
-  const answers = await Promise.all(
-    simulators.controls.map(async (url) => (await (await fetch(`${url}${action}`, { method })).json()) as Record<string, Record<string, number>>),
-  );
-  return Object.assign({}, ...answers) as Record<string, Record<string, number>>;
-}
-
-/** Each simulated broker in its own process, as each real broker is its own server. */
-async function startSimulatorProcesses(): Promise<Simulators> {
-  const started = await Promise.all(
-    ['tinkoff', 'tinkoff-v1', 'alor', 'instaforex'].map(async (broker) => {
-      const child = start(['--import', 'tsx', 'bench/simulators.ts', '0', broker], `simulator ${broker}`);
-      return JSON.parse(await firstLine(child, (line) => line.startsWith('{'))) as { connections: Array<Record<string, string>>; control: string };
-    }),
-  );
-  return { connections: started.flatMap((entry) => entry.connections), controls: started.map((entry) => entry.control) };
-}
-
-const totalCalls = (counts: Record<string, Record<string, number>>) =>
-  Object.values(counts).reduce((sum, routes) => sum + Object.values(routes).reduce((inner, count) => inner + count, 0), 0);
-
-interface Gateway {
-  url: string;
-  token: string;
-  process: ChildProcessWithoutNullStreams;
-}
-
-async function startGateway(simulators: Simulators, naive: boolean): Promise<Gateway> {
-  const name = naive ? 'naive' : 'normal';
-  const file = path.join(workDirectory, `${name}.yaml`);
-  writeFileSync(
-    file,
-    stringify({
-      server: { port: 0, limits: { authFailuresPerMinute: 10_000 } },
-      dataDir: path.join(workDirectory, `${name}-data`),
-      // Brokers' budgets off (the simulators have no limits here) and room for a wide fan-out.
-      connections: simulators.connections.map((connection) => ({ ...connection, quota: false, maxConcurrentRequests: 64 })),
-    }),
-  );
-  const token = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/bin.js', 'token', 'create', '--name', 'bench', '--scope', 'read', '--config', file], { cwd: repository });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(output.trim()) : reject(new Error('token create failed'))));
-  });
-  const child = start(['dist/bin.js', 'serve', '--config', file, ...(naive ? ['--naive'] : [])], `gateway ${name}`, process.env['GATEWAY_NODE_OPTIONS'] ?? '');
-  const line = await firstLine(child, (text) => text.includes('brokerql is serving'));
-  const url = (JSON.parse(line) as { url: string }).url;
-  return { url, token, process: child };
-}
-
-async function residentMemory(gateway: Gateway): Promise<number> {
-  const text = await (await fetch(gateway.url.replace('/graphql', '/metrics'))).text();
-  const match = /^brokerql_process_resident_memory_bytes (\d+)/m.exec(text);
-  return match ? Number(match[1]) : 0;
-}
 
 interface Measurement {
   requestsPerSecond: number;
@@ -179,7 +95,6 @@ async function drive(
   };
 }
 
-const round = (value: number) => Math.round(value * 100) / 100;
 
 async function measure(gateway: Gateway, simulators: Simulators, query: string, connections = concurrency): Promise<Measurement> {
   await control(simulators, '/reset');
@@ -210,7 +125,7 @@ async function main(): Promise<number> {
   const simulators = await startSimulatorProcesses();
 
   // Batching and caching on.
-  const normal = await startGateway(simulators, false);
+  const normal = await startGateway(simulators, { name: 'normal' });
   const cold = await callsForOneQuery(normal, simulators);
   const warm = await callsForOneQuery(normal, simulators);
   const lowerBound = statisticsLowerBound(cold.accounts);
@@ -245,7 +160,7 @@ async function main(): Promise<number> {
   await stop(normal.process);
 
   // The same with batching and caching off.
-  const naive = await startGateway(simulators, true);
+  const naive = await startGateway(simulators, { name: 'naive', naive: true });
   console.error('statistics and portfolio queries, naive…');
   const naiveStatistics = await measure(naive, simulators, statisticsQuery);
   const naivePortfolio = await measure(naive, simulators, portfolioQuery);
@@ -332,6 +247,5 @@ try {
   console.error(`benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 } finally {
-  await Promise.all(children.map(stop));
-  rmSync(workDirectory, { recursive: true, force: true });
+  await stopAll();
 }

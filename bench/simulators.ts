@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Fault } from '../src/simulators/common/server.js';
 import { startSimulators, type SimulatedBroker } from '../src/simulators/index.js';
 
 /**
@@ -27,6 +28,35 @@ const control = createServer((request, response) => {
   if (request.method === 'POST' && url.pathname === '/reset') {
     for (const server of simulators.servers) server.resetCounters();
     return reply({ ok: true });
+  }
+  // POST /fault?kind=status&status=500&times=3&after=1&route=…  (kinds as in SimulatorServer)
+  if (request.method === 'POST' && url.pathname === '/fault') {
+    const kind = url.searchParams.get('kind') ?? 'status';
+    const fault = (kind === 'status' ? { kind, status: Number(url.searchParams.get('status') ?? '500') } : { kind }) as Fault;
+    const times = url.searchParams.get('times');
+    for (const server of simulators.servers) {
+      server.injectFault({
+        route: url.searchParams.get('route') ?? undefined,
+        fault,
+        times: times === null ? undefined : Number(times),
+        afterHandling: url.searchParams.get('after') === '1',
+      });
+    }
+    return reply({ ok: true });
+  }
+  if (request.method === 'POST' && url.pathname === '/clear') {
+    for (const server of simulators.servers) server.clearFaults();
+    return reply({ ok: true });
+  }
+  // The orders each simulated broker holds, to compare with the orders clients asked for.
+  if (request.method === 'GET' && url.pathname === '/orders') {
+    const held: Record<string, Record<string, number>> = {};
+    if (simulators.tinkoff) held['tinkoff'] = { orders: simulators.tinkoff.state.orders.size };
+    if (simulators.alor) held['alor'] = { orders: simulators.alor.state.orders.size };
+    if (simulators.tinkoffV1) {
+      held['tinkoff-v1'] = { orders: simulators.tinkoffV1.state.tradingAccounts.reduce((sum, account) => sum + account.orders.size, 0) };
+    }
+    return reply(held);
   }
   response.writeHead(404).end();
 });

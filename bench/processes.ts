@@ -1,0 +1,127 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+
+/**
+ * The processes of the benchmark and the soak test: one per simulated broker (bench/simulators.ts)
+ * and the built gateway (dist/bin.js serve), each a real process, stopped together at the end.
+ */
+
+export const repository = fileURLToPath(new URL('../', import.meta.url));
+const workDirectory = mkdtempSync(path.join(tmpdir(), 'brokerql-bench-'));
+const children: ChildProcessWithoutNullStreams[] = [];
+
+export function start(command: string[], label: string, nodeOptions = ''): ChildProcessWithoutNullStreams {
+  const child = spawn(process.execPath, command, { cwd: repository, env: { ...process.env, LOG_LEVEL: 'info', NODE_OPTIONS: nodeOptions } });
+  child.stderr.on('data', (chunk: Buffer) => process.stderr.write(`[${label}] ${chunk}`));
+  children.push(child);
+  return child;
+}
+
+export function firstLine(child: ChildProcessWithoutNullStreams, matches: (line: string) => boolean): Promise<string> {
+  const lines = createInterface({ input: child.stdout });
+  return new Promise((resolve, reject) => {
+    lines.on('line', (line) => {
+      if (matches(line)) resolve(line);
+    });
+    child.once('exit', (code) => reject(new Error(`process exited (${code}) before it was ready`)));
+  });
+}
+
+export async function stop(child: ChildProcessWithoutNullStreams): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Stops every process started here and removes the work directory. */
+export async function stopAll(): Promise<void> {
+  await Promise.all(children.map(stop));
+  rmSync(workDirectory, { recursive: true, force: true });
+}
+
+export interface Simulators {
+  connections: Array<Record<string, string>>;
+  /** One control URL per simulator process. */
+  controls: string[];
+}
+
+/** Sends a control action to every simulator process; answers come back merged by simulator name. */
+export async function control(simulators: Simulators, action: string, method = 'POST'): Promise<Record<string, Record<string, number>>> {
+  const answers = await Promise.all(
+    simulators.controls.map(async (url) => (await (await fetch(`${url}${action}`, { method })).json()) as Record<string, Record<string, number>>),
+  );
+  return Object.assign({}, ...answers) as Record<string, Record<string, number>>;
+}
+
+/** Each simulated broker in its own process, as each real broker is its own server. */
+export async function startSimulatorProcesses(): Promise<Simulators> {
+  const started = await Promise.all(
+    ['tinkoff', 'tinkoff-v1', 'alor', 'instaforex'].map(async (broker) => {
+      const child = start(['--import', 'tsx', 'bench/simulators.ts', '0', broker], `simulator ${broker}`);
+      return JSON.parse(await firstLine(child, (line) => line.startsWith('{'))) as { connections: Array<Record<string, string>>; control: string };
+    }),
+  );
+  return { connections: started.flatMap((entry) => entry.connections), controls: started.map((entry) => entry.control) };
+}
+
+export const totalCalls = (counts: Record<string, Record<string, number>>) =>
+  Object.values(counts).reduce((sum, routes) => sum + Object.values(routes).reduce((inner, count) => inner + count, 0), 0);
+
+export interface Gateway {
+  url: string;
+  token: string;
+  process: ChildProcessWithoutNullStreams;
+}
+
+export interface GatewayOptions {
+  name: string;
+  naive?: boolean;
+  scope?: 'read' | 'trade';
+  /** Extra keys for every connection entry. */
+  connection?: Record<string, unknown>;
+  server?: Record<string, unknown>;
+}
+
+/** The built gateway, serving a config written for these simulators, with one token of its own. */
+export async function startGateway(simulators: Simulators, options: GatewayOptions): Promise<Gateway> {
+  const file = path.join(workDirectory, `${options.name}.yaml`);
+  writeFileSync(
+    file,
+    stringify({
+      server: { port: 0, limits: { authFailuresPerMinute: 10_000 }, ...options.server },
+      dataDir: path.join(workDirectory, `${options.name}-data`),
+      // Brokers' budgets off (the simulators have no limits here) and room for a wide fan-out.
+      connections: simulators.connections.map((connection) => ({ ...connection, quota: false, maxConcurrentRequests: 64, ...options.connection })),
+    }),
+  );
+  const token = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ['dist/bin.js', 'token', 'create', '--name', options.name, '--scope', options.scope ?? 'read', '--config', file], {
+      cwd: repository,
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(output.trim()) : reject(new Error('token create failed'))));
+  });
+  const child = start(
+    ['dist/bin.js', 'serve', '--config', file, ...(options.naive ? ['--naive'] : [])],
+    `gateway ${options.name}`,
+    process.env['GATEWAY_NODE_OPTIONS'] ?? '',
+  );
+  const line = await firstLine(child, (text) => text.includes('brokerql is serving'));
+  const url = (JSON.parse(line) as { url: string }).url;
+  return { url, token, process: child };
+}
+
+export async function residentMemory(gateway: Gateway): Promise<number> {
+  const text = await (await fetch(gateway.url.replace('/graphql', '/metrics'))).text();
+  const match = /^brokerql_process_resident_memory_bytes (\d+)/m.exec(text);
+  return match ? Number(match[1]) : 0;
+}
+
+export const round = (value: number) => Math.round(value * 100) / 100;
