@@ -74,7 +74,10 @@ export function normalizeDecimal(value: Decimal): Decimal {
 }
 
 export function addDecimals(...values: Decimal[]): Decimal {
-  return format(values.reduce<Big>((sum, value) => sum.plus(value), big('0')));
+  // A sum with one non-zero term (a trade's volume plus no accrued interest) needs no arithmetic.
+  const terms = values.filter((value) => !isZeroDecimal(value));
+  if (terms.length <= 1) return terms.length === 0 ? '0' : normalizeDecimal(terms[0]!);
+  return format(terms.reduce<Big>((sum, value) => sum.plus(value), big('0')));
 }
 
 export function subtractDecimals(left: Decimal, right: Decimal): Decimal {
@@ -90,15 +93,21 @@ export function divideDecimals(left: Decimal, right: Decimal): Decimal {
   return format(big(left).div(right));
 }
 
+/** Flips the sign by string surgery: exact, and thousands of operations per query allocate no Big. */
 export function negateDecimal(value: Decimal): Decimal {
-  return format(big(value).times('-1'));
+  const normalized = normalizeDecimal(value);
+  if (normalized === '0') return '0';
+  return normalized.startsWith('-') ? normalized.slice(1) : `-${normalized}`;
 }
 
 export function compareDecimals(left: Decimal, right: Decimal): -1 | 0 | 1 {
   return big(left).cmp(right) as -1 | 0 | 1;
 }
 
+const plainZeroPattern = /^-?0+(\.0+)?$/;
+
 export function isZeroDecimal(value: Decimal): boolean {
+  if (plainDecimalPattern.test(value)) return plainZeroPattern.test(value);
   return big(value).eq('0');
 }
 

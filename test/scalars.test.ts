@@ -83,3 +83,21 @@ describe('decimal normalization without big.js', () => {
     }
   });
 });
+
+describe('decimal arithmetic fast paths', () => {
+  it('negates, adds and tests for zero exactly as big.js does', async () => {
+    const { default: Big } = await import('big.js');
+    const { addDecimals, isZeroDecimal, negateDecimal } = await import('../src/decimal.js');
+    const canonical = (value: InstanceType<typeof Big>) => (value.eq(0) ? '0' : value.toFixed());
+    const values = ['0', '-0', '0.000', '00.0', '12', '-12.50', '0.0001000', '281.99', '-0.35', '12345678901234567890.123456789012345678900', '1E+4', '-1.5e-3', '0e5'];
+    for (const value of values) {
+      expect(negateDecimal(value), value).toBe(canonical(new Big(value).times(-1)));
+      expect(isZeroDecimal(value), value).toBe(new Big(value).eq(0));
+      for (const other of values) {
+        expect(addDecimals(value, other), `${value} + ${other}`).toBe(canonical(new Big(value).plus(other)));
+      }
+    }
+    expect(addDecimals()).toBe('0');
+    expect(addDecimals('1.10', '2.205', '-0.005')).toBe('3.3');
+  });
+});
