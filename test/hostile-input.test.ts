@@ -124,6 +124,28 @@ describe('failed authentications', () => {
   });
 });
 
+describe('failed authentications behind a reverse proxy (trustProxy)', () => {
+  let proxied: Stack;
+  beforeAll(async () => {
+    proxied = await startStack({ server: { trustProxy: true, limits: { authFailuresPerMinute: 3 } } });
+  });
+  afterAll(() => proxied.close());
+
+  const wrongToken = 'bql_wrongwrongwr_' + 'x'.repeat(43);
+  const from = (forwardedFor: string, token = wrongToken) =>
+    graphql(proxied.gateway, '{ viewer { name } }', { token, headers: { 'x-forwarded-for': forwardedFor } });
+
+  it('counts failures against the address the proxy appended, whatever the client put before it', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) expect((await from(`10.9.9.${attempt}, 203.0.113.7`)).status).toBe(401);
+    // A new invented first entry does not make a new client.
+    expect((await from('10.9.9.99, 203.0.113.7', proxied.readToken)).status).toBe(429);
+    // Another real client behind the same proxy is not punished for it.
+    const other = await from('203.0.113.8', proxied.readToken);
+    expect(other.status).toBe(200);
+    expect(other.data).toEqual({ viewer: { name: 'test-read' } });
+  });
+});
+
 describe('identifiers and secrets', () => {
   it('never lets an account id with path characters reach a broker', async () => {
     const result = await graphql(closed.gateway, '{ account(id: "tbank:../../admin") { portfolio { cash { amount } } } }', { token: closed.readToken });

@@ -1,6 +1,6 @@
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
-import type { IncomingMessage } from 'node:http';
 import type { GatewayContext } from '../context.js';
+import { clientAddress } from './client-address.js';
 import type { FailedAuthenticationLimiter } from './failed-auth-limiter.js';
 import type { AuthenticationFailure, TokenStore } from './tokens.js';
 
@@ -28,7 +28,7 @@ const messages: Record<AuthenticationFailure, string> = {
 export function useBearerAuth({ tokens, failures, trustProxy }: BearerAuthOptions): Plugin<GatewayContext> {
   return {
     onContextBuilding({ context, extendContext }) {
-      const address = clientAddress(context, trustProxy);
+      const address = clientAddress(context.request, context, trustProxy);
       const blockedFor = failures.blockedFor(address);
       if (blockedFor > 0) {
         throw createGraphQLError('too many failed authentications from this address; try again later', {
@@ -54,14 +54,4 @@ export function useBearerAuth({ tokens, failures, trustProxy }: BearerAuthOption
       extendContext({ viewer: result.viewer });
     },
   };
-}
-
-function clientAddress(context: GatewayContext, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = context.request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  // Node's server adapter puts the IncomingMessage in the context; yoga.fetch (tests) has none.
-  const incoming = (context as unknown as { req?: IncomingMessage }).req;
-  return incoming?.socket?.remoteAddress ?? 'local';
 }

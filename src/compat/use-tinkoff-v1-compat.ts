@@ -1,5 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
+import { clientAddress } from '../auth/client-address.js';
 import type { FailedAuthenticationLimiter } from '../auth/failed-auth-limiter.js';
 import type { TokenStore } from '../auth/tokens.js';
 import type { ContextAdditions, GatewayContext } from '../context.js';
@@ -79,12 +79,4 @@ export function useTinkoffV1Compat(options: TinkoffV1CompatOptions): Plugin {
       }
     },
   };
-}
-
-function clientAddress(request: Request, serverContext: unknown, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  return (serverContext as { req?: IncomingMessage } | undefined)?.req?.socket?.remoteAddress ?? 'local';
 }
