@@ -24,7 +24,10 @@ RUN npm rebuild better-sqlite3 \
 
 # --- runtime: Node and the built gateway only, as an unprivileged user ------------------------
 FROM node:20-bookworm-slim
+# The heap cap makes V8 collect garbage before the process grows far past its live heap (see the
+# README's "Memory"); raise it if your largest query needs more.
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-old-space-size=256 \
     BROKERQL_CONFIG=/config/brokerql.yaml \
     PORT=4000
 WORKDIR /app

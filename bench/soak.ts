@@ -41,7 +41,7 @@ const placed: Record<string, Set<string>> = { tinkoff: new Set(), alor: new Set(
 let refusedOrders = 0;
 let unresolved = 0;
 
-async function ask(gateway: Gateway, query: string): Promise<{ data?: Record<string, any>; errors?: Array<{ extensions: { code: string; retryable?: boolean } }> } | undefined> {
+async function ask(gateway: Gateway, query: string): Promise<{ data?: Record<string, any>; errors?: Array<{ extensions: { code: string; retryable?: boolean; retryAfterSeconds?: number } }> } | undefined> {
   requests += 1;
   try {
     const response = await fetch(gateway.url, {
@@ -67,19 +67,23 @@ async function placeOrder(gateway: Gateway): Promise<void> {
   // Each broker alternates buying and selling, so cash and holdings last the whole run.
   const side = Math.floor(sequence / orderTargets.length) % 2 === 0 ? 'BUY' : 'SELL';
   const mutation = `mutation { placeOrder(input: { accountId: "${target.accountId}", instrument: ${target.instrument}, side: ${side}, type: MARKET, lots: 1, idempotencyKey: "${key}" }) { id status } }`;
-  for (let attempt = 0; attempt < 40; attempt++) {
+  // Longer than a circuit breaker's cool-down, so an order caught by one is still settled.
+  const giveUpAt = Date.now() + 90_000;
+  while (Date.now() < giveUpAt) {
     const body = await ask(gateway, mutation);
     const id = body?.data?.['placeOrder']?.id;
     if (id) {
       placed[target.broker]!.add(key);
       return;
     }
-    const code = body?.errors?.[0]?.extensions.code;
-    if (code === 'UPSTREAM_REJECTED' || code === 'BAD_USER_INPUT') {
+    const error = body?.errors?.[0]?.extensions;
+    if (error?.code === 'UPSTREAM_REJECTED' || error?.code === 'BAD_USER_INPUT') {
       refusedOrders += 1;
       return;
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    // As a careful client does: wait as long as the gateway says (an open circuit, a used-up budget).
+    const wait = error?.retryAfterSeconds === undefined ? 250 : Math.min(error.retryAfterSeconds * 1_000, 30_000);
+    await new Promise((resolve) => setTimeout(resolve, wait));
   }
   unresolved += 1;
 }

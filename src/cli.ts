@@ -2,6 +2,7 @@ import { ConfigError } from './config.js';
 import { DataDirectoryError } from './storage/database.js';
 import { UsageError, type CommandEnvironment } from './commands/common.js';
 import { auditCommand } from './commands/audit.js';
+import { backupCommand } from './commands/backup.js';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { serveCommand } from './commands/serve.js';
@@ -18,6 +19,7 @@ Usage:
   brokerql token revoke ID                         refused from the next request on, in every process
   brokerql audit [--limit N]                       trading mutation attempts, newest first
   brokerql check                                   authenticate every connection, list its accounts
+  brokerql backup FILE                             copy the database (tokens, audit log), safe while serving
 
   Every command but demo takes --config FILE.
 
@@ -34,6 +36,7 @@ const commands: Record<string, Command> = {
   token: tokenCommand,
   audit: auditCommand,
   check: checkCommand,
+  backup: backupCommand,
 };
 
 /** Runs one command; returns the exit code. Every failure is one line on stderr. */

@@ -34,6 +34,8 @@ export interface BrokerqlErrorOptions {
    * failed that way was not placed. Defaults to true, the safe assumption.
    */
   mayHaveReachedBroker?: boolean | undefined;
+  /** Seconds until repeating the request makes sense, when known (a 429's Retry-After, an open circuit). */
+  retryAfterSeconds?: number | undefined;
 }
 
 export class BrokerqlError extends Error {
@@ -42,6 +44,7 @@ export class BrokerqlError extends Error {
   readonly status: number | undefined;
   readonly retryable: boolean;
   readonly mayHaveReachedBroker: boolean;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(code: ErrorCode, message: string, options: BrokerqlErrorOptions = {}, defaultRetryable = false) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -51,6 +54,7 @@ export class BrokerqlError extends Error {
     this.status = options.status;
     this.retryable = options.retryable ?? defaultRetryable;
     this.mayHaveReachedBroker = options.mayHaveReachedBroker ?? true;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
@@ -108,12 +112,8 @@ export class OrderStateUnknownError extends UpstreamTimeoutError {
 }
 
 export class RateLimitedError extends BrokerqlError {
-  /** Seconds until the broker is expected to accept requests again, when known. */
-  readonly retryAfterSeconds: number | undefined;
-
-  constructor(message: string, options: BrokerqlErrorOptions & { retryAfterSeconds?: number | undefined } = {}) {
+  constructor(message: string, options: BrokerqlErrorOptions = {}) {
     super('RATE_LIMITED', message, options, true);
-    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
@@ -164,7 +164,7 @@ export function toGraphQLError(
     extensions['connection'] = error.connection;
     extensions['retryable'] = error.retryable;
   }
-  if (error instanceof RateLimitedError && error.retryAfterSeconds !== undefined) {
+  if (error.retryAfterSeconds !== undefined) {
     extensions['retryAfterSeconds'] = error.retryAfterSeconds;
   }
   const httpStatus = httpStatusByCode[error.code];

@@ -9,6 +9,7 @@ import type { InstrumentInfo, PlaceOrderRequest } from '../src/domain.js';
 import { BrokerqlError } from '../src/errors.js';
 import { SecretRegistry } from '../src/secrets.js';
 import { alorSimulatorRefreshTokens, createAlorSimulator, type AlorSimulator, type AlorSimulatorOptions } from '../src/simulators/alor/server.js';
+import { brokerFailure } from './support/broker-failure.js';
 
 const simulators: AlorSimulator[] = [];
 const adapters: BrokerAdapter[] = [];
@@ -34,20 +35,8 @@ function adapter(simulator: AlorSimulator, overrides: Partial<AlorConnectionConf
   return created;
 }
 
-async function failure(promise: Promise<unknown>): Promise<BrokerqlError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(BrokerqlError);
-  const brokerError = error as BrokerqlError;
-  // No upstream URL and no credential may ever reach an error message.
-  expect(brokerError.message).not.toContain('127.0.0.1');
-  expect(brokerError.message).not.toContain(alorSimulatorRefreshTokens.valid);
-  expect(brokerError.message).not.toContain(alorSimulatorRefreshTokens.revoked);
-  expect(brokerError.message).not.toContain('eyJ');
-  expect(brokerError.connection).toBe('alor');
-  return brokerError;
+function failure(promise: Promise<unknown>): Promise<BrokerqlError> {
+  return brokerFailure(promise, 'alor', [alorSimulatorRefreshTokens.valid, alorSimulatorRefreshTokens.revoked, 'eyJ']);
 }
 
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));

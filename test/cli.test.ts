@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +134,48 @@ describe('token and audit commands', () => {
     expect(lines[2]).toMatch(/rejected\s+-\s+FORBIDDEN/);
     const badLimit = await runCli(['audit', '--limit', 'all', '--config', file]);
     expect(oneLine(badLimit.stderr)).toMatch(/--limit must be a whole number/);
+  });
+});
+
+describe('backup', () => {
+  it('copies the database while it is open elsewhere, never overwrites, and the copy opens with every token', async () => {
+    const file = path.join(directory, 'backup.yaml');
+    const dataDirectory = path.join(directory, 'backup-data');
+    writeFileSync(file, `dataDir: ${dataDirectory}\nconnections:\n  - id: tbank\n    broker: tinkoff\n    token: ${tinkoffSimulatorTokens.full}\n    baseUrl: ${simulator.baseUrl}\n`);
+    const created = await runCli(['token', 'create', '--name', 'kept', '--scope', 'read', '--config', file]);
+    expect(created.code).toBe(0);
+    const { openDatabase } = await import('../src/storage/database.js');
+    const { TokenStore } = await import('../src/auth/tokens.js');
+    // A gateway's connection stays open (WAL mode) during the backup.
+    const live = openDatabase(dataDirectory);
+    const target = path.join(directory, 'copy', 'brokerql-backup.db');
+    mkdirSync(path.dirname(target));
+    try {
+      const result = await runCli(['backup', target, '--config', file]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(`${target}\n`);
+      expect(result.stderr).toMatch(/^Backed up .*brokerql\.db \(\d+ pages\) to .*brokerql-backup\.db\. To restore: stop brokerql/m);
+      expect(result.stderr).not.toContain(created.stdout.trim());
+    } finally {
+      live.close();
+    }
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+    // Restored as a data dir of its own, the copy authenticates the token issued before it.
+    const restoredDirectory = path.join(directory, 'restored-data');
+    mkdirSync(restoredDirectory);
+    copyFileSync(target, path.join(restoredDirectory, 'brokerql.db'));
+    const restored = openDatabase(restoredDirectory);
+    try {
+      const authentication = new TokenStore(restored).authenticate(created.stdout.trim());
+      expect(authentication).toMatchObject({ viewer: { name: 'kept', scope: 'READ' } });
+    } finally {
+      restored.close();
+    }
+    const again = await runCli(['backup', target, '--config', file]);
+    expect(again.code).toBe(2);
+    expect(oneLine(again.stderr)).toBe(`brokerql: ${target} already exists; brokerql backup never overwrites a file`);
+    const noFile = await runCli(['backup', '--config', file]);
+    expect(oneLine(noFile.stderr)).toBe('brokerql: usage: brokerql backup FILE [--config FILE]');
   });
 });
 

@@ -5,6 +5,7 @@ import { parseConfig, type TinkoffConnectionConfig } from '../src/config.js';
 import { BrokerqlError } from '../src/errors.js';
 import { SecretRegistry } from '../src/secrets.js';
 import { createTinkoffSimulator, tinkoffSimulatorTokens } from '../src/simulators/tinkoff/server.js';
+import { brokerFailure } from './support/broker-failure.js';
 
 const simulator = createTinkoffSimulator({ rateLimits: false });
 const adapters: BrokerAdapter[] = [];
@@ -19,18 +20,8 @@ function adapter(overrides: Partial<TinkoffConnectionConfig> = {}): BrokerAdapte
   return created;
 }
 
-async function failure(promise: Promise<unknown>): Promise<BrokerqlError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(BrokerqlError);
-  const brokerError = error as BrokerqlError;
-  // No upstream URL and no credential may ever reach an error message.
-  expect(brokerError.message).not.toContain('127.0.0.1');
-  expect(brokerError.message).not.toContain(tinkoffSimulatorTokens.full);
-  expect(brokerError.connection).toBe('tbank');
-  return brokerError;
+function failure(promise: Promise<unknown>): Promise<BrokerqlError> {
+  return brokerFailure(promise, 'tbank', [tinkoffSimulatorTokens.full]);
 }
 
 const account = '2000345678';

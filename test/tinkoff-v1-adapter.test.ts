@@ -7,6 +7,7 @@ import type { InstrumentInfo, PlaceOrderRequest } from '../src/domain.js';
 import { BrokerqlError } from '../src/errors.js';
 import { SecretRegistry } from '../src/secrets.js';
 import { createTinkoffV1Simulator, tinkoffV1SimulatorTokens } from '../src/simulators/tinkoff-v1/server.js';
+import { brokerFailure } from './support/broker-failure.js';
 
 const simulator = createTinkoffV1Simulator({ rateLimits: false });
 const adapters: BrokerAdapter[] = [];
@@ -24,20 +25,8 @@ function adapter(overrides: Partial<TinkoffV1ConnectionConfig> = {}, secrets = n
   return created;
 }
 
-async function failure(promise: Promise<unknown>): Promise<BrokerqlError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(BrokerqlError);
-  const brokerError = error as BrokerqlError;
-  // No upstream URL and no credential may ever reach an error message.
-  expect(brokerError.message).not.toContain('127.0.0.1');
-  expect(brokerError.message).not.toContain('/openapi');
-  expect(brokerError.message).not.toContain(token);
-  expect(brokerError.message).not.toContain(tinkoffV1SimulatorTokens.sandbox);
-  expect(brokerError.connection).toBe('tinkoff-legacy');
-  return brokerError;
+function failure(promise: Promise<unknown>): Promise<BrokerqlError> {
+  return brokerFailure(promise, 'tinkoff-legacy', ['/openapi', token, tinkoffV1SimulatorTokens.sandbox]);
 }
 
 /** The query string of every request the simulator saw on a route. */

@@ -153,7 +153,10 @@ describe('circuit breaker', () => {
     expect(policy.breaker.snapshot().state).toBe('open');
     const sent = simulator.server.requestCount();
     const fast = await failure(adapter.listAccounts({}));
-    expect(fast).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', connection: 'tbank', mayHaveReachedBroker: false });
+    expect(fast).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', connection: 'tbank', mayHaveReachedBroker: false, retryable: true });
+    // A client is told when trying again makes sense: the rest of the cool-down.
+    expect(fast.retryAfterSeconds).toBeGreaterThan(0);
+    expect(fast.retryAfterSeconds).toBeLessThanOrEqual(30);
     expect(fast.message).toMatch(/stopped calling it for a while/);
     expect(simulator.server.requestCount()).toBe(sent);
   });

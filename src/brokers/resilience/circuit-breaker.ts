@@ -62,7 +62,7 @@ export class CircuitBreaker {
     const seconds = Math.max(1, Math.ceil((this.openedAt + this.options.coolDownMilliseconds - this.now()) / 1000));
     throw new UpstreamUnavailableError(
       `${this.brokerLabel} is failing; brokerql stopped calling it for a while (next try in about ${seconds}s)`,
-      { connection: this.connection, mayHaveReachedBroker: false },
+      { connection: this.connection, mayHaveReachedBroker: false, retryAfterSeconds: seconds },
     );
   }
 
