@@ -67,8 +67,9 @@ async function placeOrder(gateway: Gateway): Promise<void> {
   // Each broker alternates buying and selling, so cash and holdings last the whole run.
   const side = Math.floor(sequence / orderTargets.length) % 2 === 0 ? 'BUY' : 'SELL';
   const mutation = `mutation { placeOrder(input: { accountId: "${target.accountId}", instrument: ${target.instrument}, side: ${side}, type: MARKET, lots: 1, idempotencyKey: "${key}" }) { id status } }`;
-  // Longer than a circuit breaker's cool-down, so an order caught by one is still settled.
-  const giveUpAt = Date.now() + 90_000;
+  // Until well after the faults stop (and every circuit breaker has closed again): an order whose
+  // answer was lost is settled by repeating it, however long the brokers kept failing.
+  const giveUpAt = Math.max(Date.now(), deadline) + 60_000;
   while (Date.now() < giveUpAt) {
     const body = await ask(gateway, mutation);
     const id = body?.data?.['placeOrder']?.id;
@@ -81,8 +82,9 @@ async function placeOrder(gateway: Gateway): Promise<void> {
       refusedOrders += 1;
       return;
     }
-    // As a careful client does: wait as long as the gateway says (an open circuit, a used-up budget).
-    const wait = error?.retryAfterSeconds === undefined ? 250 : Math.min(error.retryAfterSeconds * 1_000, 30_000);
+    // Wait as the gateway says (an open circuit, a used-up budget), but ask at least every 5 s:
+    // while a circuit is open the gateway answers at once without calling the broker.
+    const wait = error?.retryAfterSeconds === undefined ? 250 : Math.min(error.retryAfterSeconds * 1_000, 5_000);
     await new Promise((resolve) => setTimeout(resolve, wait));
   }
   unresolved += 1;
