@@ -24,8 +24,8 @@ const eurusdBuy = trade(
 
 describe('InstaForex passkey body', () => {
   it.each([
-    ['a JSON string literal', '"5d0c3a8e9b0f4c5f8a1e2d3c4b5a6978"', '5d0c3a8e9b0f4c5f8a1e2d3c4b5a6978'],
-    ['a bare token', '5d0c3a8e9b0f4c5f8a1e2d3c4b5a6978\r\n', '5d0c3a8e9b0f4c5f8a1e2d3c4b5a6978'],
+    ['a JSON string literal', '"0123456789abcdef0123456789abcdef"', '0123456789abcdef0123456789abcdef'],
+    ['a bare token', '0123456789abcdef0123456789abcdef\r\n', '0123456789abcdef0123456789abcdef'],
     ['null (refused credentials)', 'null', null],
     ['nothing (refused credentials)', '  ', null],
     ['an empty string literal', '""', null],

@@ -10,9 +10,9 @@ import { client } from './data.js';
 
 export const alorSimulatorRefreshTokens = {
   /** Issues access tokens for all of the client's portfolios. */
-  valid: '8c1f4e2a-6b3d-4f70-9a15-2e7d0c9b4a61',
+  valid: 'simulator-alor-refresh-token-valid',
   /** A refresh token the client revoked in ALOR's cabinet: /refresh answers 403. */
-  revoked: '1d7a9e3c-52b8-4c0f-8e6d-3f9b2a71c5e0',
+  revoked: 'simulator-alor-refresh-token-revoked',
 } as const;
 
 export interface AccessClaims {

@@ -73,8 +73,8 @@ export interface TinkoffV1SimulatorOptions {
 }
 
 export const tinkoffV1SimulatorTokens = {
-  trading: 't.Vw3kq9ZrX1bN7mLpA2sJd8Hf0TgYc5Ue4RiOo6PnWxKz_EyQvB-aLmS3tDjFh9GkCu2IpNr7Xs1Zb',
-  sandbox: 't.Sb4nD0x_Qe7WrT2yUi9OpA5sDf1GhJ6kLz3XcV8bNm0QwErTyU-iOp4AsDfGh7JkLz2XcV5bNm8Qw',
+  trading: 't.simulator-v1-trading-token-5b8e21',
+  sandbox: 't.simulator-v1-sandbox-token-c04d97',
 } as const;
 
 export interface TinkoffV1Simulator {
