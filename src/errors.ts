@@ -111,6 +111,14 @@ export class OrderStateUnknownError extends UpstreamTimeoutError {
   }
 }
 
+/**
+ * Sent, but no usable answer came back (a timeout, a reset after the request left): the broker
+ * may or may not have acted on it. The one test of whether an order needs reconciling.
+ */
+export function isUnansweredSend(error: unknown): boolean {
+  return error instanceof BrokerqlError && error.mayHaveReachedBroker && (error.code === 'UPSTREAM_UNAVAILABLE' || error.code === 'UPSTREAM_TIMEOUT');
+}
+
 export class RateLimitedError extends BrokerqlError {
   constructor(message: string, options: BrokerqlErrorOptions = {}) {
     super('RATE_LIMITED', message, options, true);

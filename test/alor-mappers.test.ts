@@ -354,6 +354,12 @@ describe('ALOR errors', () => {
 
   it('reads Retry-After when ALOR sends one', () => {
     expect(mapAlorError(response(429, '', { 'retry-after': '2' }), context)).toMatchObject({ retryAfterSeconds: 2 });
+    // The HTTP-date form too: about 30 s from now.
+    const date = new Date(Date.now() + 30_000).toUTCString();
+    const fromDate = mapAlorError(response(429, '', { 'retry-after': date }), context).retryAfterSeconds!;
+    expect(fromDate).toBeGreaterThanOrEqual(28);
+    expect(fromDate).toBeLessThanOrEqual(31);
+    expect(mapAlorError(response(429, ''), context).retryAfterSeconds).toBeUndefined();
   });
 
   it('reads error bodies of every shape ALOR sends', () => {

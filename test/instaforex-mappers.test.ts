@@ -277,4 +277,9 @@ describe('InstaForex errors', () => {
   ])('maps HTTP %i to %s (retryable: %s)', (status, code, retryable) => {
     expect(mapInstaforexError(response(status), call)).toMatchObject({ code, retryable, connection: 'ifx' });
   });
+
+  it('passes a 429\'s Retry-After on to the client', () => {
+    const limited = mapInstaforexError({ status: 429, headers: { 'retry-after': '7' }, text: '' }, call);
+    expect(limited).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 7 });
+  });
 });

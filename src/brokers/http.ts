@@ -287,3 +287,9 @@ export function headerValue(headers: UpstreamResponse['headers'], name: string):
   const value = headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 }
+
+/** A 429's Retry-After (seconds or an HTTP date) in whole seconds for RATE_LIMITED; undefined when absent. */
+export function retryAfterSeconds(response: UpstreamResponse): number | undefined {
+  const milliseconds = retryAfterMilliseconds(headerValue(response.headers, 'retry-after'));
+  return milliseconds === undefined ? undefined : Math.max(1, Math.ceil(milliseconds / 1000));
+}

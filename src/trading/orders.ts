@@ -3,7 +3,7 @@ import { notSupported } from '../brokers/adapter.js';
 import type { GatewayContext } from '../context.js';
 import { isMultipleOf, isPositiveDecimal } from '../decimal.js';
 import type { InstrumentInfo, Order } from '../domain.js';
-import { BadUserInputError, BrokerqlError, OrderStateUnknownError, UpstreamTimeoutError } from '../errors.js';
+import { BadUserInputError, BrokerqlError, OrderStateUnknownError, UpstreamTimeoutError, isUnansweredSend } from '../errors.js';
 import type { PlaceOrderInput } from '../generated/graphql.js';
 import { toOrderModel, type AccountModel, type OrderModel } from '../models.js';
 import { findVisibleAccount, instrumentRefFromInput } from '../resolvers/shared.js';
@@ -151,9 +151,7 @@ async function sendOrder(context: GatewayContext, account: AccountModel, input: 
  */
 function asOrderOutcome(error: unknown, account: AccountModel): unknown {
   if (error instanceof OrderStateUnknownError) return error;
-  const ambiguous = error instanceof BrokerqlError
-    ? error.mayHaveReachedBroker && ['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'INTERNAL'].includes(error.code)
-    : true;
+  const ambiguous = error instanceof BrokerqlError ? isUnansweredSend(error) || (error.mayHaveReachedBroker && error.code === 'INTERNAL') : true;
   if (!ambiguous) return error;
   return new OrderStateUnknownError(
     `the order was sent to ${account.connection.id} but no confirmation came back, so whether it was placed is unknown; check the account's orders before placing it again`,

@@ -8,7 +8,7 @@ import {
   type BrokerqlError,
 } from '../../errors.js';
 import { parseJsonExact } from '../json.js';
-import { headerValue, type UpstreamResponse } from '../http.js';
+import { retryAfterSeconds, type UpstreamResponse } from '../http.js';
 import { errorBodySchema } from './wire.js';
 
 /**
@@ -70,14 +70,12 @@ const byStatus: Record<number, ErrorFactory> = {
   404: (_details, { connection, subject }, response) =>
     new NotFoundError(`ALOR does not know ${subject ?? 'the requested resource'}`, { connection, status: response.status }),
   408: timedOut,
-  429: (_details, { connection }, response) => {
-    const retryAfter = Number(headerValue(response.headers, 'retry-after'));
-    return new RateLimitedError('ALOR request limit reached for this login (100 requests per second)', {
+  429: (_details, { connection }, response) =>
+    new RateLimitedError('ALOR request limit reached for this login (100 requests per second)', {
       connection,
       status: response.status,
-      retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? Math.ceil(retryAfter) : undefined,
-    });
-  },
+      retryAfterSeconds: retryAfterSeconds(response),
+    }),
   504: timedOut,
 };
 

@@ -1,10 +1,11 @@
-import { addDecimals, isZeroDecimal } from '../../decimal.js';
+import { isZeroDecimal } from '../../decimal.js';
 import type { Money, Portfolio, Position } from '../../domain.js';
 import { pricePerUnit } from './exact-price.js';
 import { alorInstrumentKey, type AlorInstrumentAddress } from './instrument-ref.js';
 import { alorInstrumentHint, type AlorSecurity } from './map-alor-instrument.js';
 import { settlementCurrency } from './settlement-currency.js';
 import type { WirePosition } from './wire.js';
+import { sumMoneyByCurrency } from '../money.js';
 
 /** The security of each held instrument by key; null where ALOR did not know it (404). */
 export type SecuritiesByKey = ReadonlyMap<string, AlorSecurity | null>;
@@ -59,7 +60,7 @@ export function mapAlorPortfolio(
   const positions = heldSecurityRows(rows).map((row) =>
     mapAlorPosition(row, exchange, securities.get(alorInstrumentKey(positionAddress(row, exchange))) ?? null),
   );
-  const cash = sumByCurrency(rows.filter((row) => row.isCurrency).map((row) => ({ amount: row.qtyUnits, currency: row.symbol.toUpperCase() })));
+  const cash = sumMoneyByCurrency(rows.filter((row) => row.isCurrency).map((row) => ({ amount: row.qtyUnits, currency: row.symbol.toUpperCase() })));
   return {
     positions,
     cash,
@@ -67,10 +68,4 @@ export function mapAlorPortfolio(
     valuation: liquidationValue != null ? { amount: liquidationValue, currency: 'RUB' } : null,
     asOf,
   };
-}
-
-function sumByCurrency(amounts: Money[]): Money[] {
-  const totals = new Map<string, string>();
-  for (const { amount, currency } of amounts) totals.set(currency, addDecimals(totals.get(currency) ?? '0', amount));
-  return [...totals].map(([currency, amount]) => ({ amount, currency }));
 }

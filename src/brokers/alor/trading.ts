@@ -5,6 +5,7 @@ import {
   OrderStateUnknownError,
   UpstreamRejectedError,
   UpstreamUnavailableError,
+  isUnansweredSend,
 } from '../../errors.js';
 import type { CancelOrderParams, PlaceOrderParams } from '../adapter.js';
 import type { UpstreamResponse } from '../http.js';
@@ -59,13 +60,13 @@ export class AlorTrading {
     try {
       response = await send();
     } catch (error) {
-      if (!isAmbiguous(error)) throw error;
+      if (!isUnansweredSend(error)) throw error;
       // The command may or may not have reached ALOR. Sending it again with the same X-REQID is
       // safe: ALOR executes a request id once and answers a repeat with the first answer.
       try {
         response = await send();
       } catch (again) {
-        if (!isAmbiguous(again)) throw again;
+        if (!isUnansweredSend(again)) throw again;
         throw new OrderStateUnknownError(
           'ALOR did not confirm the order and brokerql could not find out whether it was placed; check the portfolio\'s orders. A retry with the same idempotencyKey asks again and cannot place it twice.',
           { connection, cause: again },
@@ -195,7 +196,3 @@ function orderFromRequest(orderNumber: string, params: PlaceOrderParams): Order 
   };
 }
 
-/** Sent, but no usable answer came back: ALOR may or may not have acted on it. */
-function isAmbiguous(error: unknown): boolean {
-  return error instanceof BrokerqlError && error.mayHaveReachedBroker && (error.code === 'UPSTREAM_UNAVAILABLE' || error.code === 'UPSTREAM_TIMEOUT');
-}

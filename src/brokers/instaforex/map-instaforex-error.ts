@@ -5,7 +5,7 @@ import {
   UpstreamUnavailableError,
   type BrokerqlError,
 } from '../../errors.js';
-import type { UpstreamResponse } from '../http.js';
+import { retryAfterSeconds, type UpstreamResponse } from '../http.js';
 
 /**
  * InstaForex's errors are ASP.NET Web API's defaults (§5), e.g.
@@ -59,7 +59,11 @@ const byStatus: Record<number, ErrorFactory> = {
   405: wrongPath,
   408: timedOut,
   429: (call, response) =>
-    new RateLimitedError(`InstaForex is limiting requests (${call.target})`, { connection: call.connection, status: response.status }),
+    new RateLimitedError(`InstaForex is limiting requests (${call.target})`, {
+      connection: call.connection,
+      status: response.status,
+      retryAfterSeconds: retryAfterSeconds(response),
+    }),
   504: timedOut,
 };
 

@@ -2,11 +2,11 @@ import type { TinkoffV1ConnectionConfig } from '../../config.js';
 import type { InstrumentInfo, InstrumentRef, Order } from '../../domain.js';
 import {
   BadUserInputError,
+  BrokerqlError,
   NotFoundError,
   OrderStateUnknownError,
   UpstreamRejectedError,
-  UpstreamTimeoutError,
-  UpstreamUnavailableError,
+  isUnansweredSend,
 } from '../../errors.js';
 import type { AdapterDependencies, BrokerAdapter, Capabilities, PlaceOrderParams } from '../adapter.js';
 import { UpstreamClient } from '../http.js';
@@ -254,8 +254,7 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
  * broker (connection refused, circuit open, budget used up) may be retried as it is.
  */
 function outcomeUnknown(error: unknown): unknown {
-  if (!(error instanceof UpstreamUnavailableError || error instanceof UpstreamTimeoutError)) return error;
-  if (!error.mayHaveReachedBroker) return error;
+  if (!(error instanceof BrokerqlError) || !isUnansweredSend(error)) return error;
   return new OrderStateUnknownError(
     `${error.message}; whether the order was placed is unknown (it is not among the account's recent operations yet), check the account's orders before placing it again`,
     { connection: error.connection, status: error.status, cause: error },

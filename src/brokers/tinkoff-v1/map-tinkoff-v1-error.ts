@@ -8,7 +8,7 @@ import {
   UpstreamUnavailableError,
   type BrokerqlError,
 } from '../../errors.js';
-import { headerValue, type UpstreamResponse } from '../http.js';
+import { retryAfterSeconds, type UpstreamResponse } from '../http.js';
 import { parseJsonExact } from '../json.js';
 import { envelopeSchema, errorPayloadSchema, type ErrorPayload } from './wire.js';
 
@@ -144,7 +144,3 @@ function readErrorPayload(text: string): ErrorPayload | undefined {
   }
 }
 
-function retryAfterSeconds(response: UpstreamResponse): number | undefined {
-  const seconds = Number(headerValue(response.headers, 'retry-after'));
-  return Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined;
-}

@@ -1,7 +1,7 @@
-import { addDecimals } from '../../decimal.js';
 import type { Money, Portfolio, Position } from '../../domain.js';
 import { tinkoffV1InstrumentHint } from './map-tinkoff-v1-instrument.js';
 import type { CurrencyPosition, MoneyAmount, PortfolioPosition } from './wire.js';
+import { sumMoneyByCurrency } from '../money.js';
 
 function toMoney(amount: MoneyAmount): Money {
   return { amount: amount.value, currency: amount.currency.toUpperCase() };
@@ -42,16 +42,9 @@ export function mapTinkoffV1Position(position: PortfolioPosition): Position {
 export function mapTinkoffV1Portfolio(positions: PortfolioPosition[], currencies: CurrencyPosition[], asOf: string): Portfolio {
   return {
     positions: positions.filter((position) => position.instrumentType !== 'Currency').map(mapTinkoffV1Position),
-    cash: sumByCurrency(currencies.map((entry) => ({ amount: entry.balance, currency: entry.currency.toUpperCase() }))),
+    cash: sumMoneyByCurrency(currencies.map((entry) => ({ amount: entry.balance, currency: entry.currency.toUpperCase() }))),
     // v1 has no valuation of the whole account.
     valuation: null,
     asOf,
   };
-}
-
-/** One row per currency, even if the broker ever listed one twice. */
-function sumByCurrency(amounts: Money[]): Money[] {
-  const totals = new Map<string, string>();
-  for (const { amount, currency } of amounts) totals.set(currency, addDecimals(totals.get(currency) ?? '0', amount));
-  return [...totals].map(([currency, amount]) => ({ amount, currency }));
 }

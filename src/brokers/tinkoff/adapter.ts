@@ -1,7 +1,7 @@
 import { v5 as uuidV5 } from 'uuid';
 import type { TinkoffConnectionConfig } from '../../config.js';
 import type { InstrumentInfo, InstrumentRef } from '../../domain.js';
-import { BadUserInputError, BrokerqlError, OrderStateUnknownError, UpstreamRejectedError } from '../../errors.js';
+import { BadUserInputError, BrokerqlError, OrderStateUnknownError, UpstreamRejectedError, isUnansweredSend } from '../../errors.js';
 import type { AdapterDependencies, BrokerAdapter, Capabilities } from '../adapter.js';
 import { UpstreamClient } from '../http.js';
 import { TinkoffClient } from './client.js';
@@ -52,10 +52,6 @@ export function tinkoffOrderRequestId(idempotencyKey: string): string {
 
 const figiPattern = /^[A-Z0-9]{12}$/;
 
-/** Sent, but no usable answer: the broker may or may not have acted on it. */
-function isAmbiguous(error: unknown): boolean {
-  return error instanceof BrokerqlError && error.mayHaveReachedBroker && (error.code === 'UPSTREAM_UNAVAILABLE' || error.code === 'UPSTREAM_TIMEOUT');
-}
 
 export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependencies: AdapterDependencies): BrokerAdapter {
   dependencies.secrets.add(config.token);
@@ -116,7 +112,7 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
     try {
       return await client.call('OrdersService/PostOrder', body, orderStateSchema, signal, 'order');
     } catch (error) {
-      throw isAmbiguous(error) ? unknown() : error;
+      throw isUnansweredSend(error) ? unknown() : error;
     }
   }
 
@@ -193,7 +189,7 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
       try {
         response = await client.call('OrdersService/PostOrder', body, orderStateSchema, signal, 'order');
       } catch (error) {
-        if (!isAmbiguous(error)) throw error;
+        if (!isUnansweredSend(error)) throw error;
         response = await reconcileOrder(body, signal);
       }
       const order = mapTinkoffOrder(response, connection);

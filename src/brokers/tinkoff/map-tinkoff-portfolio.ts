@@ -1,8 +1,9 @@
-import { addDecimals, multiplyDecimals } from '../../decimal.js';
-import type { Money, Portfolio, Position } from '../../domain.js';
+import { multiplyDecimals } from '../../decimal.js';
+import type { Portfolio, Position } from '../../domain.js';
 import { tinkoffInstrumentHint } from './map-tinkoff-instrument.js';
 import { moneyValueToMoney, quotationToDecimal } from './quotation.js';
 import type { MoneyValue, PortfolioPosition } from './wire.js';
+import { sumMoneyByCurrency } from '../money.js';
 
 // OperationsService/GetPortfolio, one position trimmed:
 // {"figi":"BBG004730N88","instrumentType":"share","quantity":{"units":"30","nano":0},
@@ -41,14 +42,8 @@ export function mapTinkoffPortfolio(
 ): Portfolio {
   return {
     positions: positions.filter((position) => position.instrumentType !== 'currency').map(mapTinkoffPosition),
-    cash: sumByCurrency([...money, ...blocked].map(moneyValueToMoney)),
+    cash: sumMoneyByCurrency([...money, ...blocked].map(moneyValueToMoney)),
     valuation: totalAmountPortfolio ? moneyValueToMoney(totalAmountPortfolio) : null,
     asOf,
   };
-}
-
-function sumByCurrency(amounts: Money[]): Money[] {
-  const totals = new Map<string, string>();
-  for (const { amount, currency } of amounts) totals.set(currency, addDecimals(totals.get(currency) ?? '0', amount));
-  return [...totals].map(([currency, amount]) => ({ amount, currency }));
 }
