@@ -82,7 +82,11 @@ function byConnection<Key extends { connection: ConnectionModel }, Value>(
 ) {
   return async (keys: readonly Key[]): Promise<Array<Value | Error>> => {
     const groups = new Map<ConnectionModel, number[]>();
-    keys.forEach((key, index) => groups.set(key.connection, [...(groups.get(key.connection) ?? []), index]));
+    keys.forEach((key, index) => {
+      const group = groups.get(key.connection);
+      if (group) group.push(index);
+      else groups.set(key.connection, [index]);
+    });
     const results: Array<Value | Error> = new Array(keys.length);
     await Promise.all(
       [...groups].map(async ([connection, indexes]) => {
@@ -103,36 +107,28 @@ function chunks<T>(items: T[], size: number): T[][] {
 }
 
 export function createLoaders({ signal, naive = false }: LoaderOptions): Loaders {
+  // Naive mode (the benchmark's baseline) needs no switch for the cross-request caches: its
+  // gateway builds its connections without them.
   const options = naive ? { batch: false, cache: false } : {};
-  const cached = <T>(cache: T | undefined) => (naive ? undefined : cache);
 
   async function loadInstruments(connection: ConnectionModel, keys: InstrumentKey[]): Promise<Array<InstrumentInfo | Error>> {
-    const cache = cached(connection.caches.instruments);
-    const results: Array<InstrumentInfo | Error | undefined> = keys.map((key) => cache?.get(instrumentRefKey(key.ref)));
-    const missing = keys.map((key, index) => ({ key, index })).filter(({ index }) => results[index] === undefined);
-    const { adapter } = connection;
-    if (missing.length > 0 && adapter.getInstruments && !naive) {
-      for (const group of chunks(missing, adapter.batchLimits?.instruments ?? 100)) {
-        const answers = await adapter.getInstruments({ refs: group.map(({ key }) => key.ref), signal }).catch((error: unknown) =>
-          group.map(() => asError(error)),
-        );
-        group.forEach(({ index }, position) => (results[index] = answers[position] ?? new Error('no answer for this instrument')));
-      }
-    } else {
-      await Promise.all(
-        missing.map(async ({ key, index }) => {
-          results[index] = await adapter.getInstrument({ ref: key.ref, signal }).catch(asError);
-        }),
-      );
-    }
+    const cache = connection.caches.instruments;
+    // No broker has a multi-instrument metadata call: one getInstrument per key the cache lacks.
+    const cachedResults = keys.map((key) => cache?.get(instrumentRefKey(key.ref)));
+    const results = await Promise.all(
+      keys.map((key, index) => cachedResults[index] ?? connection.adapter.getInstrument({ ref: key.ref, signal }).catch(asError)),
+    );
     for (const [index, result] of results.entries()) {
-      if (result instanceof Error || result === undefined) continue;
-      // A lookup by FIGI or symbol also answers later lookups by the broker's key.
-      cache?.set(instrumentRefKey(keys[index]!.ref), result);
-      cache?.set(instrumentRefKey({ key: result.key }), result);
-      if (!naive && !keys[index]!.ref.key) instrument.prime({ connection, ref: { key: result.key } }, result);
+      if (result instanceof Error) continue;
+      // A lookup by FIGI or symbol also answers later lookups by the broker's key. Only fresh
+      // answers are stored: storing a hit again would restart its TTL on every use.
+      if (cachedResults[index] === undefined) {
+        cache?.set(instrumentRefKey(keys[index]!.ref), result);
+        cache?.set(instrumentRefKey({ key: result.key }), result);
+      }
+      if (!keys[index]!.ref.key) instrument.prime({ connection, ref: { key: result.key } }, result);
     }
-    return results as Array<InstrumentInfo | Error>;
+    return results;
   }
 
   async function loadLastPrices(connection: ConnectionModel, keys: InstrumentKey[]): Promise<Array<Decimal | null | Error>> {
@@ -162,7 +158,7 @@ export function createLoaders({ signal, naive = false }: LoaderOptions): Loaders
   return {
     accounts: new DataLoader(
       settleEach(async (connection: ConnectionModel) => {
-        const cache = cached(connection.caches.accounts);
+        const cache = connection.caches.accounts;
         let accounts = cache?.get('accounts');
         if (!accounts) {
           accounts = await connection.adapter.listAccounts({ signal });

@@ -50,22 +50,30 @@ interface TokenRow {
 }
 
 export class TokenStore {
+  // Prepared once: `authenticate` runs on every request. (The database is migrated when opened.)
+  private readonly statements;
+
   constructor(
-    private readonly database: Database,
+    database: Database,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.statements = {
+      insert: database.prepare(
+        `INSERT INTO tokens (id, name, scope, account_ids, secret_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      list: database.prepare('SELECT * FROM tokens ORDER BY created_at, id'),
+      find: database.prepare('SELECT * FROM tokens WHERE id = ?'),
+      revoke: database.prepare('UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?'),
+      touch: database.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?'),
+    };
+  }
 
   /** Returns the record and the secret; the secret is never retrievable again. */
   create(request: CreateTokenRequest): { record: TokenRecord; secret: string } {
     const id = randomId();
     const secret = `bql_${id}_${randomBytes(32).toString('base64url')}`;
     const createdAt = this.now().toISOString();
-    this.database
-      .prepare(
-        `INSERT INTO tokens (id, name, scope, account_ids, secret_hash, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    this.statements.insert.run(
         id,
         request.name,
         request.scope,
@@ -78,27 +86,25 @@ export class TokenStore {
   }
 
   list(): TokenRecord[] {
-    return (this.database.prepare('SELECT * FROM tokens ORDER BY created_at, id').all() as TokenRow[]).map(toRecord);
+    return (this.statements.list.all() as TokenRow[]).map(toRecord);
   }
 
   find(id: string): TokenRecord | undefined {
-    const row = this.database.prepare('SELECT * FROM tokens WHERE id = ?').get(id) as TokenRow | undefined;
+    const row = this.statements.find.get(id) as TokenRow | undefined;
     return row ? toRecord(row) : undefined;
   }
 
   /** False when no such token exists. Revoking twice keeps the first revocation time. */
   revoke(id: string): boolean {
-    const found = this.database.prepare('SELECT id FROM tokens WHERE id = ?').get(id);
-    if (!found) return false;
-    this.database.prepare('UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?').run(this.now().toISOString(), id);
-    return true;
+    // SQLite counts the row as changed even when COALESCE keeps the first time.
+    return this.statements.revoke.run(this.now().toISOString(), id).changes > 0;
   }
 
   authenticate(secret: string | undefined): AuthenticationResult {
     if (!secret) return { failure: 'missing' };
     const match = secretPattern.exec(secret);
     if (!match) return { failure: 'malformed' };
-    const row = this.database.prepare('SELECT * FROM tokens WHERE id = ?').get(match[1]) as TokenRow | undefined;
+    const row = this.statements.find.get(match[1]) as TokenRow | undefined;
     // Hash even when the id is unknown, so both paths cost the same.
     const presented = hashSecret(secret);
     const stored = row?.secret_hash ?? Buffer.alloc(presented.length);
@@ -107,7 +113,7 @@ export class TokenStore {
     if (row.revoked_at !== null) return { failure: 'revoked' };
     if (row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime()) return { failure: 'expired' };
     if (row.last_used_at === null || now.getTime() - Date.parse(row.last_used_at) >= lastUsedResolutionMilliseconds) {
-      this.database.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(now.toISOString(), row.id);
+      this.statements.touch.run(now.toISOString(), row.id);
     }
     const record = toRecord(row);
     return { viewer: { tokenId: record.id, name: record.name, scope: record.scope, accountIds: record.accountIds } };

@@ -59,10 +59,6 @@ export interface OperationsParams extends AccountParams {
 
 export interface PlaceOrderParams extends PlaceOrderRequest, Cancellable {}
 
-export interface InstrumentsParams extends Cancellable {
-  refs: InstrumentRef[];
-}
-
 export interface LastPricesParams extends Cancellable {
   /** The broker's instrument keys. */
   keys: string[];
@@ -93,15 +89,10 @@ export interface BrokerAdapter {
   cancelOrder(params: CancelOrderParams): Promise<Order>;
   /** Releases connection pools and timers. */
   close(): Promise<void>;
-  /**
-   * Metadata of many instruments in as few calls as the broker allows, when it has a method
-   * for that: one entry per ref, in order — the instrument, or the Error for that ref alone.
-   */
-  getInstruments?(params: InstrumentsParams): Promise<Array<InstrumentInfo | Error>>;
   /** Last trade prices by instrument key, in as few calls as the broker allows; unknown keys are left out. */
   getLastPrices?(params: LastPricesParams): Promise<Map<string, Decimal>>;
-  /** The most keys one call of getInstruments / getLastPrices may carry. */
-  readonly batchLimits?: { instruments?: number; lastPrices?: number };
+  /** The most keys one call of getLastPrices may carry. */
+  readonly batchLimits?: { lastPrices?: number };
 }
 
 /** What the gateway hands every adapter factory besides its own connection config. */

@@ -60,7 +60,9 @@ export async function placeOrder(context: GatewayContext, input: PlaceOrderInput
       throw new BadUserInputError(`idempotencyKey "${clientKey}" was already used for a different order; use a new key`);
     }
     if (claim.kind === 'in-flight') {
-      const answer = await ledger.waitForAnswer(tokenId, clientKey, Date.now() + inFlightWaitMilliseconds);
+      // Never past this request's own deadline, and not for a client that went away.
+      const deadline = Math.min(Date.now() + inFlightWaitMilliseconds, context.scope.deadline);
+      const answer = await ledger.waitForAnswer(tokenId, clientKey, deadline, context.signal);
       if (!answer) {
         throw new UpstreamTimeoutError(`the first order with idempotencyKey "${clientKey}" is still in progress; ask again later`, { retryable: true });
       }
