@@ -1,11 +1,11 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTinkoffSimulator, tinkoffSimulatorTokens } from '../src/simulators/tinkoff/server.js';
-import { CliProcess, runCli } from './support/cli.js';
+import { CliProcess, runCli, runCliInProcess } from './support/cli.js';
+import { temporaryDirectory } from './support/temporary-directory.js';
 
-const directory = mkdtempSync(path.join(tmpdir(), 'brokerql-cli-'));
+const directory = temporaryDirectory('brokerql-cli');
 const simulator = createTinkoffSimulator({ rateLimits: false });
 
 beforeAll(() => simulator.server.start());
@@ -18,6 +18,7 @@ function oneLine(stderr: string): string {
 }
 
 describe('bad input: one clear line on stderr, non-zero exit', () => {
+  // Through the real entry point (bin.ts): its exit code is the process's.
   it('prints usage without a command, and names an unknown command', async () => {
     const none = await runCli([]);
     expect(none.code).toBe(2);
@@ -28,28 +29,28 @@ describe('bad input: one clear line on stderr, non-zero exit', () => {
   });
 
   it('names an unknown flag and a bad port', async () => {
-    const flag = await runCli(['serve', '--confg', 'x.yaml']);
+    const flag = await runCliInProcess(['serve', '--confg', 'x.yaml']);
     expect(flag.code).toBe(2);
     expect(oneLine(flag.stderr)).toMatch(/^brokerql: Unknown option '--confg'/);
-    const port = await runCli(['serve', '--port', 'eighty']);
+    const port = await runCliInProcess(['serve', '--port', 'eighty']);
     expect(port.code).toBe(2);
     expect(oneLine(port.stderr)).toBe('brokerql: --port must be a port number from 0 to 65535, received "eighty"');
   });
 
   it('names the config file and key that is wrong', async () => {
-    const missingFile = await runCli(['serve', '--config', path.join(directory, 'nope.yaml')]);
+    const missingFile = await runCliInProcess(['serve', '--config', path.join(directory, 'nope.yaml')]);
     expect(missingFile.code).toBe(1);
     expect(oneLine(missingFile.stderr)).toBe(`brokerql: ${path.join(directory, 'nope.yaml')}: file not found`);
 
     const file = path.join(directory, 'missing-env.yaml');
     writeFileSync(file, 'connections:\n  - id: tbank\n    broker: tinkoff\n    token: ${TINKOFF_TOKEN}\n');
-    const missingVariable = await runCli(['serve', '--config', file]);
+    const missingVariable = await runCliInProcess(['serve', '--config', file]);
     expect(missingVariable.code).toBe(1);
     expect(oneLine(missingVariable.stderr)).toBe(`brokerql: ${file}: connections[0].token: environment variable TINKOFF_TOKEN is not set`);
   });
 
   it('reads the config path from BROKERQL_CONFIG', async () => {
-    const result = await runCli(['serve'], { BROKERQL_CONFIG: path.join(directory, 'from-env.yaml') });
+    const result = await runCliInProcess(['serve'], { BROKERQL_CONFIG: path.join(directory, 'from-env.yaml') });
     expect(oneLine(result.stderr)).toContain('from-env.yaml: file not found');
   });
 });
@@ -58,7 +59,7 @@ describe('serve', () => {
   it('serves a config file and stops cleanly on SIGTERM', async () => {
     const file = path.join(directory, 'serve.yaml');
     writeFileSync(file, `server:\n  port: 0\ndataDir: ${path.join(directory, 'serve-data')}\nconnections:\n  - id: tbank\n    broker: tinkoff\n    token: \${TOKEN}\n    baseUrl: ${simulator.baseUrl}\n`);
-    const created = await runCli(['token', 'create', '--name', 'serve-test', '--scope', 'read', '--config', file], { TOKEN: tinkoffSimulatorTokens.full });
+    const created = await runCliInProcess(['token', 'create', '--name', 'serve-test', '--scope', 'read', '--config', file], { TOKEN: tinkoffSimulatorTokens.full });
     expect(created.code).toBe(0);
     const secret = created.stdout.trim();
     const cli = new CliProcess(['serve', '--config', file], { TOKEN: tinkoffSimulatorTokens.full, LOG_LEVEL: 'info' });
@@ -84,12 +85,12 @@ describe('token and audit commands', () => {
 
   it('prints a new secret alone on stdout, and never shows it again', async () => {
     const file = configFor('tokens');
-    const created = await runCli(['token', 'create', '--name', 'stats-service', '--scope', 'read', '--accounts', 'tbank:2000345678', '--expires-in', '30d', '--config', file]);
+    const created = await runCliInProcess(['token', 'create', '--name', 'stats-service', '--scope', 'read', '--accounts', 'tbank:2000345678', '--expires-in', '30d', '--config', file]);
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^bql_[a-z0-9]{12}_[A-Za-z0-9_-]{43}\n$/);
     expect(created.stderr).toMatch(/Created READ token [a-z0-9]{12} "stats-service" for tbank:2000345678, expiring 20\d\d-/);
     const secret = created.stdout.trim();
-    const listed = await runCli(['token', 'list', '--config', file]);
+    const listed = await runCliInProcess(['token', 'list', '--config', file]);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/^ID\s+NAME\s+SCOPE\s+ACCOUNTS\s+CREATED\s+EXPIRES\s+LAST USED\s+REVOKED/);
     expect(listed.stdout).toContain('stats-service');
@@ -100,16 +101,16 @@ describe('token and audit commands', () => {
 
   it('refuses accounts that are not in the config or not at the broker, and bad flags', async () => {
     const file = configFor('refusals');
-    const unknownConnection = await runCli(['token', 'create', '--name', 'x', '--scope', 'read', '--accounts', 'alor:D1', '--config', file]);
+    const unknownConnection = await runCliInProcess(['token', 'create', '--name', 'x', '--scope', 'read', '--accounts', 'alor:D1', '--config', file]);
     expect(unknownConnection.code).toBe(2);
     expect(oneLine(unknownConnection.stderr)).toBe('brokerql: --accounts: alor:D1 names connection "alor", which is not in the config (connections: tbank)');
-    const unknownAccount = await runCli(['token', 'create', '--name', 'x', '--scope', 'read', '--accounts', 'tbank:123', '--config', file]);
+    const unknownAccount = await runCliInProcess(['token', 'create', '--name', 'x', '--scope', 'read', '--accounts', 'tbank:123', '--config', file]);
     expect(oneLine(unknownAccount.stderr)).toBe('brokerql: --accounts: tbank:123 does not exist (accounts of "tbank": tbank:2000345678, tbank:2008765432)');
-    const badScope = await runCli(['token', 'create', '--name', 'x', '--scope', 'admin', '--config', file]);
+    const badScope = await runCliInProcess(['token', 'create', '--name', 'x', '--scope', 'admin', '--config', file]);
     expect(oneLine(badScope.stderr)).toBe('brokerql: --scope must be read or trade');
-    const badExpiry = await runCli(['token', 'create', '--name', 'x', '--scope', 'read', '--expires-in', 'soon', '--config', file]);
+    const badExpiry = await runCliInProcess(['token', 'create', '--name', 'x', '--scope', 'read', '--expires-in', 'soon', '--config', file]);
     expect(oneLine(badExpiry.stderr)).toMatch(/--expires-in must look like 30d/);
-    const unknownToken = await runCli(['token', 'revoke', 'nosuchtoken1', '--config', file]);
+    const unknownToken = await runCliInProcess(['token', 'revoke', 'nosuchtoken1', '--config', file]);
     expect(unknownToken.code).toBe(2);
     expect(oneLine(unknownToken.stderr)).toMatch(/no token with id "nosuchtoken1"/);
     for (const result of [unknownConnection, unknownAccount, badScope, badExpiry]) expect(result.stdout).toBe('');
@@ -117,7 +118,7 @@ describe('token and audit commands', () => {
 
   it('prints the audit log newest first', async () => {
     const file = configFor('audit');
-    const empty = await runCli(['audit', '--config', file]);
+    const empty = await runCliInProcess(['audit', '--config', file]);
     expect(empty.stderr).toMatch(/audit log is empty/);
     const { AuditLog } = await import('../src/auth/audit-log.js');
     const { openDatabase } = await import('../src/storage/database.js');
@@ -127,12 +128,12 @@ describe('token and audit commands', () => {
     log.record({ ...base, mutation: 'placeOrder', outcome: 'rejected', errorCode: 'FORBIDDEN' });
     log.record({ ...base, mutation: 'placeOrder', outcome: 'ok', brokerOrderId: '555' });
     database.close();
-    const result = await runCli(['audit', '--limit', '5', '--config', file]);
+    const result = await runCliInProcess(['audit', '--limit', '5', '--config', file]);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^TIME\s+TOKEN\s+MUTATION/);
     expect(lines[1]).toMatch(/bot \(abc\)\s+placeOrder\s+tbank:1\s+figi:X\s+BUY\s+LIMIT\s+1\s+10\s+-\s+ok\s+555/);
     expect(lines[2]).toMatch(/rejected\s+-\s+FORBIDDEN/);
-    const badLimit = await runCli(['audit', '--limit', 'all', '--config', file]);
+    const badLimit = await runCliInProcess(['audit', '--limit', 'all', '--config', file]);
     expect(oneLine(badLimit.stderr)).toMatch(/--limit must be a whole number/);
   });
 });
@@ -142,7 +143,7 @@ describe('backup', () => {
     const file = path.join(directory, 'backup.yaml');
     const dataDirectory = path.join(directory, 'backup-data');
     writeFileSync(file, `dataDir: ${dataDirectory}\nconnections:\n  - id: tbank\n    broker: tinkoff\n    token: ${tinkoffSimulatorTokens.full}\n    baseUrl: ${simulator.baseUrl}\n`);
-    const created = await runCli(['token', 'create', '--name', 'kept', '--scope', 'read', '--config', file]);
+    const created = await runCliInProcess(['token', 'create', '--name', 'kept', '--scope', 'read', '--config', file]);
     expect(created.code).toBe(0);
     const { openDatabase } = await import('../src/storage/database.js');
     const { TokenStore } = await import('../src/auth/tokens.js');
@@ -151,7 +152,7 @@ describe('backup', () => {
     const target = path.join(directory, 'copy', 'brokerql-backup.db');
     mkdirSync(path.dirname(target));
     try {
-      const result = await runCli(['backup', target, '--config', file]);
+      const result = await runCliInProcess(['backup', target, '--config', file]);
       expect(result.code).toBe(0);
       expect(result.stdout).toBe(`${target}\n`);
       expect(result.stderr).toMatch(/^Backed up .*brokerql\.db \(\d+ pages\) to .*brokerql-backup\.db\. To restore: stop brokerql/m);
@@ -171,10 +172,10 @@ describe('backup', () => {
     } finally {
       restored.close();
     }
-    const again = await runCli(['backup', target, '--config', file]);
+    const again = await runCliInProcess(['backup', target, '--config', file]);
     expect(again.code).toBe(2);
     expect(oneLine(again.stderr)).toBe(`brokerql: ${target} already exists; brokerql backup never overwrites a file`);
-    const noFile = await runCli(['backup', '--config', file]);
+    const noFile = await runCliInProcess(['backup', '--config', file]);
     expect(oneLine(noFile.stderr)).toBe('brokerql: usage: brokerql backup FILE [--config FILE]');
   });
 });
@@ -198,7 +199,7 @@ describe('check', () => {
         '',
       ].join('\n'),
     );
-    const result = await runCli(['check', '--config', file]);
+    const result = await runCliInProcess(['check', '--config', file]);
     expect(result.code).toBe(1);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^CONNECTION\s+BROKER\s+STATUS\s+ACCOUNTS\s+CAPABILITIES/);
@@ -216,7 +217,7 @@ describe('check', () => {
   it('exits 0 when every connection answers', async () => {
     const file = path.join(directory, 'check-ok.yaml');
     writeFileSync(file, `connections:\n  - { id: good, broker: tinkoff, token: ${tinkoffSimulatorTokens.full}, baseUrl: ${simulator.baseUrl} }\n`);
-    const result = await runCli(['check', '--config', file]);
+    const result = await runCliInProcess(['check', '--config', file]);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
   });

@@ -99,7 +99,7 @@ describe('reads, in v1 envelopes', () => {
   it('GET /market/orderbook clamps depth to 1..20', async () => {
     const deep = await proxy('/market/orderbook', { query: { figi: 'BBG004730N88', depth: '50' } });
     expect(deep.json!['payload']).toMatchObject({ figi: 'BBG004730N88', depth: 20, tradeStatus: 'NormalTrading', minPriceIncrement: 0.01 });
-    expect(deep.json!['payload'].bids.length).toBeLessThanOrEqual(20);
+    expect(deep.json!['payload'].bids).toHaveLength(20);
     const shallow = await proxy('/market/orderbook', { query: { figi: 'BBG004730N88', depth: '-3' } });
     expect(shallow.json!['payload'].depth).toBe(1);
     expect(shallow.json!['payload'].asks).toHaveLength(1);
@@ -145,7 +145,9 @@ describe('reads, in v1 envelopes', () => {
     expect(await proxy('/operations', { query: { ...query, from: '2021-01-01T00:00:00Z' } })).toMatchObject({ status: 404 });
     expect(await proxy('/operations', { query: { ...query, to: '2030-01-01T00:00:00.5+03:00' } })).toMatchObject({ status: 404 });
     const sber = await proxy('/operations', { query: { ...query, figi: 'BBG004730N88' } });
-    expect((sber.json!['payload'].operations as Array<{ figi: string }>).every((operation) => operation.figi === 'BBG004730N88')).toBe(true);
+    const sberOperations = sber.json!['payload'].operations as Array<{ figi: string }>;
+    expect(sberOperations.length).toBeGreaterThan(0);
+    expect(sberOperations.every((operation) => operation.figi === 'BBG004730N88')).toBe(true);
   });
 
   it('answers GATEWAY_REQUEST_DATA_ERROR "Unknown account" for an account it does not know', async () => {

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfigFile, parseConfig } from '../src/config.js';
+import { temporaryDirectory } from './support/temporary-directory.js';
 
-const directory = mkdtempSync(path.join(tmpdir(), 'brokerql-config-'));
+const directory = temporaryDirectory('brokerql-config');
 
 function writeConfig(name: string, text: string): string {
   const file = path.join(directory, name);

@@ -1,14 +1,14 @@
 import { Writable } from 'node:stream';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import { SecretRegistry } from '../src/secrets.js';
 import { createTinkoffSimulator, tinkoffSimulatorTokens } from '../src/simulators/tinkoff/server.js';
-import { CliProcess, runCli } from './support/cli.js';
+import { CliProcess, runCliInProcess } from './support/cli.js';
 import { graphql } from './support/graphql.js';
 import { startStack, type Stack } from './support/stack.js';
+import { temporaryDirectory } from './support/temporary-directory.js';
 
 const logLines: string[] = [];
 const captured = new Writable({
@@ -103,7 +103,7 @@ describe('/readyz', () => {
 });
 
 describe('serve: metrics port and graceful shutdown', () => {
-  const directory = mkdtempSync(path.join(tmpdir(), 'brokerql-serve-'));
+  const directory = temporaryDirectory('brokerql-serve');
   const simulator = createTinkoffSimulator({ rateLimits: false });
 
   beforeAll(() => simulator.server.start());
@@ -115,7 +115,7 @@ describe('serve: metrics port and graceful shutdown', () => {
       file,
       `server:\n  port: 0\nmetrics:\n  port: 0\ndataDir: ${path.join(directory, 'data')}\nconnections:\n  - id: tbank\n    broker: tinkoff\n    token: ${tinkoffSimulatorTokens.full}\n    baseUrl: ${simulator.baseUrl}\n`,
     );
-    const token = (await runCli(['token', 'create', '--name', 'shutdown', '--scope', 'read', '--config', file])).stdout.trim();
+    const token = (await runCliInProcess(['token', 'create', '--name', 'shutdown', '--scope', 'read', '--config', file])).stdout.trim();
     const cli = new CliProcess(['serve', '--config', file]);
     const [, url, metricsUrl] = await cli.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+\/graphql)","metrics":"(http:\/\/127\.0\.0\.1:\d+\/metrics)"/);
     expect(url).not.toBe(metricsUrl?.replace('/metrics', '/graphql'));

@@ -198,11 +198,10 @@ describe('a caller that goes away', () => {
         const controller = new AbortController();
         const call = adapter.listAccounts({ signal: controller.signal });
         setTimeout(() => controller.abort(new Error('client went away')), 20);
-        await call.then(
-          () => undefined,
-          () => undefined,
-        );
+        // The call stops with the caller (no answer after 200 ms), and is not retried.
+        await expect(call).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', connection: 'tbank' });
       }
+      expect(simulator.server.requestCount(route)).toBe(6);
       expect(policy.breaker.snapshot()).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
     } finally {
       simulator.server.setLatency(0);

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { onTestFinished } from 'vitest';
+import { main } from '../../src/cli.js';
 
 const repository = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -18,6 +21,10 @@ export class CliProcess {
     this.child.stdout.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
     this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.closed = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
+    // A test that fails before stopping its process must not leave it holding a port.
+    onTestFinished(() => {
+      if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    });
   }
 
   /** Resolves with the first match of `pattern` in everything printed so far or later. */
@@ -47,4 +54,28 @@ export async function runCli(args: string[], env: Record<string, string | undefi
   const process = new CliProcess(args, env);
   const code = await process.exit();
   return { code, stdout: process.stdout, stderr: process.stderr };
+}
+
+/**
+ * The same command through `main` in this process: what a CLI process prints and returns,
+ * without the second or so it takes to start one. Commands that run until stopped (serve,
+ * demo) and the process entry point itself are tested with CliProcess.
+ */
+export async function runCliInProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (text: string) => void) =>
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        append(chunk.toString());
+        done();
+      },
+    });
+  const code = await main(args, {
+    env: { ...process.env, LOG_LEVEL: undefined, PORT: undefined, BROKERQL_CONFIG: undefined, ...env },
+    stdout: sink((text) => (stdout += text)),
+    stderr: sink((text) => (stderr += text)),
+    stopSignal: new Promise(() => undefined),
+  });
+  return { code, stdout, stderr };
 }

@@ -37,7 +37,7 @@ export class AlorTrading {
     const instrument = alorAddressOfKey(params.instrument.key, this.exchange, connection);
     const type = params.type === 'LIMIT' ? 'limit' : 'market';
     const route = type === 'limit' ? alorRoutes.limitOrder : alorRoutes.marketOrder;
-    const send = () =>
+    const sendOnce = () =>
       this.client.send({
         method: 'POST',
         path: this.paths.orderAction(type),
@@ -56,6 +56,13 @@ export class AlorTrading {
         retryable: false,
         priority: 'order',
       });
+    // A 5xx answer (ALOR failing, or a proxy in front of it) may come after the command was
+    // executed: as unanswered as a lost connection, so it takes the same resend below.
+    const send = async () => {
+      const response = await sendOnce();
+      if (response.status >= 500) throw this.client.failure(response, `instrument ${params.instrument.key}`);
+      return response;
+    };
     let response: UpstreamResponse;
     try {
       response = await send();
