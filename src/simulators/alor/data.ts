@@ -93,8 +93,6 @@ export const client = {
   portfolios: ['D38291', 'G38291', '7502I8Y', 'D38292', 'G38292', '7502I8Z'],
 } as const;
 
-export const portfolioIds = { main: 'D38291', iis: 'D38292', fx: 'G38291', derivatives: '7502I8Y' } as const;
-
 export interface SeedHolding {
   symbol: string;
   /** Units held when today's session opened. */

@@ -2,6 +2,7 @@ import { isLosslessNumber, parse } from 'lossless-json';
 import {
   bearerToken,
   SimulatorServer,
+  SlidingWindowRateLimiter,
   type HttpMethod,
   type Route,
   type SimulatorRequest,
@@ -9,7 +10,6 @@ import {
 } from '../common/server.js';
 import { readOrderCommand } from './commands.js';
 import { alorSimulatorRefreshTokens, AccessTokenIssuer, portfoliosOf, type AccessClaims } from './token.js';
-import { SecondRateLimiter } from './rate-limiter.js';
 import { orderBody, orderbookBody, positionBody, moneyBody, quoteBody, riskBody, securityBody, summaryBody, tradeBody } from './responses.js';
 import { AlorSimulatorState, type OrderRequest } from './state.js';
 import type { SimulatedTrade } from './data.js';
@@ -17,7 +17,6 @@ import { historyPage } from './history.js';
 import { AlorRejection, duplicateRequestMessage, missingRequestId, unreadableBody } from './wire.js';
 
 export { alorSimulatorRefreshTokens } from './token.js';
-export { portfolioIds as alorSimulatorPortfolios } from './data.js';
 
 /**
  * An ALOR OpenAPI v2 server as ../shared/brokers/alor.md and ALOR's WarpOpenAPIv2.yml describe
@@ -93,7 +92,9 @@ export function createAlorSimulator(options: AlorSimulatorOptions = {}): AlorSim
   const now = options.now ?? (() => new Date());
   const state = new AlorSimulatorState(now);
   const issuer = new AccessTokenIssuer(options.accessTokenLifetimeSeconds ?? 1800, now);
-  const limiter = new SecondRateLimiter(options.requestsPerSecond ?? 100, () => now().getTime());
+  // ALOR: 100 requests per second per user (alor.dev "HTTP API overview").
+  const requestsPerSecond = options.requestsPerSecond ?? 100;
+  const limiter = new SlidingWindowRateLimiter(1_000, () => now().getTime());
   const rateLimits = options.rateLimits ?? true;
   const refreshTokens = new Set<string>([alorSimulatorRefreshTokens.valid]);
 
@@ -117,7 +118,7 @@ export function createAlorSimulator(options: AlorSimulatorOptions = {}): AlorSim
           const description = check.reason === 'expired' ? ', error_description="The token expired"' : '';
           return { status: 401, headers: { 'www-authenticate': `Bearer error="invalid_token"${description}` } };
         }
-        if (rateLimits && !limiter.allow(check.claims.sub)) return { status: 429 };
+        if (rateLimits && !limiter.allow(check.claims.sub, requestsPerSecond)) return { status: 429 };
         try {
           const answer = handler(request, { claims: check.claims, portfolios: portfoliosOf(check.claims) });
           return answer instanceof Reply ? answer.response : { status: 200, body: answer };
@@ -143,19 +144,21 @@ export function createAlorSimulator(options: AlorSimulatorOptions = {}): AlorSim
     return instrument;
   }
 
-  // Past sessions never change: each trade's body is built once, not on every page request.
-  const historyBodies = new WeakMap<SimulatedTrade, ReturnType<typeof tradeBody>>();
-  const historyBody = (trade: SimulatedTrade) => {
-    let body = historyBodies.get(trade);
-    if (!body) historyBodies.set(trade, (body = tradeBody(trade)));
-    return body;
+  // Past sessions never change: each trade's JSON is written once, not on every page request
+  // (a page of a thousand trades is about 330 KB).
+  const historyJson = new WeakMap<SimulatedTrade, string>();
+  const tradeJson = (trade: SimulatedTrade) => {
+    let text = historyJson.get(trade);
+    if (text === undefined) historyJson.set(trade, (text = JSON.stringify(tradeBody(trade))));
+    return text;
   };
 
   function historyRoute(pattern: string, name: string): Route {
     return api('GET', pattern, name, (request, caller) => {
       const { exchange, portfolio } = account(request, caller);
       const rows = state.historyTrades.filter((trade) => trade.portfolio === portfolio && trade.exchange === exchange);
-      return historyPage(rows, request.query, request.params['symbol'], state.instruments).map(historyBody);
+      const page = historyPage(rows, request.query, request.params['symbol'], state.instruments);
+      return new Reply({ status: 200, body: `[${page.map(tradeJson).join(',')}]` });
     });
   }
 

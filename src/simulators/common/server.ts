@@ -330,16 +330,22 @@ export function parseJsonBody(body: string): unknown {
   }
 }
 
-/** A per-key sliding one-minute window, for brokers' per-token request limits. */
-export class MinuteRateLimiter {
+/**
+ * A per-key sliding window of accepted requests, for brokers' per-token limits: a minute for
+ * Tinkoff's, a second for ALOR's. Refused requests do not count.
+ */
+export class SlidingWindowRateLimiter {
   private readonly hits = new Map<string, number[]>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly windowMilliseconds: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  /** Records a request; false when `limit` requests already happened in the last minute. */
+  /** Records a request; false when `limit` requests were already accepted within the window. */
   allow(key: string, limit: number): boolean {
     const now = this.now();
-    const recent = (this.hits.get(key) ?? []).filter((time) => now - time < 60_000);
+    const recent = (this.hits.get(key) ?? []).filter((time) => now - time < this.windowMilliseconds);
     if (recent.length >= limit) {
       this.hits.set(key, recent);
       return false;
@@ -352,11 +358,7 @@ export class MinuteRateLimiter {
   /** Seconds until the oldest request in the window ages out. */
   secondsUntilReset(key: string): number {
     const oldest = (this.hits.get(key) ?? [])[0];
-    return oldest === undefined ? 0 : Math.max(1, Math.ceil((60_000 - (this.now() - oldest)) / 1000));
-  }
-
-  reset(): void {
-    this.hits.clear();
+    return oldest === undefined ? 0 : Math.max(1, Math.ceil((this.windowMilliseconds - (this.now() - oldest)) / 1000));
   }
 }
 

@@ -1,7 +1,7 @@
 import Big from 'big.js';
 import {
   bearerToken,
-  MinuteRateLimiter,
+  SlidingWindowRateLimiter,
   parseJsonBody,
   SimulatorServer,
   type HttpMethod,
@@ -120,7 +120,7 @@ export function createTinkoffV1Simulator(options: TinkoffV1SimulatorOptions = {}
     ]).map((entry) => [entry.token, entry.environment]),
   );
   const limits = { ...tinkoffV1RateLimitsPerMinute, ...options.rateLimitsPerMinute };
-  const limiter = new MinuteRateLimiter(() => now().getTime());
+  const limiter = new SlidingWindowRateLimiter(60_000, () => now().getTime());
   const rateLimits = options.rateLimits ?? true;
 
   const both: Environment[] = ['trading', 'sandbox'];

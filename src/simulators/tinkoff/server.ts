@@ -1,7 +1,7 @@
 import Big from 'big.js';
 import {
   bearerToken,
-  MinuteRateLimiter,
+  SlidingWindowRateLimiter,
   parseJsonBody,
   SimulatorServer,
   type Route,
@@ -67,7 +67,7 @@ export function createTinkoffSimulator(options: TinkoffSimulatorOptions = {}): T
       { token: tinkoffSimulatorTokens.readonly, access: 'readonly' },
     ]).map((entry) => [entry.token, entry.access]),
   );
-  const limiter = new MinuteRateLimiter();
+  const limiter = new SlidingWindowRateLimiter(60_000);
   const rateLimits = options.rateLimits ?? true;
 
   type Handler = (body: Record<string, unknown>, access: 'full' | 'readonly') => unknown;
