@@ -1,8 +1,9 @@
 import { GraphQLError } from 'graphql';
 
 /**
- * The one error tree of brokerql. Adapters, loaders and resolvers throw these; `toGraphQLError`
- * below is the only place that turns them into what a client sees (extensions.code and friends).
+ * The one error tree of brokerql. Adapters, loaders and resolvers throw these; the error mask
+ * (`createErrorMasker`) below is the only place that turns them into what a client sees
+ * (extensions.code and friends).
  * Anything that is not a BrokerqlError reaching a client is masked as INTERNAL.
  */
 export const errorCodes = [
@@ -55,12 +56,6 @@ export class BrokerqlError extends Error {
     this.retryable = options.retryable ?? defaultRetryable;
     this.mayHaveReachedBroker = options.mayHaveReachedBroker ?? true;
     this.retryAfterSeconds = options.retryAfterSeconds;
-  }
-}
-
-export class UnauthenticatedError extends BrokerqlError {
-  constructor(message: string, options?: BrokerqlErrorOptions) {
-    super('UNAUTHENTICATED', message, options);
   }
 }
 
@@ -143,48 +138,26 @@ export class InternalError extends BrokerqlError {
   }
 }
 
-export function isBrokerqlError(error: unknown): error is BrokerqlError {
-  return error instanceof BrokerqlError;
+/** A GraphQL error that keeps where `error` happened (nodes, positions, path) with a new message and extensions. */
+export function rebuildGraphQLError(error: GraphQLError | undefined, message: string, extensions: Record<string, unknown>): GraphQLError {
+  return new GraphQLError(message, {
+    nodes: error?.nodes,
+    source: error?.source,
+    positions: error?.positions,
+    path: error?.path,
+    extensions,
+  });
 }
 
-/** HTTP statuses for the codes that must change the response status, not just the body. */
-const httpStatusByCode: Partial<Record<ErrorCode, number>> = {
-  UNAUTHENTICATED: 401,
-};
-
-export interface GraphQLErrorLocation {
-  /** The GraphQL error this one replaces (keeps nodes, positions and path). */
-  original?: GraphQLError | undefined;
-  path?: ReadonlyArray<string | number> | undefined;
-}
-
-/**
- * The only mapping from brokerql's error tree to GraphQL errors. `redact` scrubs every known
- * secret from the message, in case a broker echoed a credential back in its error text.
- */
-export function toGraphQLError(
-  error: BrokerqlError,
-  redact: (text: string) => string,
-  location: GraphQLErrorLocation = {},
-): GraphQLError {
+/** The extensions a client sees on a brokerql error. */
+function extensionsOf(error: BrokerqlError): Record<string, unknown> {
   const extensions: Record<string, unknown> = { code: error.code };
   if (error.connection !== undefined) {
     extensions['connection'] = error.connection;
     extensions['retryable'] = error.retryable;
   }
-  if (error.retryAfterSeconds !== undefined) {
-    extensions['retryAfterSeconds'] = error.retryAfterSeconds;
-  }
-  const httpStatus = httpStatusByCode[error.code];
-  if (httpStatus !== undefined) extensions['http'] = { status: httpStatus };
-  const original = location.original;
-  return new GraphQLError(redact(error.message), {
-    nodes: original?.nodes,
-    source: original?.source,
-    positions: original?.positions,
-    path: location.path ?? original?.path,
-    extensions,
-  });
+  if (error.retryAfterSeconds !== undefined) extensions['retryAfterSeconds'] = error.retryAfterSeconds;
+  return extensions;
 }
 
 /**
@@ -197,35 +170,17 @@ export function createErrorMasker(redact: (text: string) => string, onUnexpected
     const graphQLError = isGraphQLError(error) ? error : undefined;
     const original = graphQLError ? (graphQLError.originalError ?? graphQLError) : error;
     if (original instanceof BrokerqlError) {
-      const mapped = toGraphQLError(original, redact, { original: graphQLError });
       // Variable coercion wraps the scalar's error; the wrapper's message also names the variable.
-      if (!graphQLError || graphQLError.message === original.message) return mapped;
-      return new GraphQLError(redact(graphQLError.message), {
-        nodes: graphQLError.nodes,
-        source: graphQLError.source,
-        positions: graphQLError.positions,
-        path: graphQLError.path,
-        extensions: mapped.extensions,
-      });
+      const message = graphQLError && graphQLError.message !== original.message ? graphQLError.message : original.message;
+      return rebuildGraphQLError(graphQLError, redact(message), extensionsOf(original));
     }
     if (graphQLError && (original === graphQLError || isGraphQLError(original))) {
       const code = graphQLError.extensions['code'];
       if (typeof code === 'string' && (errorCodes as readonly string[]).includes(code)) return graphQLError;
-      return new GraphQLError(redact(graphQLError.message), {
-        nodes: graphQLError.nodes,
-        source: graphQLError.source,
-        positions: graphQLError.positions,
-        path: graphQLError.path,
-        extensions: { ...graphQLError.extensions, code: 'BAD_USER_INPUT' },
-      });
+      return rebuildGraphQLError(graphQLError, redact(graphQLError.message), { ...graphQLError.extensions, code: 'BAD_USER_INPUT' });
     }
     onUnexpected(original);
-    return new GraphQLError('Unexpected error.', {
-      nodes: graphQLError?.nodes,
-      positions: graphQLError?.positions,
-      path: graphQLError?.path,
-      extensions: { code: 'INTERNAL' },
-    });
+    return rebuildGraphQLError(graphQLError, 'Unexpected error.', { code: 'INTERNAL' });
   };
 }
 

@@ -1,15 +1,9 @@
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../context.js';
-import { clientAddress } from './client-address.js';
-import type { FailedAuthenticationLimiter } from './failed-auth-limiter.js';
-import type { AuthenticationFailure, TokenStore } from './tokens.js';
+import { authenticateRequest, type RequestAuthenticator } from './authenticate-request.js';
+import type { AuthenticationFailure } from './tokens.js';
 
-export interface BearerAuthOptions {
-  tokens: TokenStore;
-  failures: FailedAuthenticationLimiter;
-  /** Read the client address from X-Forwarded-For (behind a trusted reverse proxy). */
-  trustProxy: boolean;
-}
+export type BearerAuthOptions = RequestAuthenticator;
 
 const messages: Record<AuthenticationFailure, string> = {
   missing: 'an Authorization: Bearer <brokerql token> header is required',
@@ -25,12 +19,14 @@ const messages: Record<AuthenticationFailure, string> = {
  * broker is called. GraphiQL's page itself is served before this runs, so it loads without one.
  * An address that keeps failing is refused with 429 for a while.
  */
-export function useBearerAuth({ tokens, failures, trustProxy }: BearerAuthOptions): Plugin<GatewayContext> {
+export function useBearerAuth(options: BearerAuthOptions): Plugin<GatewayContext> {
   return {
     onContextBuilding({ context, extendContext }) {
-      const address = clientAddress(context.request, context, trustProxy);
-      const blockedFor = failures.blockedFor(address);
-      if (blockedFor > 0) {
+      const header = context.request.headers.get('authorization') ?? '';
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      const result = authenticateRequest(options, context.request, context, match ? match[1] : header ? 'malformed' : undefined);
+      if ('blockedForSeconds' in result) {
+        const blockedFor = result.blockedForSeconds;
         throw createGraphQLError('too many failed authentications from this address; try again later', {
           extensions: {
             code: 'RATE_LIMITED',
@@ -39,11 +35,7 @@ export function useBearerAuth({ tokens, failures, trustProxy }: BearerAuthOption
           },
         });
       }
-      const header = context.request.headers.get('authorization') ?? '';
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      const result = tokens.authenticate(match ? match[1] : header ? 'malformed' : undefined);
       if ('failure' in result) {
-        failures.recordFailure(address);
         throw createGraphQLError(messages[result.failure], {
           extensions: {
             code: 'UNAUTHENTICATED',

@@ -1,4 +1,3 @@
-import { canSeeAccount } from '../access.js';
 import { parseJsonExact } from '../brokers/json.js';
 import type { GatewayContext } from '../context.js';
 import { isPlainDecimal, decimalFromJsonNumber } from '../decimal.js';
@@ -30,6 +29,11 @@ function tinkoffConnections(context: GatewayContext): ConnectionModel[] {
   return visibleConnections(context).filter((connection) => connection.broker === 'tinkoff' || connection.broker === 'tinkoff-v1');
 }
 
+/** The accounts of those connections this token may see, in config order. */
+async function tinkoffAccounts(context: GatewayContext): Promise<AccountModel[]> {
+  return (await Promise.all(tinkoffConnections(context).map((connection) => connectionAccounts(context, connection)))).flat();
+}
+
 /** PHP's intval(): the leading digits, 0 when there are none — the proxy accepted numeric ids only. */
 export function intval(text: string | null): number {
   const match = /^\s*[+-]?\d+/.exec(text ?? '');
@@ -50,15 +54,16 @@ const unknownAccount = () => new UnknownAccountError();
 async function findAccount(context: GatewayContext, brokerAccountId: number): Promise<AccountModel> {
   for (const connection of tinkoffConnections(context)) {
     const accounts = await connectionAccounts(context, connection);
+    // connectionAccounts already leaves out accounts outside the token's scope.
     const found = accounts.find((account) => account.brokerAccountId === String(brokerAccountId));
-    if (found && canSeeAccount(context.viewer, found.id)) return found;
+    if (found) return found;
   }
   throw unknownAccount();
 }
 
 /** Without brokerAccountId the proxy hit the default ("Tinkoff") account: the first brokerage account. */
 async function defaultAccount(context: GatewayContext): Promise<AccountModel> {
-  const accounts = (await Promise.all(tinkoffConnections(context).map((connection) => connectionAccounts(context, connection)))).flat();
+  const accounts = await tinkoffAccounts(context);
   const account = accounts.find((candidate) => candidate.type === 'BROKERAGE') ?? accounts[0];
   if (!account) throw unknownAccount();
   return account;
@@ -136,8 +141,7 @@ function orderRoute(type: 'LIMIT' | 'MARKET'): ProxyRoute {
 
 export const proxyRoutes: Record<string, ProxyRoute> = {
   'GET /user/accounts': async (context) => {
-    const accounts = (await Promise.all(tinkoffConnections(context).map((connection) => connectionAccounts(context, connection)))).flat();
-    return okEnvelope(v1Accounts(accounts));
+    return okEnvelope(v1Accounts(await tinkoffAccounts(context)));
   },
 
   'GET /portfolio': async (context, query) => {

@@ -1,16 +1,11 @@
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
-import { clientAddress } from '../auth/client-address.js';
-import type { FailedAuthenticationLimiter } from '../auth/failed-auth-limiter.js';
-import type { TokenStore } from '../auth/tokens.js';
+import { authenticateRequest, type RequestAuthenticator } from '../auth/authenticate-request.js';
 import type { ContextAdditions, GatewayContext } from '../context.js';
 import { BrokerqlError, type ErrorCode } from '../errors.js';
 import { proxyRoutes, UnknownAccountError } from './proxy-routes.js';
 import { errorEnvelope } from './v1-shapes.js';
 
-export interface TinkoffV1CompatOptions {
-  tokens: TokenStore;
-  failures: FailedAuthenticationLimiter;
-  trustProxy: boolean;
+export interface TinkoffV1CompatOptions extends RequestAuthenticator {
   /** The gateway's context factory, so a proxy call gets the same loaders, deadline and trading service. */
   createContext: (initial: YogaInitialContext) => Omit<ContextAdditions, 'viewer'>;
   redact: (text: string) => string;
@@ -44,15 +39,11 @@ export function useTinkoffV1Compat(options: TinkoffV1CompatOptions): Plugin {
       const respond = (status: number, body = '', headers: Record<string, string> = {}) =>
         endResponse(new fetchAPI.Response(body || null, { status, headers: body ? { 'content-type': 'application/json; charset=utf-8', ...headers } : headers }));
 
-      const address = clientAddress(request, serverContext, options.trustProxy);
-      if (options.failures.blockedFor(address) > 0) return respond(429);
       // The proxy's own pattern: /Bearer\s(\S+)/ui anywhere in the header.
       const secret = /Bearer\s(\S+)/iu.exec(request.headers.get('authorization') ?? '')?.[1];
-      const authentication = options.tokens.authenticate(secret);
-      if ('failure' in authentication) {
-        options.failures.recordFailure(address);
-        return respond(401);
-      }
+      const authentication = authenticateRequest(options, request, serverContext, secret);
+      if ('blockedForSeconds' in authentication) return respond(429);
+      if ('failure' in authentication) return respond(401);
 
       const route = proxyRoutes[`${request.method} ${url.searchParams.get('action') ?? ''}`];
       if (!route) return respond(404);

@@ -1,6 +1,6 @@
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { errorCodes } from '../errors.js';
+import { errorCodes, rebuildGraphQLError } from '../errors.js';
 
 /**
  * Every error a client sees carries one of the contract's codes. Errors from brokerql's own
@@ -25,13 +25,10 @@ function withContractCodes(result: ExecutionResult): ExecutionResult {
     errors: result.errors.map((error) =>
       contractCodes.has(error.extensions?.['code'])
         ? error
-        : new GraphQLError(error.message, {
-            nodes: error.nodes,
-            source: error.source,
-            positions: error.positions,
-            path: error.path,
+        : rebuildGraphQLError(error, error.message, {
+            ...error.extensions,
             // yoga's own failures stay failures; everything else it rejects is the request's fault.
-            extensions: { ...error.extensions, code: error.extensions?.['code'] === 'INTERNAL_SERVER_ERROR' ? 'INTERNAL' : 'BAD_USER_INPUT' },
+            code: error.extensions?.['code'] === 'INTERNAL_SERVER_ERROR' ? 'INTERNAL' : 'BAD_USER_INPUT',
           }),
     ),
   };
