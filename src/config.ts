@@ -192,8 +192,10 @@ export function loadConfigFile(file: string, options: LoadConfigOptions): Config
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : code ?? 'cannot read';
-    throw new ConfigError(`${file}: ${reason}`);
+    if (code === 'ENOENT') {
+      throw new ConfigError(`${file}: file not found; write one (README, "Running it for real") or name it with --config or BROKERQL_CONFIG`);
+    }
+    throw new ConfigError(`${file}: ${code === 'EACCES' ? 'permission denied' : (code ?? 'cannot read')}`);
   }
   let raw: unknown;
   try {

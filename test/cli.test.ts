@@ -40,7 +40,9 @@ describe('bad input: one clear line on stderr, non-zero exit', () => {
   it('names the config file and key that is wrong', async () => {
     const missingFile = await runCliInProcess(['serve', '--config', path.join(directory, 'nope.yaml')]);
     expect(missingFile.code).toBe(1);
-    expect(oneLine(missingFile.stderr)).toBe(`brokerql: ${path.join(directory, 'nope.yaml')}: file not found`);
+    expect(oneLine(missingFile.stderr)).toBe(
+      `brokerql: ${path.join(directory, 'nope.yaml')}: file not found; write one (README, "Running it for real") or name it with --config or BROKERQL_CONFIG`,
+    );
 
     const file = path.join(directory, 'missing-env.yaml');
     writeFileSync(file, 'connections:\n  - id: tbank\n    broker: tinkoff\n    token: ${TINKOFF_TOKEN}\n');
@@ -108,6 +110,9 @@ describe('token and audit commands', () => {
     expect(oneLine(unknownAccount.stderr)).toBe('brokerql: --accounts: tbank:123 does not exist (accounts of "tbank": tbank:2000345678, tbank:2008765432)');
     const badScope = await runCliInProcess(['token', 'create', '--name', 'x', '--scope', 'admin', '--config', file]);
     expect(oneLine(badScope.stderr)).toBe('brokerql: --scope must be read or trade');
+    const noScope = await runCliInProcess(['token', 'create', '--name', 'x', '--config', file]);
+    expect(noScope.code).toBe(2);
+    expect(oneLine(noScope.stderr)).toBe('brokerql: --scope is required: read (queries only) or trade (also placeOrder and cancelOrder)');
     const badExpiry = await runCliInProcess(['token', 'create', '--name', 'x', '--scope', 'read', '--expires-in', 'soon', '--config', file]);
     expect(oneLine(badExpiry.stderr)).toMatch(/--expires-in must look like 30d/);
     const unknownToken = await runCliInProcess(['token', 'revoke', 'nosuchtoken1', '--config', file]);

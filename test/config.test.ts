@@ -150,7 +150,7 @@ connections:
   });
 
   it('reports unreadable files and broken YAML in one line', () => {
-    expect(() => loadConfigFile(path.join(directory, 'absent.yaml'), { env: {} })).toThrow(/absent\.yaml: file not found$/);
+    expect(() => loadConfigFile(path.join(directory, 'absent.yaml'), { env: {} })).toThrow(/absent\.yaml: file not found; write one/);
     expect(loadError('server: [\n')).toMatch(/broken\.yaml: not valid YAML \(line \d+\)/);
   });
 

@@ -42,7 +42,8 @@ async function createToken(args: string[], environment: CommandEnvironment): Pro
   const name = values.name?.trim();
   if (!name) throw new UsageError('--name is required (who or what the token is for, e.g. --name stats-service)');
   if (name.length > 64 || /[\u0000-\u001f]/.test(name)) throw new UsageError('--name must be 1 to 64 printable characters');
-  const scope = values.scope?.toUpperCase();
+  if (values.scope === undefined) throw new UsageError('--scope is required: read (queries only) or trade (also placeOrder and cancelOrder)');
+  const scope = values.scope.toUpperCase();
   if (scope !== 'READ' && scope !== 'TRADE') throw new UsageError('--scope must be read or trade');
   let expiresAt: Date | null = null;
   if (values['expires-in'] !== undefined) {
