@@ -66,7 +66,7 @@ function normalizePlain(text: string): Decimal {
 export function decimalFromInteger(value: number | bigint | string): Decimal {
   const text = String(value);
   if (!/^-?\d+$/.test(text)) throw new TypeError(`expected an integer, received ${text.slice(0, 40)}`);
-  return format(big(text));
+  return normalizePlain(text);
 }
 
 export function normalizeDecimal(value: Decimal): Decimal {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BrokerAdapter } from '../src/brokers/adapter.js';
 import { createAlorAdapter } from '../src/brokers/alor/adapter.js';
 import { alorRequestId } from '../src/brokers/alor/order-command.js';
@@ -39,7 +39,9 @@ function failure(promise: Promise<unknown>): Promise<BrokerqlError> {
   return brokerFailure(promise, 'alor', [alorSimulatorRefreshTokens.valid, alorSimulatorRefreshTokens.revoked, 'eyJ']);
 }
 
-const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+/** Moves the clock (Date only: sockets and timeouts keep real time) instead of waiting. */
+const passTime = (milliseconds: number) => vi.setSystemTime(Date.now() + milliseconds);
+afterEach(() => vi.useRealTimers());
 const main = 'D38291';
 
 let simulator: AlorSimulator;
@@ -357,12 +359,13 @@ describe('ALOR access-token lifecycle', () => {
   });
 
   it('refreshes once, before expiry, when 50 concurrent requests find the token stale', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
     const shortLived = await startSimulator({ accessTokenLifetimeSeconds: 2 });
     const client = adapter(shortLived);
     await client.listAccounts({});
     expect(shortLived.server.requestCount('POST /refresh')).toBe(1);
     // Past the refresh point (2 s minus a sixth) and past the token's expiry itself.
-    await sleep(2_100);
+    passTime(2_100);
     const results = await Promise.allSettled(Array.from({ length: 50 }, () => client.listOrders({ brokerAccountId: main })));
     expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
     expect(shortLived.server.requestCount('POST /refresh')).toBe(2);
@@ -411,11 +414,12 @@ describe('ALOR access-token lifecycle', () => {
   });
 
   it('reports a refresh token revoked while running once the access token runs out', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
     const revocable = await startSimulator({ accessTokenLifetimeSeconds: 1 });
     const client = adapter(revocable);
     expect(await client.listAccounts({})).toHaveLength(6);
     revocable.revokeRefreshToken(alorSimulatorRefreshTokens.valid);
-    await sleep(1_100);
+    passTime(1_100);
     const error = await failure(client.listOrders({ brokerAccountId: main }));
     expect(error.code).toBe('UPSTREAM_AUTH');
     expect(error.message).toMatch(/refresh token/);

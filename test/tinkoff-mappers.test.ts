@@ -30,6 +30,19 @@ describe('Quotation and MoneyValue', () => {
     expect(quotationToDecimal(quotation)).toBe(expected);
   });
 
+  it('reads the fraction from nano exactly as the arithmetic does, mixed signs included', async () => {
+    const { default: Big } = await import('big.js');
+    const arithmetic = (units: string, nano: number) => {
+      const value = new Big(units).plus(new Big(nano).times('0.000000001'));
+      return value.eq(0) ? '0' : value.toFixed();
+    };
+    for (const units of ['0', '-0', '7', '-7', '1000000', '-9007199254740993']) {
+      for (const nano of [0, 1, -1, 10, -10, 500_000_000, -500_000_000, 999_999_999, -999_999_999, 123_450_000]) {
+        expect(quotationToDecimal({ units, nano }), `${units} ${nano}`).toBe(arithmetic(units, nano));
+      }
+    }
+  });
+
   it('defaults omitted proto3 zero parts', () => {
     expect(quotationToDecimal(instrumentSchema.parse({ minPriceIncrement: {} }).minPriceIncrement!)).toBe('0');
   });

@@ -17,7 +17,17 @@ import type { MoneyValue, Quotation } from './wire.js';
  *   114.25 → {"units":"114","nano":250000000}     −0.01 → {"units":"-0","nano":-10000000}
  */
 export function quotationToDecimal(quotation: Quotation): Decimal {
-  return addDecimals(decimalFromInteger(quotation.units), multiplyDecimals(decimalFromInteger(quotation.nano), '0.000000001'));
+  const units = decimalFromInteger(quotation.units);
+  const { nano } = quotation;
+  if (nano === 0) return units;
+  // Both parts carry the same sign, so the nano digits are simply the fraction (every price and
+  // amount of a response passes through here). Anything else takes the arithmetic.
+  const negative = nano < 0;
+  if (units !== '0' && units.startsWith('-') !== negative) {
+    return addDecimals(units, multiplyDecimals(decimalFromInteger(nano), '0.000000001'));
+  }
+  const fraction = String(Math.abs(nano)).padStart(9, '0').replace(/0+$/, '');
+  return `${negative ? '-' : ''}${units.replace(/^-/, '')}.${fraction}`;
 }
 
 /** Currencies come lower case from production ("rub"); the schema promises ISO upper case. */
