@@ -13,6 +13,7 @@ import { createErrorMasker } from './errors.js';
 import { listen, type RunningServer } from './http-server.js';
 import { silentLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
+import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useContractErrorCodes } from './plugins/use-contract-error-codes.js';
 import { useMetricsEndpoint } from './plugins/use-metrics-endpoint.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
@@ -144,6 +145,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     maxRequestBodySize: config.server.limits.maxRequestBytes,
     batching: { limit: config.server.limits.maxBatch },
     plugins: [
+      useCompiledExecution(),
       useReadiness({ database, connections, accepting: () => accepting }),
       ...(config.metrics.enabled && config.metrics.port === null ? [useMetricsEndpoint({ metrics })] : []),
       useRequestLog({ logger, metrics, graphqlEndpoint }),

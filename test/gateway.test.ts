@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { buildClientSchema, getIntrospectionQuery, type IntrospectionQuery } from 'graphql';
 import { graphql } from './support/graphql.js';
 import { startStack, type Stack } from './support/stack.js';
 
@@ -225,8 +226,11 @@ describe('errors every client sees', () => {
   });
 
   it('never shows the broker URL, a stack trace or a credential', async () => {
-    stack.tinkoff.server.injectFault({ fault: { kind: 'status', status: 500 } });
-    const result = await graphql(stack.gateway, statisticsQuery, { token: stack.readToken });
+    // A stack of its own: the failing broker opens its circuit, which would fail later tests here.
+    const failing = await startStack();
+    onTestFinished(() => failing.close());
+    failing.tinkoff.server.injectFault({ fault: { kind: 'status', status: 500 } });
+    const result = await graphql(failing.gateway, statisticsQuery, { token: failing.readToken });
     const text = JSON.stringify(result);
     expect(text).not.toContain('127.0.0.1');
     expect(text).not.toMatch(/at .*\.ts:\d+/);
@@ -245,5 +249,46 @@ describe('HTTP endpoints', () => {
     expect(html).toContain('<title>brokerql</title>');
     // GraphiQL is bundled: a page that holds tokens loads no script from a CDN.
     expect(html).not.toMatch(/<script[^>]+src=["']?https?:/);
+  });
+});
+
+// Queries run compiled (graphql-jit, src/plugins/use-compiled-execution.ts); these are the
+// places where a compiled executor could differ from graphql-js.
+describe('compiled execution', () => {
+  it('runs the operation a request names, for each operation of one document', async () => {
+    const document = 'query Ids { accounts { id } } query Brokers { accounts { broker } }';
+    const ids = await graphql(stack.gateway, document, { token: stack.readToken, operationName: 'Ids' });
+    const brokers = await graphql(stack.gateway, document, { token: stack.readToken, operationName: 'Brokers' });
+    expect(ids.data).toEqual({ accounts: [{ id: 'tbank:2000345678' }, { id: 'tbank:2008765432' }] });
+    expect(brokers.data).toEqual({ accounts: [{ broker: 'TINKOFF' }, { broker: 'TINKOFF' }] });
+  });
+
+  it('honours @include and @skip on fragment spreads, with the same document sent twice', async () => {
+    const document = `query ($orders: Boolean!) {
+      account(id: "tbank:2000345678") { id ...Orders @include(if: $orders) broker @skip(if: $orders) }
+    }
+    fragment Orders on Account { orders { id } }`;
+    const withOrders = await graphql(stack.gateway, document, { token: stack.readToken, variables: { orders: true } });
+    const without = await graphql(stack.gateway, document, { token: stack.readToken, variables: { orders: false } });
+    expect(withOrders.data).toEqual({ account: { id: 'tbank:2000345678', orders: [{ id: '52218163123' }, { id: '52218170457' }] } });
+    expect(without.data).toEqual({ account: { id: 'tbank:2000345678', broker: 'TINKOFF' } });
+  });
+
+  it("answers GraphiQL's full introspection query", async () => {
+    const result = await graphql(stack.gateway, getIntrospectionQuery(), { token: stack.readToken });
+    expect(result.errors).toBeUndefined();
+    const schema = buildClientSchema(result.data as unknown as IntrospectionQuery);
+    expect(schema.getType('Decimal')).toBeDefined();
+    expect(Object.keys(schema.getMutationType()!.getFields())).toContain('placeOrder');
+  });
+
+  it("keeps the scalar's reason in a refused variable's message", async () => {
+    const result = await graphql(stack.gateway, 'query ($from: DateTime!) { accounts { operations(from: $from, to: "2030-01-01T00:00:00Z") { id } } }', {
+      token: stack.readToken,
+      variables: { from: 'yesterday' },
+    });
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors![0]!.extensions['code']).toBe('BAD_USER_INPUT');
+    expect(result.errors![0]!.message).toMatch(/^Variable "\$from" got invalid value "yesterday"; (?!Expected type)/);
   });
 });

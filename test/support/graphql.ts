@@ -10,14 +10,14 @@ export interface GraphQLResponse<Data = Record<string, unknown>> {
 export async function graphql<Data = Record<string, any>>(
   gateway: Gateway,
   query: string,
-  options: { variables?: Record<string, unknown>; token?: string | null; headers?: Record<string, string> } = {},
+  options: { variables?: Record<string, unknown>; operationName?: string; token?: string | null; headers?: Record<string, string> } = {},
 ): Promise<GraphQLResponse<Data>> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...options.headers };
   if (options.token) headers['authorization'] = `Bearer ${options.token}`;
   const response = await gateway.yoga.fetch('http://brokerql.test/graphql', {
     method: 'POST',
     headers,
-    body: JSON.stringify({ query, variables: options.variables }),
+    body: JSON.stringify({ query, variables: options.variables, operationName: options.operationName }),
   });
   const body = (await response.json()) as { data?: Data | null; errors?: GraphQLResponse['errors'] };
   return { status: response.status, data: body.data, errors: body.errors };
