@@ -153,6 +153,15 @@ describe('identifiers and secrets', () => {
     expect(closed.tinkoff.server.requestCount('OperationsService/GetPortfolio')).toBe(0);
   });
 
+  it('treats quotes and code in string arguments and aliases as data (queries run compiled to JavaScript)', async () => {
+    const probe = String.raw`tbank:x"); globalThis.compromised = true; ("\u0022 ${'`'}${'$'}{globalThis.compromised = true}`;
+    const result = await graphql(closed.gateway, `{ a_b: account(id: ${JSON.stringify(probe)}) { id } }`, { token: closed.readToken });
+    expect(result.errors![0]!.extensions['code']).toBe('NOT_FOUND');
+    const asVariable = await graphql(closed.gateway, 'query ($id: ID!) { account(id: $id) { id } }', { token: closed.readToken, variables: { id: probe } });
+    expect(asVariable.errors![0]!.extensions['code']).toBe('NOT_FOUND');
+    expect((globalThis as Record<string, unknown>)['compromised']).toBeUndefined();
+  });
+
   it('scrubs a credential a broker echoes back in its error message', async () => {
     closed.tinkoff.server.injectFault({
       route: 'OrdersService/PostOrder',
