@@ -36,16 +36,25 @@ function format(value: Big): Decimal {
  * "1E+4") into a plain decimal string. Throws for anything that is not a number.
  */
 export function decimalFromJsonNumber(text: string): Decimal {
-  // Most upstream numbers are already plain: normalize their text without building a Big.
-  if (plainDecimalPattern.test(text)) return normalizePlain(text);
-  if (!jsonNumberPattern.test(text)) {
-    throw new TypeError(`expected a JSON number, received ${JSON.stringify(text).slice(0, 40)}`);
-  }
-  return format(big(text));
+  const decimal = decimalFromJsonNumberOrUndefined(text);
+  if (decimal === undefined) throw new TypeError(`expected a JSON number, received ${JSON.stringify(text).slice(0, 40)}`);
+  return decimal;
 }
+
+/** `decimalFromJsonNumber` that answers undefined for anything that is not a number. */
+export function decimalFromJsonNumberOrUndefined(text: string): Decimal | undefined {
+  // Most upstream numbers are already plain: normalize their text without building a Big.
+  if (canonicalPattern.test(text)) return text === '-0' ? '0' : text;
+  if (plainDecimalPattern.test(text)) return normalizePlain(text);
+  return jsonNumberPattern.test(text) ? format(big(text)) : undefined;
+}
+
+/** Already as big.js would write it: no leading or trailing zeros, no "-0". (Most upstream numbers.) */
+const canonicalPattern = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
 
 /** "012.3400" → "12.34", "-0.0" → "0": the same canonical text big.js would write, by string surgery. */
 function normalizePlain(text: string): Decimal {
+  if (canonicalPattern.test(text)) return text === '-0' ? '0' : text;
   let result = text;
   if (result.includes('.')) {
     let end = result.length;

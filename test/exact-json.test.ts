@@ -31,6 +31,21 @@ describe('parseJsonExact', () => {
     expect(parseJsonExact(text)).toEqual({ a: '0.12345678901234567890', b: '12345678901234567890', c: '1234567890.123456789', d: '1E+400', e: '5e-324' });
   });
 
+  it('reads with the exact parser exactly when some number may not fit a double', () => {
+    // The fast path writes "60.0" back as "60"; the exact parser keeps the text.
+    const reader = (value: string) => ((parseJsonExact(`[60.0,${value}]`) as string[])[0] === '60.0' ? 'exact' : 'fast');
+    expect(reader('123456789012345')).toBe('fast');
+    expect(reader('-12345678.9012345')).toBe('fast');
+    expect(reader('1234567890123456')).toBe('exact');
+    expect(reader('12345678.90123456')).toBe('exact');
+    expect(reader('1e99')).toBe('fast');
+    expect(reader('1E-300')).toBe('exact');
+    expect(reader('1e+300')).toBe('exact');
+    // Digits in strings count too: a false alarm only costs the slower parser.
+    expect(reader('"E123"')).toBe('exact');
+    expect(reader('"8800000000"')).toBe('fast');
+  });
+
   it('agrees with the exact reference on many generated numbers of up to 15 digits', () => {
     // Deterministic: a linear congruential sequence of digits, signs, fractions and exponents.
     let seed = 12345;

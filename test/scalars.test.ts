@@ -76,11 +76,16 @@ describe('decimal normalization without big.js', () => {
       ['1E+4', '10000'],
       ['6.76E+3', '6760'],
       ['-1.5e-3', '-0.0015'],
+      ['0.5', '0.5'],
+      ['-7.25', '-7.25'],
+      ['10', '10'],
+      ['1.0500', '1.05'],
     ];
     for (const [input, expected] of cases) {
       expect(decimalFromJsonNumber(input), input).toBe(expected);
       if (!/e/i.test(input)) expect(normalizeDecimal(input), input).toBe(expected);
     }
+    for (const input of ['', '1.', '.5', 'abc', '--1', '1e', '0x10', ' 1']) expect(() => decimalFromJsonNumber(input), input).toThrow(/expected a JSON number/);
   });
 });
 

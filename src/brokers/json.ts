@@ -1,13 +1,36 @@
 import { parse } from 'lossless-json';
 import { z } from 'zod';
-import { decimalFromJsonNumber, type Decimal } from '../decimal.js';
+import { decimalFromJsonNumberOrUndefined, type Decimal } from '../decimal.js';
 
 /**
- * Somewhere in the text a number may be one a double cannot hold exactly: 16 or more digits in a
- * row (a dot between them allowed), or an exponent of three digits. Digits inside strings match
- * too; that only costs the slower exact parser.
+ * Whether somewhere in the text a number may be one a double cannot hold exactly: 16 or more
+ * digits in a row (dots between them allowed), or an exponent of three digits. Digits inside
+ * strings count too; that only costs the slower exact parser. A loop over character codes: it
+ * reads a 300 KB page faster than the equivalent regular expression.
  */
-const possiblyInexactNumber = /(?:\d\.?){16}|[eE][+-]?\d{3}/;
+function mayHoldInexactNumber(text: string): boolean {
+  let digits = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code >= 48 && code <= 57) {
+      if (++digits >= 16) return true;
+    } else if (code !== 46 /* . */) {
+      digits = 0;
+      if ((code === 101 || code === 69) /* e E */ && threeDigitExponent(text, index + 1)) return true;
+    }
+  }
+  return false;
+}
+
+function threeDigitExponent(text: string, start: number): boolean {
+  const sign = text.charCodeAt(start);
+  const first = sign === 43 || sign === 45 /* + - */ ? start + 1 : start;
+  for (let index = first; index < first + 3; index++) {
+    const code = text.charCodeAt(index);
+    if (!(code >= 48 && code <= 57)) return false;
+  }
+  return true;
+}
 
 /**
  * Upstream JSON with every number exact, as text: the schemas below turn it into a Decimal string
@@ -18,7 +41,7 @@ const possiblyInexactNumber = /(?:\d\.?){16}|[eE][+-]?\d{3}/;
  * text it was written as.
  */
 export function parseJsonExact(text: string): unknown {
-  if (possiblyInexactNumber.test(text)) return parse(text, undefined, (source: string) => source);
+  if (mayHoldInexactNumber(text)) return parse(text, undefined, (source: string) => source);
   return numbersAsText(JSON.parse(text) as unknown);
 }
 
@@ -34,11 +57,18 @@ function numbersAsText(value: unknown): unknown {
   return record;
 }
 
-/** A JSON number (or a numeric string) as an exact Decimal: "1E+4" → "10000". */
-export const jsonDecimal = z
-  .string()
-  .regex(/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/, 'expected a number')
-  .transform((source): Decimal => decimalFromJsonNumber(source));
+/**
+ * A JSON number (or a numeric string) as an exact Decimal: "1E+4" → "10000". One transform that
+ * both checks and converts: a broker list holds thousands of these.
+ */
+export const jsonDecimal = z.string().transform((source, context): Decimal => {
+  const decimal = decimalFromJsonNumberOrUndefined(source);
+  if (decimal === undefined) {
+    context.issues.push({ code: 'custom', message: 'expected a number', input: source });
+    return z.NEVER;
+  }
+  return decimal;
+});
 
 /** A JSON number (or numeric string) that must be a whole number within the safe range. */
 export const jsonInteger = z
