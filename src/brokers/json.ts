@@ -47,14 +47,25 @@ export function parseJsonExact(text: string): unknown {
 
 function numbersAsText(value: unknown): unknown {
   if (typeof value === 'number') return String(value);
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++) value[index] = numbersAsText(value[index]);
-    return value;
+  if (value !== null && typeof value === 'object') numbersInside(value as Record<string, unknown>);
+  return value;
+}
+
+/** In place; only numbers are written, and only objects and arrays are descended into. */
+function numbersInside(container: Record<string, unknown> | unknown[]): void {
+  if (Array.isArray(container)) {
+    for (let index = 0; index < container.length; index++) {
+      const item: unknown = container[index];
+      if (typeof item === 'number') container[index] = String(item);
+      else if (item !== null && typeof item === 'object') numbersInside(item as Record<string, unknown>);
+    }
+    return;
   }
-  const record = value as Record<string, unknown>;
-  for (const key in record) record[key] = numbersAsText(record[key]);
-  return record;
+  for (const key in container) {
+    const item = container[key];
+    if (typeof item === 'number') container[key] = String(item);
+    else if (item !== null && typeof item === 'object') numbersInside(item as Record<string, unknown>);
+  }
 }
 
 /**
