@@ -24,8 +24,8 @@ RUN npm rebuild better-sqlite3 \
 
 # --- runtime: Node and the built gateway only, as an unprivileged user ------------------------
 FROM node:20-bookworm-slim
-# The heap cap makes V8 collect garbage before the process grows far past its live heap (see the
-# README's "Memory"); raise it if your largest query needs more.
+# A ceiling for the heap, in case a query needs far more than usual (see the README's "Memory";
+# brokerql already keeps V8's heap growth modest). Raise it if your largest query needs more.
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-old-space-size=256 \
     BROKERQL_CONFIG=/config/brokerql.yaml \

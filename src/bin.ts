@@ -1,4 +1,4 @@
-import './production-mode.js';
+import './process-defaults.js';
 import { main } from './cli.js';
 
 /** The process entry point (bin/brokerql.js loads the compiled copy of this file). */
