@@ -109,7 +109,8 @@ export async function startGateway(simulators: Simulators, options: GatewayOptio
     child.on('exit', (code) => (code === 0 ? resolve(output.trim()) : reject(new Error('token create failed'))));
   });
   const child = start(
-    ['dist/bin.js', 'serve', '--config', file, ...(options.naive ? ['--naive'] : [])],
+    // Flags Node refuses in NODE_OPTIONS (--cpu-prof, V8 heap tuning) go on the command line.
+    [...(process.env['GATEWAY_NODE_ARGUMENTS']?.split(' ').filter(Boolean) ?? []), 'dist/bin.js', 'serve', '--config', file, ...(options.naive ? ['--naive'] : [])],
     `gateway ${options.name}`,
     process.env['GATEWAY_NODE_OPTIONS'] ?? '',
   );
@@ -118,10 +119,14 @@ export async function startGateway(simulators: Simulators, options: GatewayOptio
   return { url, token, process: child };
 }
 
-export async function residentMemory(gateway: Gateway): Promise<number> {
+async function processMetric(gateway: Gateway, name: string): Promise<number> {
   const text = await (await fetch(gateway.url.replace('/graphql', '/metrics'))).text();
-  const match = /^brokerql_process_resident_memory_bytes (\d+)/m.exec(text);
+  const match = new RegExp(`^${name} (\\S+)`, 'm').exec(text);
   return match ? Number(match[1]) : 0;
 }
+
+export const residentMemory = (gateway: Gateway) => processMetric(gateway, 'brokerql_process_resident_memory_bytes');
+/** User and system CPU of the gateway process (all its threads, garbage collection included). */
+export const cpuSeconds = (gateway: Gateway) => processMetric(gateway, 'brokerql_process_cpu_seconds_total');
 
 export const round = (value: number) => Math.round(value * 100) / 100;

@@ -5,6 +5,7 @@ import autocannon from 'autocannon';
 import { statisticsLowerBound, statisticsQuery, type StatisticsAccount } from './lower-bound.js';
 import {
   control,
+  cpuSeconds,
   repository,
   residentMemory,
   round,
@@ -47,6 +48,8 @@ interface Measurement {
   responses: number;
   failures: number;
   brokerCallsPerQuery: number;
+  /** The gateway's CPU time per answered query, all threads. */
+  cpuMillisecondsPerQuery: number;
   peakResidentMegabytes: number;
 }
 
@@ -60,7 +63,7 @@ async function drive(
   target: { url: string; body: string; headers: Record<string, string> },
   connections: number,
   memoryOf?: () => Promise<number>,
-): Promise<Omit<Measurement, 'brokerCallsPerQuery'>> {
+): Promise<Omit<Measurement, 'brokerCallsPerQuery' | 'cpuMillisecondsPerQuery'>> {
   const durations: number[] = [];
   let peak = 0;
   const sampler = memoryOf
@@ -98,13 +101,16 @@ async function drive(
 
 async function measure(gateway: Gateway, simulators: Simulators, query: string, connections = concurrency): Promise<Measurement> {
   await control(simulators, '/reset');
+  const cpuBefore = await cpuSeconds(gateway);
   const run = await drive(
     { url: gateway.url, body: JSON.stringify({ query }), headers: { authorization: `Bearer ${gateway.token}` } },
     connections,
     () => residentMemory(gateway),
   );
+  const cpuMilliseconds = ((await cpuSeconds(gateway)) - cpuBefore) * 1000;
   const calls = totalCalls(await control(simulators, '/counts', 'GET'));
-  return { ...run, brokerCallsPerQuery: round(calls / Math.max(1, run.responses)) };
+  const responses = Math.max(1, run.responses);
+  return { ...run, brokerCallsPerQuery: round(calls / responses), cpuMillisecondsPerQuery: round(cpuMilliseconds / responses) };
 }
 
 async function callsForOneQuery(gateway: Gateway, simulators: Simulators): Promise<{ calls: number; accounts: StatisticsAccount[] }> {
@@ -213,7 +219,15 @@ async function main(): Promise<number> {
     Object.fromEntries(
       rows.map(([name, run]) => [
         name,
-        { 'req/s': run.requestsPerSecond, 'p50 ms': run.p50Milliseconds, 'p99 ms': run.p99Milliseconds, 'calls/query': run.brokerCallsPerQuery, 'peak RSS MB': run.peakResidentMegabytes, failures: run.failures },
+        {
+          'req/s': run.requestsPerSecond,
+          'p50 ms': run.p50Milliseconds,
+          'p99 ms': run.p99Milliseconds,
+          'calls/query': run.brokerCallsPerQuery,
+          'CPU ms/query': run.cpuMillisecondsPerQuery,
+          'peak RSS MB': run.peakResidentMegabytes,
+          failures: run.failures,
+        },
       ]),
     ),
   );

@@ -14,11 +14,11 @@ process.env['NODE_ENV'] ??= 'production';
  * How far V8 lets the old generation grow past what was live after the last full collection.
  * V8's own heuristic allows up to 4× when allocation is fast; a gateway allocates fast but briefly
  * (a statistics query parses and drops megabytes of broker JSON), so the heap grew to ~150 MB
- * around ~35 MB of live data and the process to ~290 MB. At 1.6× it stays near 180 MB, with
+ * around ~35 MB of live data and the process to ~290 MB. At 1.4× it stays near 180 MB, with
  * throughput within the benchmark's noise (bench/README.md). `node --heap-growing-percent=N`
  * on the command line is kept (0 restores V8's heuristic).
  */
-const heapGrowingPercent = 60;
+const heapGrowingPercent = 40;
 if (!process.execArgv.some((argument) => argument.startsWith('--heap-growing-percent'))) {
   v8.setFlagsFromString(`--heap-growing-percent=${heapGrowingPercent}`);
 }

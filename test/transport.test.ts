@@ -190,6 +190,15 @@ describe('budget', () => {
 });
 
 describe('a caller that goes away', () => {
+  it('stops a call whose caller left before it was sent, without reaching the broker', async () => {
+    const { adapter } = adapterWithPolicy();
+    const before = simulator.server.requestCount(route);
+    const controller = new AbortController();
+    controller.abort(new Error('client went away'));
+    await expect(adapter.listAccounts({ signal: controller.signal })).rejects.toMatchObject({ connection: 'tbank' });
+    expect(simulator.server.requestCount(route)).toBe(before);
+  });
+
   it('is not a broker failure: the circuit stays closed', async () => {
     simulator.server.setLatency(200);
     try {

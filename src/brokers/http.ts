@@ -153,8 +153,20 @@ export class UpstreamClient {
     const { connection, observer } = this.options;
     const url = this.baseUrl + upstreamRequest.path + queryString(upstreamRequest.query);
     const timeout = Math.max(1, timeoutMilliseconds);
-    const deadline = AbortSignal.timeout(timeout);
-    const signal = upstreamRequest.signal ? AbortSignal.any([upstreamRequest.signal, deadline]) : deadline;
+    // One controller for the caller's signal and this attempt's timeout. (AbortSignal.timeout plus
+    // AbortSignal.any cost ~10× as much, and a statistics query makes dozens of calls at once.)
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    }, timeout);
+    timer.unref();
+    const callerSignal = upstreamRequest.signal;
+    const onCallerAbort = () => controller.abort(callerSignal?.reason);
+    if (callerSignal?.aborted) onCallerAbort();
+    else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    const signal = controller.signal;
     const started = performance.now();
     const report = (status: number | undefined, errorCode: string | undefined) =>
       observer?.({
@@ -180,9 +192,12 @@ export class UpstreamClient {
       report(response.statusCode, undefined);
       return { status: response.statusCode, headers: response.headers, text };
     } catch (error) {
-      const mapped = this.mapTransportError(error, deadline.aborted, timeout);
+      const mapped = this.mapTransportError(error, timedOut, timeout);
       report(undefined, mapped.code);
       throw mapped;
+    } finally {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
     }
   }
 
