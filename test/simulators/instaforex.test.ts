@@ -239,7 +239,15 @@ describe('InstaForex simulator: routes', () => {
     expect(await getToken.json()).toEqual({ Message: "The requested resource does not support http method 'GET'." });
     // No trading exists: an order path is simply unknown.
     expect((await get(simulator, '/client/OpenOrder/2100123', token, 'POST')).status).toBe(404);
-    expect(simulator.server.requestCount(instaforexRouteNames.unmatched)).toBe(4);
+    // Any depth and any verb: the 404 quotes the URI as sent, the 405 names the verb.
+    const deepPath = `/${Array.from({ length: 12 }, (_, index) => `part${index}`).join('/')}`;
+    expect(await (await get(simulator, deepPath, token)).json()).toEqual({
+      Message: `No HTTP resource was found that matches the request URI '${simulator.baseUrl}${deepPath}'.`,
+    });
+    const patch = await get(simulator, `/client/RequestOpenTrades/${mainLogin}`, token, 'PATCH');
+    expect(patch.status).toBe(405);
+    expect(await patch.json()).toEqual({ Message: "The requested resource does not support http method 'PATCH'." });
+    expect(simulator.server.requestCount(instaforexRouteNames.unmatched)).toBe(6);
   });
 
   it('applies injected faults with InstaForex error bodies', async () => {

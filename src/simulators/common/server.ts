@@ -70,8 +70,19 @@ export interface SimulatorOptions {
   routes: Route[];
   /** Literal path segments compare case-insensitively (IIS, ALOR's Clients/clients). */
   caseInsensitivePaths?: boolean;
-  /** The broker's body for an error status (used by faults and unmatched routes). */
-  errorResponse(status: number): SimulatorResponse;
+  /**
+   * A path served under another method answers 405 rather than 404 (ASP.NET Web API); otherwise
+   * every unmatched request is a 404.
+   */
+  methodNotAllowed?: boolean;
+  /** The broker's body for an error status (used by faults and unmatched routes), for this request. */
+  errorResponse(status: number, request: RequestLine): SimulatorResponse;
+}
+
+/** What an error body may quote: the method and the path with its query, as the client sent them. */
+export interface RequestLine {
+  method: string;
+  url: string;
 }
 
 interface CompiledRoute extends Route {
@@ -188,6 +199,7 @@ export class SimulatorServer {
     response.on('close', () => {
       this.inFlight -= 1;
     });
+    const requestLine: RequestLine = { method: request.method ?? 'GET', url: request.url ?? '/' };
     try {
       const body = await readBody(request);
       const url = new URL(request.url ?? '/', 'http://simulator');
@@ -211,7 +223,7 @@ export class SimulatorServer {
       const rule = this.takeFault(routeName, { body, query: url.searchParams, segments });
       if (rule && !rule.afterHandling) {
         await travel();
-        return this.applyFault(rule.fault, response);
+        return this.applyFault(rule.fault, response, requestLine);
       }
       const answer = match
         ? await match.route.handle({
@@ -223,32 +235,45 @@ export class SimulatorServer {
             body,
             route: routeName,
           })
-        : this.options.errorResponse(404);
+        : this.options.errorResponse(this.unmatchedStatus(request.method ?? 'GET', segments), requestLine);
       await travel();
-      if (rule) return this.applyFault(rule.fault, response);
+      if (rule) return this.applyFault(rule.fault, response, requestLine);
       send(response, answer);
     } catch (error) {
-      send(response, this.options.errorResponse(500));
+      send(response, this.options.errorResponse(500, requestLine));
       console.error(`[${this.options.name} simulator] handler failed:`, error);
     }
   }
 
+  private unmatchedStatus(method: string, segments: string[]): 404 | 405 {
+    if (!this.options.methodNotAllowed) return 404;
+    const elsewhere = this.routes.some((route) => route.method !== method && this.matchRoute(route, segments) !== undefined);
+    return elsewhere ? 405 : 404;
+  }
+
   private match(method: string, segments: string[]) {
-    const fold = this.options.caseInsensitivePaths ? (text: string) => text.toLowerCase() : (text: string) => text;
     for (const route of this.routes) {
-      if (route.method !== method || route.parts.length !== segments.length) continue;
-      const params: Record<string, string> = {};
-      const matches = route.parts.every((part, index) => {
-        const segment = segments[index]!;
-        if ('parameter' in part) {
-          params[part.parameter] = segment;
-          return true;
-        }
-        return fold(part.literal) === fold(segment);
-      });
-      if (matches) return { route, params };
+      if (route.method !== method) continue;
+      const params = this.matchRoute(route, segments);
+      if (params) return { route, params };
     }
     return undefined;
+  }
+
+  /** The route's parameters when its pattern fits these path segments. */
+  private matchRoute(route: CompiledRoute, segments: string[]): Record<string, string> | undefined {
+    if (route.parts.length !== segments.length) return undefined;
+    const fold = this.options.caseInsensitivePaths ? (text: string) => text.toLowerCase() : (text: string) => text;
+    const params: Record<string, string> = {};
+    const matches = route.parts.every((part, index) => {
+      const segment = segments[index]!;
+      if ('parameter' in part) {
+        params[part.parameter] = segment;
+        return true;
+      }
+      return fold(part.literal) === fold(segment);
+    });
+    return matches ? params : undefined;
   }
 
   private takeFault(route: string, request: { body: string; query: URLSearchParams; segments: string[] }): FaultRule | undefined {
@@ -263,10 +288,10 @@ export class SimulatorServer {
     return rule;
   }
 
-  private applyFault(fault: Fault, response: ServerResponse): void {
+  private applyFault(fault: Fault, response: ServerResponse, requestLine: RequestLine): void {
     switch (fault.kind) {
       case 'status': {
-        const base = this.options.errorResponse(fault.status);
+        const base = this.options.errorResponse(fault.status, requestLine);
         send(response, {
           status: fault.status,
           body: fault.body ?? base.body,

@@ -1,6 +1,6 @@
 import { parseJsonBody, SimulatorServer, type Route, type SimulatorRequest, type SimulatorResponse } from '../common/server.js';
 import { balanceBody, signalBody, tradeBody } from './bodies.js';
-import { defaultPaths, fallbackRoutes, routePattern, type InstaforexPaths } from './routing.js';
+import { defaultPaths, routePattern, type InstaforexPaths } from './routing.js';
 import { InstaforexSimulatorState, type InstaforexSwitches } from './state.js';
 import type { IssuedToken, TokenKind } from './tokens.js';
 import { aspNetError, json, parseTimeParameter, type TimestampFormat } from './wire.js';
@@ -184,14 +184,11 @@ export function createInstaforexSimulator(options: InstaforexSimulatorOptions = 
   const server: SimulatorServer = new SimulatorServer({
     name: 'instaforex',
     caseInsensitivePaths: true,
-    errorResponse: (status): SimulatorResponse => aspNetError(status, `${server.url}/`),
-    routes: [...routes, ...fallbackRoutes(routes, (status, request) => aspNetError(status, requestUri(request), request.method))],
+    // Web API answers a known URI asked with the wrong verb with 405, and quotes the request URI in a 404.
+    methodNotAllowed: true,
+    errorResponse: (status, request): SimulatorResponse => aspNetError(status, `${server.url}${request.url}`, request.method),
+    routes,
   });
-
-  function requestUri(request: SimulatorRequest): string {
-    const query = request.query.toString();
-    return `${server.url}/${request.segments.map(encodeURIComponent).join('/')}${query ? `?${query}` : ''}`;
-  }
 
   return {
     server,
