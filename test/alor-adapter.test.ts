@@ -1,38 +1,35 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BrokerAdapter } from '../src/brokers/adapter.js';
 import { createAlorAdapter } from '../src/brokers/alor/adapter.js';
 import { alorRequestId } from '../src/brokers/alor/order-command.js';
 import { TokenKeeper } from '../src/brokers/alor/token-keeper.js';
 import { UpstreamClient } from '../src/brokers/http.js';
-import { parseConfig, type AlorConnectionConfig } from '../src/config.js';
+import type { AlorConnectionConfig } from '../src/config.js';
 import type { InstrumentInfo, PlaceOrderRequest } from '../src/domain.js';
 import { BrokerqlError } from '../src/errors.js';
 import { SecretRegistry } from '../src/secrets.js';
 import { alorSimulatorRefreshTokens, createAlorSimulator, type AlorSimulator, type AlorSimulatorOptions } from '../src/simulators/alor/server.js';
+import { connectionConfig, useAdapterTestBed } from './support/adapters.js';
 import { brokerFailure } from './support/broker-failure.js';
 
-const simulators: AlorSimulator[] = [];
-const adapters: BrokerAdapter[] = [];
+const testBed = useAdapterTestBed();
 
 async function startSimulator(options: AlorSimulatorOptions = {}): Promise<AlorSimulator> {
   const simulator = createAlorSimulator({ rateLimits: false, ...options });
-  await simulator.server.start();
-  simulators.push(simulator);
+  await testBed.start(simulator.server);
   return simulator;
 }
 
 function adapter(simulator: AlorSimulator, overrides: Partial<AlorConnectionConfig> = {}, secrets = new SecretRegistry()): BrokerAdapter {
-  const config = parseConfig(
-    {
-      connections: [
-        { id: 'alor', broker: 'alor', refreshToken: alorSimulatorRefreshTokens.valid, apiUrl: simulator.apiUrl, authUrl: simulator.authUrl, ...overrides },
-      ],
-    },
-    { env: {} },
-  ).connections[0] as AlorConnectionConfig;
-  const created = createAlorAdapter(config, { secrets });
-  adapters.push(created);
-  return created;
+  const config = connectionConfig<AlorConnectionConfig>({
+    id: 'alor',
+    broker: 'alor',
+    refreshToken: alorSimulatorRefreshTokens.valid,
+    apiUrl: simulator.apiUrl,
+    authUrl: simulator.authUrl,
+    ...overrides,
+  });
+  return testBed.track(createAlorAdapter(config, { secrets }));
 }
 
 function failure(promise: Promise<unknown>): Promise<BrokerqlError> {
@@ -48,16 +45,6 @@ let simulator: AlorSimulator;
 
 beforeAll(async () => {
   simulator = await startSimulator();
-});
-afterAll(async () => {
-  await Promise.all(adapters.map((created) => created.close()));
-  await Promise.all(simulators.map((started) => started.server.stop()));
-});
-beforeEach(() => {
-  for (const started of simulators) {
-    started.server.clearFaults();
-    started.server.resetCounters();
-  }
 });
 
 describe('ALOR adapter reads', () => {

@@ -1,7 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { BrokerAdapter } from '../src/brokers/adapter.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createInstaforexAdapter } from '../src/brokers/instaforex/adapter.js';
-import { parseConfig, type InstaforexConnectionConfig } from '../src/config.js';
+import type { InstaforexConnectionConfig } from '../src/config.js';
 import { addDecimals } from '../src/decimal.js';
 import type { Operation } from '../src/domain.js';
 import { BrokerqlError } from '../src/errors.js';
@@ -14,6 +13,7 @@ import {
   type InstaforexSimulator,
   type InstaforexSimulatorOptions,
 } from '../src/simulators/instaforex/server.js';
+import { connectionConfig, useAdapterTestBed } from './support/adapters.js';
 import { brokerFailure } from './support/broker-failure.js';
 
 /** The InstaForex adapter against the simulator, over real loopback HTTP. */
@@ -23,24 +23,19 @@ let brokerClockOffset = 0;
 const simulatorOptions: InstaforexSimulatorOptions = { now: () => new Date(Date.now() + brokerClockOffset) };
 const simulator = createInstaforexSimulator(simulatorOptions);
 const simulators: InstaforexSimulator[] = [simulator];
-const adapters: BrokerAdapter[] = [];
+const testBed = useAdapterTestBed(simulator.server);
 
 async function startSimulator(options: InstaforexSimulatorOptions): Promise<InstaforexSimulator> {
   const started = createInstaforexSimulator({ ...simulatorOptions, ...options });
-  await started.server.start();
+  await testBed.start(started.server);
   simulators.push(started);
   return started;
 }
 
 function connect(overrides: Record<string, unknown> = {}, target: InstaforexSimulator = simulator) {
-  const config = parseConfig(
-    { connections: [{ id: 'ifx', broker: 'instaforex', ...instaforexSimulatorAccount, baseUrl: target.baseUrl, ...overrides }] },
-    { env: {} },
-  ).connections[0] as InstaforexConnectionConfig;
+  const config = connectionConfig<InstaforexConnectionConfig>({ id: 'ifx', broker: 'instaforex', ...instaforexSimulatorAccount, baseUrl: target.baseUrl, ...overrides });
   const secrets = new SecretRegistry();
-  const adapter = createInstaforexAdapter(config, { secrets });
-  adapters.push(adapter);
-  return { adapter, secrets };
+  return { adapter: testBed.track(createInstaforexAdapter(config, { secrets })), secrets };
 }
 
 const adapter = (overrides: Record<string, unknown> = {}, target?: InstaforexSimulator) => connect(overrides, target).adapter;
@@ -56,17 +51,8 @@ function failure(promise: Promise<unknown>): Promise<BrokerqlError> {
 const login = instaforexSimulatorAccount.login;
 const allTime = { brokerAccountId: login, from: '2020-01-01T00:00:00Z', to: '2030-01-01T00:00:00Z', instrument: null };
 
-beforeAll(async () => {
-  await simulator.server.start();
-});
-afterAll(async () => {
-  await Promise.all(adapters.map((created) => created.close()));
-  await Promise.all(simulators.map((running) => running.server.stop()));
-});
 beforeEach(() => {
   brokerClockOffset = 0;
-  simulator.server.clearFaults();
-  simulator.server.resetCounters();
   simulator.state.tokens.revokeAll();
   Object.assign(simulator.state.switches, { badCredentials: 'unauthorized', timestampFormat: 'unix', float32Prices: false });
 });

@@ -1,23 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BrokerAdapter } from '../src/brokers/adapter.js';
 import { createTinkoffAdapter } from '../src/brokers/tinkoff/adapter.js';
-import { parseConfig, type TinkoffConnectionConfig } from '../src/config.js';
+import type { TinkoffConnectionConfig } from '../src/config.js';
 import { BrokerqlError } from '../src/errors.js';
 import { SecretRegistry } from '../src/secrets.js';
 import { createTinkoffSimulator, tinkoffSimulatorTokens } from '../src/simulators/tinkoff/server.js';
+import { connectionConfig, useAdapterTestBed } from './support/adapters.js';
 import { brokerFailure } from './support/broker-failure.js';
 
 const simulator = createTinkoffSimulator({ rateLimits: false });
-const adapters: BrokerAdapter[] = [];
+const testBed = useAdapterTestBed(simulator.server);
 
 function adapter(overrides: Partial<TinkoffConnectionConfig> = {}): BrokerAdapter {
-  const config = parseConfig(
-    { connections: [{ id: 'tbank', broker: 'tinkoff', token: tinkoffSimulatorTokens.full, baseUrl: simulator.baseUrl, ...overrides }] },
-    { env: {} },
-  ).connections[0] as TinkoffConnectionConfig;
-  const created = createTinkoffAdapter(config, { secrets: new SecretRegistry() });
-  adapters.push(created);
-  return created;
+  const config = connectionConfig<TinkoffConnectionConfig>({ id: 'tbank', broker: 'tinkoff', token: tinkoffSimulatorTokens.full, baseUrl: simulator.baseUrl, ...overrides });
+  return testBed.track(createTinkoffAdapter(config, { secrets: new SecretRegistry() }));
 }
 
 function failure(promise: Promise<unknown>): Promise<BrokerqlError> {
@@ -25,18 +21,6 @@ function failure(promise: Promise<unknown>): Promise<BrokerqlError> {
 }
 
 const account = '2000345678';
-
-beforeAll(async () => {
-  await simulator.server.start();
-});
-afterAll(async () => {
-  await Promise.all(adapters.map((created) => created.close()));
-  await simulator.server.stop();
-});
-beforeEach(() => {
-  simulator.server.clearFaults();
-  simulator.server.resetCounters();
-});
 
 describe('T-Invest v2 adapter reads', () => {
   it('lists accounts with their types', async () => {

@@ -1,28 +1,24 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BrokerAdapter } from '../src/brokers/adapter.js';
 import { createTinkoffV1Adapter } from '../src/brokers/tinkoff-v1/adapter.js';
-import { parseConfig, type TinkoffV1ConnectionConfig } from '../src/config.js';
+import type { TinkoffV1ConnectionConfig } from '../src/config.js';
 import { addDecimals } from '../src/decimal.js';
 import type { InstrumentInfo, PlaceOrderRequest } from '../src/domain.js';
 import { BrokerqlError } from '../src/errors.js';
 import { SecretRegistry } from '../src/secrets.js';
 import { createTinkoffV1Simulator, tinkoffV1SimulatorTokens } from '../src/simulators/tinkoff-v1/server.js';
+import { connectionConfig, useAdapterTestBed } from './support/adapters.js';
 import { brokerFailure } from './support/broker-failure.js';
 
 const simulator = createTinkoffV1Simulator({ rateLimits: false });
-const adapters: BrokerAdapter[] = [];
+const testBed = useAdapterTestBed(simulator.server);
 const brokerage = '2054816137';
 const iis = '2061309558';
 const token = tinkoffV1SimulatorTokens.trading;
 
 function adapter(overrides: Partial<TinkoffV1ConnectionConfig> = {}, secrets = new SecretRegistry()): BrokerAdapter {
-  const config = parseConfig(
-    { connections: [{ id: 'tinkoff-legacy', broker: 'tinkoff-v1', token, baseUrl: simulator.baseUrl, ...overrides }] },
-    { env: {} },
-  ).connections[0] as TinkoffV1ConnectionConfig;
-  const created = createTinkoffV1Adapter(config, { secrets });
-  adapters.push(created);
-  return created;
+  const config = connectionConfig<TinkoffV1ConnectionConfig>({ id: 'tinkoff-legacy', broker: 'tinkoff-v1', token, baseUrl: simulator.baseUrl, ...overrides });
+  return testBed.track(createTinkoffV1Adapter(config, { secrets }));
 }
 
 function failure(promise: Promise<unknown>): Promise<BrokerqlError> {
@@ -46,18 +42,6 @@ async function instrument(figi: string): Promise<InstrumentInfo> {
 function order(fields: Partial<PlaceOrderRequest> & Pick<PlaceOrderRequest, 'instrument'>): PlaceOrderRequest {
   return { brokerAccountId: brokerage, side: 'BUY', type: 'MARKET', lots: 1, price: null, idempotencyKey: 'ignored-by-v1', ...fields };
 }
-
-beforeAll(async () => {
-  await simulator.server.start();
-});
-afterAll(async () => {
-  await Promise.all(adapters.map((created) => created.close()));
-  await simulator.server.stop();
-});
-beforeEach(() => {
-  simulator.server.clearFaults();
-  simulator.server.resetCounters();
-});
 
 describe('Tinkoff v1 adapter reads', () => {
   it('lists accounts with their types, sending the token as a bearer header', async () => {

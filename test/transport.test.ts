@@ -1,22 +1,24 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BrokerAdapter } from '../src/brokers/adapter.js';
+import { describe, expect, it } from 'vitest';
 import { createConnectionPolicy, type ConnectionPolicy } from '../src/brokers/resilience/policy.js';
 import { createTinkoffAdapter } from '../src/brokers/tinkoff/adapter.js';
-import { parseConfig, type TinkoffConnectionConfig } from '../src/config.js';
+import type { TinkoffConnectionConfig } from '../src/config.js';
 import { BrokerqlError } from '../src/errors.js';
 import { runInRequestScope } from '../src/request-scope.js';
 import { SecretRegistry } from '../src/secrets.js';
 import { createTinkoffSimulator, tinkoffSimulatorTokens } from '../src/simulators/tinkoff/server.js';
+import { connectionConfig, useAdapterTestBed } from './support/adapters.js';
 
 /** The transport's policy (retries, Retry-After, circuit breaker, budget) seen from a real adapter and a real simulator. */
 const simulator = createTinkoffSimulator({ rateLimits: false });
-const adapters: BrokerAdapter[] = [];
+const testBed = useAdapterTestBed(simulator.server);
 
 function adapterWithPolicy(overrides: { quota?: boolean; maxConcurrentRequests?: number; baseUrl?: string } = {}) {
-  const config = parseConfig(
-    { connections: [{ id: 'tbank', broker: 'tinkoff', token: tinkoffSimulatorTokens.full, baseUrl: overrides.baseUrl ?? simulator.baseUrl }] },
-    { env: {} },
-  ).connections[0] as TinkoffConnectionConfig;
+  const config = connectionConfig<TinkoffConnectionConfig>({
+    id: 'tbank',
+    broker: 'tinkoff',
+    token: tinkoffSimulatorTokens.full,
+    baseUrl: overrides.baseUrl ?? simulator.baseUrl,
+  });
   const policy: ConnectionPolicy = createConnectionPolicy({
     connection: 'tbank',
     broker: 'tinkoff',
@@ -24,8 +26,7 @@ function adapterWithPolicy(overrides: { quota?: boolean; maxConcurrentRequests?:
     quota: overrides.quota ?? false,
     maxConcurrentRequests: overrides.maxConcurrentRequests ?? 8,
   });
-  const adapter = createTinkoffAdapter(config, { secrets: new SecretRegistry(), policy });
-  adapters.push(adapter);
+  const adapter = testBed.track(createTinkoffAdapter(config, { secrets: new SecretRegistry(), policy }));
   return { adapter, policy };
 }
 
@@ -38,15 +39,6 @@ async function failure(promise: Promise<unknown>): Promise<BrokerqlError> {
   return error as BrokerqlError;
 }
 
-beforeAll(() => simulator.server.start());
-afterAll(async () => {
-  await Promise.all(adapters.map((adapter) => adapter.close()));
-  await simulator.server.stop();
-});
-beforeEach(() => {
-  simulator.server.clearFaults();
-  simulator.server.resetCounters();
-});
 
 const route = 'UsersService/GetAccounts';
 
