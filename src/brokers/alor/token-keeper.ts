@@ -89,7 +89,7 @@ export class TokenKeeper {
     try {
       const body = refreshResponseSchema.safeParse(parseJsonExact(text));
       if (body.success) {
-        this.secrets.add(body.data.AccessToken);
+        this.secrets.addRotating(this, body.data.AccessToken);
         token = readAccessToken(body.data.AccessToken, this.now());
       }
     } catch {

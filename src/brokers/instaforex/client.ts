@@ -126,7 +126,7 @@ export class InstaforexClient {
     const passkey = readPasskey(response.text);
     if (passkey === null) throw badCredentials({ connection, login }, response.status);
     if (passkey === undefined) throw this.unreadable(call, response, 'a passkey brokerql cannot use');
-    this.secrets.add(passkey);
+    this.secrets.addRotating(this, passkey);
     return passkey;
   }
 
