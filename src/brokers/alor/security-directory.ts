@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { NotFoundError } from '../../errors.js';
 import type { AlorClient } from './client.js';
 import { alorInstrumentKey, type AlorInstrumentAddress } from './instrument-ref.js';
@@ -8,14 +9,16 @@ import { securitySchema } from './wire.js';
 
 /** A security's lot size, step and currency change rarely; an hour-old answer is good enough. */
 const cacheMilliseconds = 60 * 60 * 1000;
+/** Far more securities than one client holds or trades, and a bound on what lookups can fill. */
+const maximumEntries = 5_000;
 
 /**
  * ALOR's position, order and trade rows carry no currency or price step, so the adapter reads them
  * from /md/v2/Securities/{exchange}/{symbol} — once per security per hour, shared by concurrent
- * callers. Only answers are kept: a failed lookup is asked again next time.
+ * callers, in a bounded LRU. Only answers are kept: a failed lookup is asked again next time.
  */
 export class SecurityDirectory {
-  private readonly entries = new Map<string, { expiresAt: number; security: Promise<AlorSecurity> }>();
+  private readonly entries = new LRUCache<string, { expiresAt: number; security: Promise<AlorSecurity> }>({ max: maximumEntries });
 
   constructor(
     private readonly client: AlorClient,
