@@ -290,5 +290,7 @@ describe('compiled execution', () => {
     expect(result.errors).toHaveLength(1);
     expect(result.errors![0]!.extensions['code']).toBe('BAD_USER_INPUT');
     expect(result.errors![0]!.message).toMatch(/^Variable "\$from" got invalid value "yesterday"; (?!Expected type)/);
+    // Where in the document, as graphql-js reports it.
+    expect(result.errors![0]).toMatchObject({ locations: [{ line: 1, column: 8 }] });
   });
 });

@@ -1,7 +1,6 @@
-import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
-import { rebuildGraphQLError } from '../errors.js';
 
 /**
  * Executes queries with graphql-jit: each document is compiled once into plain JavaScript, then
@@ -33,7 +32,7 @@ export function useCompiledExecution(): Plugin {
     const entry = compile(args);
     if (!isCompiledQuery(entry)) return entry;
     const result = (await entry.query(args.rootValue, args.contextValue, args.variableValues ?? {})) as ExecutionResult;
-    return result.errors ? { ...result, errors: result.errors.map(withScalarReason) } : result;
+    return result.errors ? { ...result, errors: result.errors.map((error) => withScalarReason(error, args.document, args.operationName)) } : result;
   };
 
   return {
@@ -43,15 +42,30 @@ export function useCompiledExecution(): Plugin {
   };
 }
 
-const rejectedVariable = /^(Variable "\$[^"]+" got invalid value .*); Expected type [^;]+\.$/s;
+const rejectedVariable = /^(Variable "\$([^"]+)" got invalid value .*); Expected type [^;]+\.$/s;
 
 /**
  * graphql-jit words a refused variable as "…; Expected type Decimal." and keeps the scalar's own
  * reason only as the original error; graphql-js puts the reason in the message, which is what a
  * client needs to see ("…; a Decimal must be sent as a string, not a JSON number").
  */
-function withScalarReason(error: GraphQLError): GraphQLError {
+function withScalarReason(error: GraphQLError, document: DocumentNode, operationName: string | null | undefined): GraphQLError {
   const match = rejectedVariable.exec(error.message);
   if (!match || !error.originalError?.message) return error;
-  return rebuildGraphQLError(error, `${match[1]}; ${error.originalError.message}`, { ...error.extensions });
+  // Located at the variable's definition, as graphql-js does. No originalError: this is the client's input, not a fault.
+  return new GraphQLError(`${match[1]}; ${error.originalError.message}`, {
+    nodes: variableDefinition(document, operationName, match[2]!),
+    extensions: error.extensions,
+  });
+}
+
+/** `$name` as the operation being run defines it. */
+function variableDefinition(document: DocumentNode, operationName: string | null | undefined, name: string) {
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    if (operationName && definition.name?.value !== operationName) continue;
+    const found = definition.variableDefinitions?.find((variable) => variable.variable.name.value === name);
+    if (found) return found;
+  }
+  return undefined;
 }
