@@ -44,7 +44,6 @@ export function decimalFromJsonNumber(text: string): Decimal {
 /** `decimalFromJsonNumber` that answers undefined for anything that is not a number. */
 export function decimalFromJsonNumberOrUndefined(text: string): Decimal | undefined {
   // Most upstream numbers are already plain: normalize their text without building a Big.
-  if (canonicalPattern.test(text)) return text === '-0' ? '0' : text;
   if (plainDecimalPattern.test(text)) return normalizePlain(text);
   return jsonNumberPattern.test(text) ? format(big(text)) : undefined;
 }

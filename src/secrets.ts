@@ -9,8 +9,8 @@ const keptPerRotation = 3;
 
 export class SecretRegistry {
   private readonly values = new Set<string>();
-  /** Credentials that replace one another, by what they belong to (an ALOR access token of one connection). */
-  private readonly rotations = new Map<object, string[]>();
+  /** Credentials that replace one another, by what they belong to (an ALOR access token of one connection): each value with its variants. */
+  private readonly rotations = new Map<object, Array<{ value: string; variants: string[] }>>();
 
   add(secret: string | number | undefined | null): void {
     for (const variant of variants(secret)) this.values.add(variant);
@@ -23,7 +23,7 @@ export class SecretRegistry {
    * older value was dropped by brokerql once its successor arrived, and has expired at the broker.
    */
   addRotating(owner: object, secret: string): void {
-    const kept = [...(this.rotations.get(owner) ?? []).filter((value) => value !== secret), secret];
+    const kept = [...(this.rotations.get(owner) ?? []).filter((entry) => entry.value !== secret), { value: secret, variants: variants(secret) }];
     this.rotations.set(owner, kept.slice(-keptPerRotation));
   }
 
@@ -33,7 +33,7 @@ export class SecretRegistry {
       if (result.includes(secret)) result = result.split(secret).join('[redacted]');
     };
     for (const secret of this.values) scrub(secret);
-    for (const values of this.rotations.values()) for (const value of values) for (const variant of variants(value)) scrub(variant);
+    for (const kept of this.rotations.values()) for (const entry of kept) entry.variants.forEach(scrub);
     return result;
   }
 }

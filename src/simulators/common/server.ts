@@ -92,6 +92,7 @@ interface CompiledRoute extends Route {
 
 export class SimulatorServer {
   private readonly routes: CompiledRoute[];
+  private readonly fold: (text: string) => string;
   private readonly counts = new Map<string, number>();
   private readonly sockets = new Set<Socket>();
   private server: Server | undefined;
@@ -104,6 +105,7 @@ export class SimulatorServer {
   private requestLog: Array<{ route: string; headers: IncomingHttpHeaders; body: string; query: string }> = [];
 
   constructor(private readonly options: SimulatorOptions) {
+    this.fold = options.caseInsensitivePaths ? (text) => text.toLowerCase() : (text) => text;
     this.routes = options.routes.map((route) => ({
       ...route,
       name: route.name ?? `${route.method} ${route.pattern}`,
@@ -263,7 +265,7 @@ export class SimulatorServer {
   /** The route's parameters when its pattern fits these path segments. */
   private matchRoute(route: CompiledRoute, segments: string[]): Record<string, string> | undefined {
     if (route.parts.length !== segments.length) return undefined;
-    const fold = this.options.caseInsensitivePaths ? (text: string) => text.toLowerCase() : (text: string) => text;
+    const fold = this.fold;
     const params: Record<string, string> = {};
     const matches = route.parts.every((part, index) => {
       const segment = segments[index]!;
