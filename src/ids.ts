@@ -1,3 +1,4 @@
+import { describeReceived } from './brokers/identifiers.js';
 import { BadUserInputError } from './errors.js';
 
 /**
@@ -18,7 +19,7 @@ export function parseScopedId(id: string, what: 'account' | 'instrument'): Parse
   const separator = id.indexOf(':');
   if (separator <= 0 || separator === id.length - 1) {
     const example = what === 'account' ? 'tbank:2000345678' : 'tbank:BBG004730N88';
-    throw new BadUserInputError(`${what} id must look like <connection id>:<broker id> (e.g. ${example}), received "${id.slice(0, 80)}"`);
+    throw new BadUserInputError(`${what} id must look like <connection id>:<broker id> (e.g. ${example}), received ${describeReceived(id)}`);
   }
   return { connectionId: id.slice(0, separator), brokerId: id.slice(separator + 1) };
 }

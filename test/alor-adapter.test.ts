@@ -130,20 +130,16 @@ describe('ALOR adapter reads', () => {
     expect((await failure(client.getInstrument({ ref: { symbol: 'SBER', exchange: 'TQBR' } }))).code).toBe('BAD_USER_INPUT');
   });
 
-  it('keeps a symbol such as "A/B" or "../x" inside one encoded path segment', async () => {
+  it('refuses a symbol or order number outside ALOR\'s grammar before anything is sent (encoding is not validation)', async () => {
     const client = adapter(simulator);
-    for (const symbol of ['A/B', '../x', '..%2Fpositions', 'SBER?format=Heavy']) {
-      expect((await failure(client.getInstrument({ ref: { symbol } }))).code).toBe('NOT_FOUND');
-      expect((await failure(client.getOrderbook({ instrument: { symbol }, depth: 1 }))).code).toBe('NOT_FOUND');
+    for (const symbol of ['A/B', '../x', '..', '..%2Fpositions', 'SBER?format=Heavy', 'MOEX:SBER,MOEX:GAZP']) {
+      expect((await failure(client.getInstrument({ ref: { symbol } }))).message).toMatch(/^symbol must be an ALOR symbol/);
+      expect((await failure(client.getOrderbook({ instrument: { symbol }, depth: 1 }))).code).toBe('BAD_USER_INPUT');
     }
-    // Every request reached the route it was meant for, and none was re-routed elsewhere.
-    expect(simulator.server.requestCounts()).toEqual({ 'GET orderbook': 4, 'GET security': 4, 'POST /refresh': 1 });
-    // A bare '..' cannot even be encoded safely: refused before anything is sent.
-    expect((await failure(client.getInstrument({ ref: { symbol: '..' } }))).code).toBe('BAD_USER_INPUT');
-    const cancel = await failure(client.cancelOrder({ brokerAccountId: main, orderId: '../../41423837024' }));
-    expect(cancel.code).toBe('NOT_FOUND');
-    expect(simulator.server.requestCount('DELETE order')).toBe(1);
-    expect(simulator.server.requestCount('unmatched')).toBe(0);
+    for (const orderId of ['all', '../../41423837024', '41423837024?stop=true', '']) {
+      expect((await failure(client.cancelOrder({ brokerAccountId: main, orderId }))).message).toMatch(/^orderId must be ALOR's order number/);
+    }
+    expect(simulator.server.requestCount()).toBe(0);
   });
 
   it('reads an orderbook in the Simple format, depth clamped to 1..50, volumes in lots', async () => {
@@ -167,10 +163,17 @@ describe('ALOR adapter reads', () => {
       ['MOEX:SNGS', '24.355'],
     ]);
     expect(simulator.server.requestCount('GET quotes')).toBe(1);
-    // A long list is split so that each request's key list stays one short path segment.
-    const many = Array.from({ length: 30 }, (_, index) => `MOEX:UNKNOWN${index}`);
+    // A long list is split so that no request line grows past what servers accept (2,000 characters of keys).
+    const many = Array.from({ length: 50 }, (_, index) => `MOEX:${'U'.repeat(40)}${index}`);
     expect((await client.getLastPrices!({ keys: [...many, 'MOEX:GAZP'] })).get('MOEX:GAZP')).toBe('128.34');
-    expect(simulator.server.requestCount('GET quotes')).toBeGreaterThan(2);
+    expect(simulator.server.requestCount('GET quotes')).toBe(1 + 2);
+  });
+
+  it('C20: writes the quotes path as real clients do, MOEX:SBER,MOEX:SNGS, not MOEX%3ASBER%2C…', async () => {
+    const client = adapter(simulator);
+    const prices = await client.getLastPrices!({ keys: ['MOEX:SBER', 'MOEX:SNGS'] });
+    expect(prices.size).toBe(2);
+    expect(simulator.server.recentRequests('GET quotes').map((request) => request.path)).toEqual(['/md/v2/Securities/MOEX:SBER,MOEX:SNGS/quotes']);
   });
 
   it('lists only the working orders as active, partly filled ones as PARTIALLY_FILLED', async () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readAccessToken, refreshMarginSeconds } from '../src/brokers/alor/access-token.js';
 import { alorTime } from '../src/brokers/alor/alor-time.js';
 import { exactQuotient, pricePerUnit } from '../src/brokers/alor/exact-price.js';
-import { alorInstrumentAddress } from '../src/brokers/alor/instrument-ref.js';
+import { alorExchange, alorPortfolio } from '../src/brokers/alor/identifiers.js';
+import { alorAddressOfKey, alorInstrumentAddress } from '../src/brokers/alor/instrument-ref.js';
 import { mapAlorOrderStatus, mapAlorOrderType, mapAlorPortfolioType, mapAlorSide } from '../src/brokers/alor/map-alor-enums.js';
 import { alorErrorCodeName, mapAlorError, readAlorErrorBody } from '../src/brokers/alor/map-alor-error.js';
 import { mapAlorSecurity } from '../src/brokers/alor/map-alor-instrument.js';
@@ -125,12 +126,13 @@ describe('ALOR instruments', () => {
   });
 
   it('resolves { id }, { symbol, exchange } and { symbol } with the connection exchange, and refuses { figi }', () => {
-    expect(alorInstrumentAddress({ key: 'MOEX:SBER' }, 'MOEX', 'alor')).toEqual({ exchange: 'MOEX', symbol: 'SBER' });
-    expect(alorInstrumentAddress({ key: 'SPBX:AAPL' }, 'MOEX', 'alor')).toEqual({ exchange: 'SPBX', symbol: 'AAPL' });
-    expect(alorInstrumentAddress({ symbol: 'CNY-6.25', exchange: 'moex' }, 'SPBX', 'alor')).toEqual({ exchange: 'MOEX', symbol: 'CNY-6.25' });
-    expect(alorInstrumentAddress({ symbol: 'SBER' }, 'MOEX', 'alor')).toEqual({ exchange: 'MOEX', symbol: 'SBER' });
-    expect(() => alorInstrumentAddress({ figi: 'BBG004730N88' }, 'MOEX', 'alor')).toThrow(/\{ symbol, exchange \}.*"alor:MOEX:SBER"/);
-    expect(() => alorInstrumentAddress({ symbol: 'SBER', exchange: 'TQBR' }, 'MOEX', 'alor')).toThrow(/MOEX, SPBX/);
+    const [moex, spbx] = [alorExchange.parse('MOEX', 'exchange'), alorExchange.parse('SPBX', 'exchange')];
+    expect(alorInstrumentAddress({ key: 'MOEX:SBER' }, moex, 'alor')).toEqual({ exchange: 'MOEX', symbol: 'SBER' });
+    expect(alorInstrumentAddress({ key: 'SPBX:AAPL' }, moex, 'alor')).toEqual({ exchange: 'SPBX', symbol: 'AAPL' });
+    expect(alorInstrumentAddress({ symbol: 'CNY-6.25', exchange: 'moex' }, spbx, 'alor')).toEqual({ exchange: 'MOEX', symbol: 'CNY-6.25' });
+    expect(alorInstrumentAddress({ symbol: 'SBER' }, moex, 'alor')).toEqual({ exchange: 'MOEX', symbol: 'SBER' });
+    expect(() => alorInstrumentAddress({ figi: 'BBG004730N88' }, moex, 'alor')).toThrow(/\{ symbol, exchange \}.*"alor:MOEX:SBER"/);
+    expect(() => alorInstrumentAddress({ symbol: 'SBER', exchange: 'TQBR' }, moex, 'alor')).toThrow(/MOEX, SPBX/);
   });
 });
 
@@ -298,8 +300,8 @@ describe('ALOR orderbook and trades', () => {
 describe('ALOR order commands', () => {
   it('writes the price from its decimal text, never through a float', () => {
     const body = orderCommandBody({
-      portfolio: 'D38291',
-      instrument: { exchange: 'MOEX', symbol: 'SBER' },
+      portfolio: alorPortfolio.parse('D38291', 'accountId'),
+      instrument: alorAddressOfKey('MOEX:SBER', alorExchange.parse('MOEX', 'exchange'), 'alor'),
       side: 'BUY',
       type: 'LIMIT',
       lots: 3,
@@ -311,7 +313,9 @@ describe('ALOR order commands', () => {
   });
 
   it('sends no price for a market order, and allowMargin only for derivatives portfolios', () => {
-    const market = JSON.parse(orderCommandBody({ portfolio: '7502I8Y', instrument: { exchange: 'MOEX', symbol: 'SiM5' }, side: 'SELL', type: 'MARKET', lots: 1, price: null }));
+    const portfolio = alorPortfolio.parse('7502I8Y', 'accountId');
+    const instrument = alorAddressOfKey('MOEX:SiM5', alorExchange.parse('MOEX', 'exchange'), 'alor');
+    const market = JSON.parse(orderCommandBody({ portfolio, instrument, side: 'SELL', type: 'MARKET', lots: 1, price: null }));
     expect(market).toEqual({ side: 'sell', quantity: 1, instrument: { symbol: 'SiM5', exchange: 'MOEX' }, user: { portfolio: '7502I8Y' }, timeInForce: 'oneday', allowMargin: true });
   });
 

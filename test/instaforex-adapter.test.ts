@@ -312,7 +312,7 @@ describe('InstaForex account data', () => {
     expect(await client.getInstrument({ ref: { key: 'XAUUSD' } })).toMatchObject({ type: 'metal', currency: 'USD' });
     expect(await client.getInstrument({ ref: { symbol: '#AAPL' } })).toMatchObject({ ticker: '#AAPL', type: null, currency: null });
     expect((await failure(client.getInstrument({ ref: { figi: 'BBG0013HGFT4' } }))).code).toBe('BAD_USER_INPUT');
-    expect((await failure(client.getInstrument({ ref: { symbol: 'EUR/USD' } }))).message).toMatch(/not an MT4 symbol/);
+    expect((await failure(client.getInstrument({ ref: { symbol: 'EUR/USD' } }))).message).toMatch(/^symbol must be an MT4 symbol/);
     expect(simulator.server.requestCount()).toBe(0);
   });
 

@@ -14,6 +14,7 @@ import type {
 import { NotSupportedError } from '../errors.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { UpstreamObserver } from './http.js';
+import type { ClientIdentifiers } from './identifiers.js';
 import type { ConnectionPolicy } from './resilience/policy.js';
 
 /** What a broker lets brokerql do. Anything not offered is answered with NOT_SUPPORTED. */
@@ -76,6 +77,8 @@ export interface CancelOrderParams extends AccountParams {
 export interface BrokerAdapter {
   readonly broker: BrokerKind;
   readonly capabilities: Capabilities;
+  /** This broker's grammar for what clients name (instruments, order ids), checked before any call. */
+  readonly identifiers: ClientIdentifiers;
   listAccounts(params: Cancellable): Promise<BrokerAccount[]>;
   getPortfolio(params: AccountParams): Promise<Portfolio>;
   /** Throws NotFoundError when the broker does not know the instrument, BadUserInputError when the ref cannot name one. */

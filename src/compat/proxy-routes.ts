@@ -1,9 +1,10 @@
+import type { ClientIdentifiers } from '../brokers/identifiers.js';
 import { parseJsonExact } from '../brokers/json.js';
 import type { GatewayContext } from '../context.js';
 import { isPlainDecimal, decimalFromJsonNumber } from '../decimal.js';
 import { BadUserInputError, NotFoundError } from '../errors.js';
 import type { AccountModel, ConnectionModel } from '../models.js';
-import { connectionAccounts, visibleConnections } from '../resolvers/shared.js';
+import { connectionAccounts, instrumentRefFromInput, visibleConnections } from '../resolvers/shared.js';
 import { auditDenied, cancelOrder, placeOrder } from '../trading/orders.js';
 import {
   okEnvelope,
@@ -32,6 +33,24 @@ function tinkoffConnections(context: GatewayContext): ConnectionModel[] {
 /** The accounts of those connections this token may see, in config order. */
 async function tinkoffAccounts(context: GatewayContext): Promise<AccountModel[]> {
   return (await Promise.all(tinkoffConnections(context).map((connection) => connectionAccounts(context, connection)))).flat();
+}
+
+/**
+ * Checks a query parameter (figi, orderId) against the grammars of the Tinkoff connections the
+ * token can use, before any call: which one holds the account is only known after listing
+ * accounts, so a value no such connection could accept is refused first. The account's own
+ * connection checks it again before its broker is called.
+ */
+function checkForTinkoff(context: GatewayContext, check: (identifiers: ClientIdentifiers) => void): void {
+  let refusal: unknown;
+  for (const connection of tinkoffConnections(context)) {
+    try {
+      return check(connection.adapter.identifiers);
+    } catch (error) {
+      refusal ??= error;
+    }
+  }
+  if (refusal !== undefined) throw refusal;
 }
 
 /** PHP's intval(): the leading digits, 0 when there are none — the proxy accepted numeric ids only. */
@@ -120,13 +139,15 @@ function orderRoute(type: 'LIMIT' | 'MARKET'): ProxyRoute {
     const figi = query.get('figi');
     const brokerAccountId = intval(query.get('brokerAccountId'));
     if (!figi || !brokerAccountId) return null;
-    const account = await findAccount(context, brokerAccountId).catch(() => null);
     if (context.viewer.scope !== 'TRADE') {
+      const account = await findAccount(context, brokerAccountId).catch(() => null);
       auditDenied(context, 'placeOrder', { input: { accountId: account?.id ?? null, instrument: { figi }, type } });
       return ordersNotAllowedBody;
     }
-    if (!account) throw unknownAccount();
+    // Everything the request says is checked before the first call (the account list).
+    checkForTinkoff(context, (identifiers) => identifiers.checkInstrumentRef({ figi }));
     const order = readOrderBody(body, type === 'LIMIT');
+    const account = await findAccount(context, brokerAccountId);
     const placed = await placeOrder(context, {
       accountId: account.id,
       instrument: { figi },
@@ -168,7 +189,7 @@ export const proxyRoutes: Record<string, ProxyRoute> = {
     const depth = Math.min(20, Math.max(1, intval(query.get('depth'))));
     const connection = tinkoffConnections(context)[0];
     if (!connection) throw unknownAccount();
-    const info = await context.loaders.instrument.load({ connection, ref: { figi } });
+    const info = await context.loaders.instrument.load({ connection, ref: instrumentRefFromInput(connection, { figi }) });
     const book = await context.loaders.orderbook.load({ connection, ref: { key: info.key }, depth });
     return okEnvelope(v1Orderbook(book, info, depth));
   },
@@ -185,6 +206,7 @@ export const proxyRoutes: Record<string, ProxyRoute> = {
   'POST /orders/cancel': async (context, query) => {
     const orderId = query.get('orderId');
     if (!orderId) return null;
+    if (context.viewer.scope === 'TRADE') checkForTinkoff(context, (identifiers) => identifiers.checkOrderId(orderId));
     const account = (await accountFromQuery(context, query)) ?? (await defaultAccount(context));
     if (context.viewer.scope !== 'TRADE') {
       auditDenied(context, 'cancelOrder', { accountId: account.id, orderId });
@@ -200,9 +222,11 @@ export const proxyRoutes: Record<string, ProxyRoute> = {
     const brokerAccountId = intval(query.get('brokerAccountId'));
     if (!brokerAccountId || !proxyDatePattern.test(from) || !proxyDatePattern.test(to)) return null;
     if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to))) return null;
-    const account = await findAccount(context, brokerAccountId);
     const figi = query.get('figi');
-    const instrument = figi ? await context.loaders.instrument.load({ connection: account.connection, ref: { figi } }) : null;
+    if (figi) checkForTinkoff(context, (identifiers) => identifiers.checkInstrumentRef({ figi }));
+    const account = await findAccount(context, brokerAccountId);
+    const ref = figi ? instrumentRefFromInput(account.connection, { figi }) : null;
+    const instrument = ref ? await context.loaders.instrument.load({ connection: account.connection, ref }) : null;
     const operations = await context.loaders.operations.load({ account, from, to, instrument });
     return okEnvelope(v1Operations(operations, query.has('clean_comission')));
   },

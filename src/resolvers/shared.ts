@@ -4,6 +4,7 @@ import type { GatewayContext } from '../context.js';
 import type { BrokerKind, InstrumentRef } from '../domain.js';
 import { BadUserInputError, NotFoundError } from '../errors.js';
 import type { Broker, InstrumentRef as InstrumentRefInput } from '../generated/graphql.js';
+import { describeReceived } from '../brokers/identifiers.js';
 import { parseScopedId } from '../ids.js';
 import type { AccountModel, ConnectionModel } from '../models.js';
 
@@ -55,36 +56,49 @@ export async function listVisibleAccounts(context: GatewayContext, info: GraphQL
   return accounts;
 }
 
-/** An account the viewer may see; a missing and an out-of-scope account get the same answer. */
-export async function findVisibleAccount(context: GatewayContext, accountId: string): Promise<AccountModel> {
-  const notFound = () => new NotFoundError(`no account "${accountId.slice(0, 80)}"`);
+const noAccount = (accountId: string) => new NotFoundError(`no account ${describeReceived(accountId)}`);
+
+/**
+ * The connection of an account the viewer may see, without a broker call: what can be checked
+ * before anything is sent (the broker's grammar for the rest of a mutation's input). A missing
+ * and an out-of-scope account get the same answer.
+ */
+export function visibleAccountConnection(context: GatewayContext, accountId: string): ConnectionModel {
   const { connectionId } = parseScopedId(accountId, 'account');
   const connection = context.connections.get(connectionId);
+  if (!connection || !canSeeAccount(context.viewer, accountId)) throw noAccount(accountId);
+  return connection;
+}
+
+/** An account the viewer may see; a missing and an out-of-scope account get the same answer. */
+export async function findVisibleAccount(context: GatewayContext, accountId: string): Promise<AccountModel> {
   // Scoping first: an account outside the token's scope costs no broker call.
-  if (!connection || !canSeeAccount(context.viewer, accountId)) throw notFound();
+  const connection = visibleAccountConnection(context, accountId);
   const accounts = await context.loaders.accounts.load(connection);
   const account = accounts.find((candidate) => candidate.id === accountId);
-  if (!account) throw notFound();
+  if (!account) throw noAccount(accountId);
   return account;
 }
 
-/** Turns the InstrumentRef input into what an adapter understands, checking it names this connection. */
+/**
+ * Turns the InstrumentRef input into what an adapter understands, checking that it names this
+ * connection and that every part fits the broker's grammar — before anything is sent.
+ */
 export function instrumentRefFromInput(connection: ConnectionModel, input: InstrumentRefInput): InstrumentRef {
-  if (input.id) {
+  let ref: InstrumentRef;
+  if (input.id != null) {
     const { connectionId, brokerId } = parseScopedId(input.id, 'instrument');
     if (connectionId !== connection.id) {
-      throw new BadUserInputError(`instrument ${input.id.slice(0, 80)} belongs to connection "${connectionId}", not "${connection.id}"`);
+      throw new BadUserInputError(`instrument ${describeReceived(input.id)} belongs to connection ${describeReceived(connectionId)}, not "${connection.id}"`);
     }
-    return { key: brokerId };
-  }
-  if (!input.figi && !input.symbol) {
+    ref = { key: brokerId };
+  } else if (input.figi == null && input.symbol == null) {
     throw new BadUserInputError('InstrumentRef needs one of: id, figi, or symbol (with exchange where the broker needs it)');
+  } else {
+    ref = { figi: input.figi ?? undefined, symbol: input.symbol ?? undefined, exchange: input.exchange ?? undefined };
   }
-  return {
-    figi: input.figi ?? undefined,
-    symbol: input.symbol ?? undefined,
-    exchange: input.exchange ?? undefined,
-  };
+  connection.adapter.identifiers.checkInstrumentRef(ref);
+  return ref;
 }
 
 export function validateOrderbookDepth(depth: number): number {

@@ -6,7 +6,7 @@ import type { InstrumentInfo, Order } from '../domain.js';
 import { BadUserInputError, BrokerqlError, OrderStateUnknownError, UpstreamTimeoutError, isUnansweredSend } from '../errors.js';
 import type { PlaceOrderInput } from '../generated/graphql.js';
 import { toOrderModel, type AccountModel, type OrderModel } from '../models.js';
-import { findVisibleAccount, instrumentRefFromInput } from '../resolvers/shared.js';
+import { findVisibleAccount, instrumentRefFromInput, visibleAccountConnection } from '../resolvers/shared.js';
 import type { AuditEntry, AuditLog, AuditOutcome } from '../auth/audit-log.js';
 import { requestHash, type IdempotencyLedger, type StoredAnswer } from './idempotency.js';
 
@@ -38,6 +38,9 @@ export async function placeOrder(context: GatewayContext, input: PlaceOrderInput
   });
   return audited(context, entry, async (settle) => {
     validateOrderInput(input);
+    // The instrument is checked against the broker's grammar before anything is sent, the
+    // account list included: a malformed ref never reaches a broker.
+    instrumentRefFromInput(visibleAccountConnection(context, input.accountId), input.instrument);
     const account = await findVisibleAccount(context, input.accountId);
     const { adapter } = account.connection;
     if (!adapter.capabilities.trading) throw notSupported(account.connection, 'placing orders');
@@ -99,11 +102,12 @@ export async function placeOrder(context: GatewayContext, input: PlaceOrderInput
 export async function cancelOrder(context: GatewayContext, accountId: string, orderId: string): Promise<OrderModel> {
   const entry = auditEntry(context, 'cancelOrder', { accountId, orderId });
   return audited(context, entry, async (settle) => {
-    if (!orderId || orderId.length > 100) throw new BadUserInputError('orderId must be 1 to 100 characters');
+    // All of it before any call: ALOR's "all" is not an order number but its cancel-every-order path.
+    const connection = visibleAccountConnection(context, accountId);
+    if (!connection.adapter.capabilities.trading) throw notSupported(connection, 'cancelling orders');
+    connection.adapter.identifiers.checkOrderId(orderId);
     const account = await findVisibleAccount(context, accountId);
-    const { adapter } = account.connection;
-    if (!adapter.capabilities.trading) throw notSupported(account.connection, 'cancelling orders');
-    const order = await adapter.cancelOrder({ brokerAccountId: account.brokerAccountId, orderId, signal: context.signal });
+    const order = await account.connection.adapter.cancelOrder({ brokerAccountId: account.brokerAccountId, orderId, signal: context.signal });
     return settle(toOrderModel(account, order), order.id);
   });
 }

@@ -1,14 +1,16 @@
 import type { AlorConnectionConfig } from '../../config.js';
 import type { AdapterDependencies, BrokerAdapter, Capabilities } from '../adapter.js';
 import { UpstreamClient } from '../http.js';
+import type { ClientIdentifiers } from '../identifiers.js';
 import { AlorClient } from './client.js';
+import { alorExchange, alorOrderNumber, alorPortfolio } from './identifiers.js';
 import { alorInstrumentAddress, alorInstrumentKey } from './instrument-ref.js';
 import { readLastPrices } from './last-prices.js';
 import { mapAlorPortfolioType } from './map-alor-enums.js';
 import { mapAlorOrder } from './map-alor-order.js';
 import { mapAlorOrderbook } from './map-alor-orderbook.js';
 import { heldSecurityRows, mapAlorPortfolio, positionAddress } from './map-alor-portfolio.js';
-import { AlorPaths } from './paths.js';
+import { alorPaths } from './paths.js';
 import { SecurityDirectory } from './security-directory.js';
 import { TokenKeeper } from './token-keeper.js';
 import { listAlorOperations } from './trade-history.js';
@@ -49,14 +51,22 @@ export function createAlorAdapter(config: AlorConnectionConfig, dependencies: Ad
   const api = upstream(config.apiUrl);
   const auth = upstream(config.authUrl);
   const client = new AlorClient(api, new TokenKeeper(auth, config.refreshToken, dependencies.secrets));
-  const paths = new AlorPaths(connection);
+  const paths = alorPaths;
+  // Validated by the config schema already; parsed here so that paths can be built from it.
+  const exchange = alorExchange.parse(config.exchange, 'exchange', connection);
   const securities = new SecurityDirectory(client, paths, Date.now, dependencies.caching ?? true);
-  const trading = new AlorTrading(client, paths, config.exchange);
-  const exchange = config.exchange;
+  const trading = new AlorTrading(client, paths, exchange);
+  /** Portfolios come from ALOR's own token; checked all the same before one goes into a path. */
+  const portfolioOf = (brokerAccountId: string) => alorPortfolio.parse(brokerAccountId, 'accountId', connection);
+  const identifiers: ClientIdentifiers = {
+    checkInstrumentRef: (ref) => void alorInstrumentAddress(ref, exchange, connection),
+    checkOrderId: (orderId) => void alorOrderNumber.parse(orderId, 'orderId', connection),
+  };
 
   return {
     broker: 'alor',
     capabilities,
+    identifiers,
 
     async listAccounts() {
       const portfolios = await client.portfolios();
@@ -64,9 +74,10 @@ export function createAlorAdapter(config: AlorConnectionConfig, dependencies: Ad
     },
 
     async getPortfolio({ brokerAccountId, signal }) {
+      const portfolio = portfolioOf(brokerAccountId);
       const [rows, summary] = await Promise.all([
-        client.get({ path: paths.clientData(exchange, brokerAccountId, 'positions'), route: alorRoutes.positions, signal }, positionsResponseSchema),
-        client.get({ path: paths.clientData(exchange, brokerAccountId, 'summary'), route: alorRoutes.summary, signal }, summaryResponseSchema),
+        client.get({ path: paths.clientData(exchange, portfolio, 'positions'), route: alorRoutes.positions, signal }, positionsResponseSchema),
+        client.get({ path: paths.clientData(exchange, portfolio, 'summary'), route: alorRoutes.summary, signal }, summaryResponseSchema),
       ]);
       const held = await securities.findAll(heldSecurityRows(rows).map((row) => positionAddress(row, exchange)));
       return mapAlorPortfolio(rows, summary.portfolioLiquidationValue, exchange, held, new Date().toISOString());
@@ -93,18 +104,20 @@ export function createAlorAdapter(config: AlorConnectionConfig, dependencies: Ad
     },
 
     async listOrders({ brokerAccountId, signal }) {
-      const orders = await client.get({ path: paths.clientData(exchange, brokerAccountId, 'orders'), route: alorRoutes.orders, signal }, ordersResponseSchema);
+      const path = paths.clientData(exchange, portfolioOf(brokerAccountId), 'orders');
+      const orders = await client.get({ path, route: alorRoutes.orders, signal }, ordersResponseSchema);
       // ALOR lists the whole session's orders; only `working` ones are still active.
       return orders.filter((order) => order.status.toLowerCase() === 'working').map((order) => mapAlorOrder(order, connection));
     },
 
-    listOperations: (params) => listAlorOperations({ client, paths, securities, exchange }, params),
+    listOperations: async (params) => listAlorOperations({ client, paths, securities, exchange }, portfolioOf(params.brokerAccountId), params),
 
-    getLastPrices: ({ keys, signal }) => readLastPrices(client, paths, keys, signal),
+    getLastPrices: ({ keys, signal }) => readLastPrices(client, paths, keys, exchange, signal),
 
-    placeOrder: (params) => trading.place(params),
+    placeOrder: async (params) => trading.place(portfolioOf(params.brokerAccountId), params),
 
-    cancelOrder: (params) => trading.cancel(params),
+    cancelOrder: async (params) =>
+      trading.cancel(portfolioOf(params.brokerAccountId), alorOrderNumber.parse(params.orderId, 'orderId', connection), params.signal),
 
     async close() {
       await Promise.all([api.close(), auth.close()]);

@@ -1,6 +1,6 @@
 import { isPositiveDecimal } from '../../decimal.js';
 import type { InstrumentHint, InstrumentInfo } from '../../domain.js';
-import { alorInstrumentKey, type AlorInstrumentAddress } from './instrument-ref.js';
+import { alorInstrumentKey, type AlorListedAddress } from './instrument-ref.js';
 import { mapAlorInstrumentType } from './map-alor-instrument-type.js';
 import type { WireSecurity } from './wire.js';
 
@@ -40,6 +40,6 @@ export function mapAlorSecurity(security: WireSecurity): AlorSecurity {
 }
 
 /** What a position, order, trade or book row tells about its instrument without another call. */
-export function alorInstrumentHint(address: AlorInstrumentAddress): InstrumentHint {
+export function alorInstrumentHint(address: AlorListedAddress): InstrumentHint {
   return { key: alorInstrumentKey(address), ticker: address.symbol, exchange: address.exchange };
 }

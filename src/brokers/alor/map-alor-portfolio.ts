@@ -1,7 +1,7 @@
 import { isZeroDecimal } from '../../decimal.js';
 import type { Money, Portfolio, Position } from '../../domain.js';
 import { pricePerUnit } from './exact-price.js';
-import { alorInstrumentKey, type AlorInstrumentAddress } from './instrument-ref.js';
+import { alorInstrumentKey, type AlorListedAddress } from './instrument-ref.js';
 import { alorInstrumentHint, type AlorSecurity } from './map-alor-instrument.js';
 import { settlementCurrency } from './settlement-currency.js';
 import type { WirePosition } from './wire.js';
@@ -10,7 +10,7 @@ import { sumMoneyByCurrency } from '../money.js';
 /** The security of each held instrument by key; null where ALOR did not know it (404). */
 export type SecuritiesByKey = ReadonlyMap<string, AlorSecurity | null>;
 
-export function positionAddress(row: WirePosition, exchange: string): AlorInstrumentAddress {
+export function positionAddress(row: WirePosition, exchange: string): AlorListedAddress {
   return { exchange: (row.exchange || exchange).toUpperCase(), symbol: row.symbol };
 }
 

@@ -3,6 +3,7 @@ import { v5 as uuidV5 } from 'uuid';
 import { isPlainDecimal } from '../../decimal.js';
 import type { OrderSide, OrderType } from '../../domain.js';
 import { InternalError } from '../../errors.js';
+import type { AlorPortfolio } from './identifiers.js';
 import type { AlorInstrumentAddress } from './instrument-ref.js';
 
 /**
@@ -17,7 +18,7 @@ export function alorRequestId(idempotencyKey: string): string {
 }
 
 export interface OrderCommand {
-  portfolio: string;
+  portfolio: AlorPortfolio;
   instrument: AlorInstrumentAddress;
   side: OrderSide;
   type: OrderType;

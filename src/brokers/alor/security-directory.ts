@@ -1,7 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import { NotFoundError } from '../../errors.js';
 import type { AlorClient } from './client.js';
-import { alorInstrumentKey, type AlorInstrumentAddress } from './instrument-ref.js';
+import { alorExchange, alorSymbol } from './identifiers.js';
+import { alorInstrumentKey, type AlorInstrumentAddress, type AlorListedAddress } from './instrument-ref.js';
 import { mapAlorSecurity, type AlorSecurity } from './map-alor-instrument.js';
 import type { AlorPaths } from './paths.js';
 import { alorRoutes } from './routes.js';
@@ -52,10 +53,19 @@ export class SecurityDirectory {
     }
   }
 
-  /** `find` for several securities at once, by key. */
-  async findAll(addresses: AlorInstrumentAddress[]): Promise<Map<string, AlorSecurity | null>> {
+  /**
+   * `find` for several securities at once, by key, as ALOR's own rows name them. A row whose
+   * exchange or symbol is outside ALOR's grammar is not looked up (it goes into no path): null.
+   */
+  async findAll(addresses: AlorListedAddress[]): Promise<Map<string, AlorSecurity | null>> {
     const unique = new Map(addresses.map((address) => [alorInstrumentKey(address), address]));
-    const found = await Promise.all([...unique].map(async ([key, address]) => [key, await this.find(address)] as const));
+    const found = await Promise.all(
+      [...unique].map(async ([key, { exchange, symbol }]) => {
+        const checked = { exchange: alorExchange.read(exchange), symbol: alorSymbol.read(symbol) };
+        const security = checked.exchange && checked.symbol ? await this.find({ exchange: checked.exchange, symbol: checked.symbol }) : null;
+        return [key, security] as const;
+      }),
+    );
     return new Map(found);
   }
 

@@ -3,7 +3,8 @@ import { UpstreamUnavailableError } from '../../errors.js';
 import type { OperationsParams } from '../adapter.js';
 import { alorTime } from './alor-time.js';
 import { isSuccess, type AlorClient } from './client.js';
-import { alorAddressOfKey, alorInstrumentKey, type AlorInstrumentAddress } from './instrument-ref.js';
+import type { AlorExchange, AlorPortfolio, AlorSymbol } from './identifiers.js';
+import { alorAddressOfKey, alorInstrumentKey, type AlorListedAddress } from './instrument-ref.js';
 import { mapAlorTrade, unknownSymbol } from './map-alor-operation.js';
 import type { AlorPaths } from './paths.js';
 import type { SecurityDirectory } from './security-directory.js';
@@ -21,7 +22,7 @@ export interface TradeHistoryOptions {
   paths: AlorPaths;
   securities: SecurityDirectory;
   /** The connection's exchange, for client-data paths. */
-  exchange: string;
+  exchange: AlorExchange;
 }
 
 /**
@@ -30,7 +31,7 @@ export interface TradeHistoryOptions {
  * history leaves out. ALOR has no `dateTo`, so rows after `to` are dropped here, and paging stops
  * once a whole page lies after `to`.
  */
-export async function listAlorOperations(options: TradeHistoryOptions, params: OperationsParams): Promise<Operation[]> {
+export async function listAlorOperations(options: TradeHistoryOptions, portfolio: AlorPortfolio, params: OperationsParams): Promise<Operation[]> {
   const { client, paths, securities } = options;
   const filter = params.instrument ? alorAddressOfKey(params.instrument.key, options.exchange, client.connection) : undefined;
   const exchange = filter?.exchange ?? options.exchange;
@@ -54,9 +55,9 @@ export async function listAlorOperations(options: TradeHistoryOptions, params: O
   };
 
   const [history, session] = await Promise.all([
-    pastOperations(options, params, exchange, filter?.symbol, to, toOperations),
+    pastOperations(options, portfolio, params, exchange, filter?.symbol, to, toOperations),
     client
-      .get({ path: paths.clientData(exchange, params.brokerAccountId, 'trades'), route: alorRoutes.sessionTrades, signal: params.signal }, tradesResponseSchema)
+      .get({ path: paths.clientData(exchange, portfolio, 'trades'), route: alorRoutes.sessionTrades, signal: params.signal }, tradesResponseSchema)
       .then(toOperations),
   ]);
   // Today's trades win over a history row with the same id.
@@ -67,14 +68,15 @@ export async function listAlorOperations(options: TradeHistoryOptions, params: O
 
 async function pastOperations(
   { client, paths }: TradeHistoryOptions,
+  portfolio: AlorPortfolio,
   params: OperationsParams,
-  exchange: string,
-  symbol: string | undefined,
+  exchange: AlorExchange,
+  symbol: AlorSymbol | undefined,
   to: number,
   toOperations: (trades: WireTrade[]) => Promise<Operation[]>,
 ): Promise<Operation[]> {
   const from = Date.parse(params.from);
-  const path = paths.historyTrades(exchange, params.brokerAccountId, symbol);
+  const path = paths.historyTrades(exchange, portfolio, symbol);
   const fetchPage = (startId: string | undefined) => {
     const page = client.send({
       method: 'GET',
@@ -86,7 +88,7 @@ async function pastOperations(
         // it; the one repeated row is dropped below.
         from: startId,
         // ALOR requires date order for united (E…) portfolios.
-        orderByTradeDate: params.brokerAccountId.startsWith('E') ? true : undefined,
+        orderByTradeDate: portfolio.startsWith('E') ? true : undefined,
         format: 'Simple',
       },
       route: alorRoutes.historyTrades,
@@ -161,6 +163,6 @@ function tradeTime(trade: WireTrade): number {
   return Date.parse(alorTime(trade.date) ?? '');
 }
 
-function tradeAddress(trade: WireTrade): AlorInstrumentAddress {
+function tradeAddress(trade: WireTrade): AlorListedAddress {
   return { exchange: trade.exchange.toUpperCase(), symbol: trade.symbol };
 }

@@ -7,10 +7,11 @@ import {
   UpstreamUnavailableError,
   isUnansweredSend,
 } from '../../errors.js';
-import type { CancelOrderParams, PlaceOrderParams } from '../adapter.js';
+import type { PlaceOrderParams } from '../adapter.js';
 import type { UpstreamResponse } from '../http.js';
 import { parseJsonExact } from '../json.js';
 import { isSuccess, type AlorClient } from './client.js';
+import { alorOrderNumber, type AlorExchange, type AlorOrderNumber, type AlorPortfolio } from './identifiers.js';
 import { alorAddressOfKey } from './instrument-ref.js';
 import { readAlorErrorBody } from './map-alor-error.js';
 import { mapAlorOrder } from './map-alor-order.js';
@@ -29,10 +30,10 @@ export class AlorTrading {
     private readonly client: AlorClient,
     private readonly paths: AlorPaths,
     /** The connection's exchange: cancel and the order lookup after it need one, and an order id carries none. */
-    private readonly exchange: string,
+    private readonly exchange: AlorExchange,
   ) {}
 
-  async place(params: PlaceOrderParams): Promise<Order> {
+  async place(portfolio: AlorPortfolio, params: PlaceOrderParams): Promise<Order> {
     const connection = this.client.connection;
     const instrument = alorAddressOfKey(params.instrument.key, this.exchange, connection);
     const type = params.type === 'LIMIT' ? 'limit' : 'market';
@@ -43,7 +44,7 @@ export class AlorTrading {
         path: this.paths.orderAction(type),
         headers: { 'content-type': 'application/json', 'x-reqid': alorRequestId(params.idempotencyKey) },
         body: orderCommandBody({
-          portfolio: params.brokerAccountId,
+          portfolio,
           instrument,
           side: params.side,
           type: params.type,
@@ -83,8 +84,10 @@ export class AlorTrading {
     const orderNumber = this.orderNumberOf(response, route, params.instrument.key);
 
     // The order exists now: failing to read its state must not turn into an error (a client would
-    // retry an order that was placed), so the request itself describes it then, as PENDING.
-    const state = await this.read(instrument.exchange, params.brokerAccountId, orderNumber, params.signal).catch(() => null);
+    // retry an order that was placed), so the request itself describes it then, as PENDING. (So
+    // does an order number that is not ALOR's digits: it goes into no path.)
+    const checkedNumber = alorOrderNumber.read(orderNumber);
+    const state = checkedNumber === undefined ? null : await this.read(instrument.exchange, portfolio, checkedNumber, params.signal).catch(() => null);
     if (!state) return orderFromRequest(orderNumber, params);
     if (state.status === 'REJECTED') {
       throw new UpstreamRejectedError(`ALOR rejected order ${orderNumber}: ${state.message ?? 'no reason given'}`, { connection });
@@ -92,20 +95,20 @@ export class AlorTrading {
     return state;
   }
 
-  async cancel({ brokerAccountId, orderId, signal }: CancelOrderParams): Promise<Order> {
+  async cancel(portfolio: AlorPortfolio, orderId: AlorOrderNumber, signal?: AbortSignal): Promise<Order> {
     const response = await this.client.send({
       method: 'DELETE',
       path: this.paths.order(orderId),
-      query: { portfolio: brokerAccountId, exchange: this.exchange, stop: false },
+      query: { portfolio, exchange: this.exchange, stop: false },
       route: alorRoutes.cancelOrder,
       signal,
       retryable: false,
       priority: 'order',
     });
     // ALOR answers a text/plain `success`; the status is what counts.
-    if (!isSuccess(response)) throw await this.cancelFailure(response, brokerAccountId, orderId, signal);
+    if (!isSuccess(response)) throw await this.cancelFailure(response, portfolio, orderId, signal);
     try {
-      return await this.read(this.exchange, brokerAccountId, orderId, signal);
+      return await this.read(this.exchange, portfolio, orderId, signal);
     } catch (error) {
       const reason = error instanceof Error ? error.message : 'unknown error';
       throw new UpstreamUnavailableError(`ALOR cancelled order ${orderId}, but its final state could not be read (${reason})`, {
@@ -116,11 +119,11 @@ export class AlorTrading {
     }
   }
 
-  read(exchange: string, portfolio: string, orderId: string, signal?: AbortSignal): Promise<Order> {
+  read(exchange: AlorExchange, portfolio: AlorPortfolio, orderId: AlorOrderNumber, signal?: AbortSignal): Promise<Order> {
     return this.client
       .get(
         {
-          path: this.paths.clientData(exchange, portfolio, 'orders', orderId),
+          path: this.paths.clientOrder(exchange, portfolio, orderId),
           route: alorRoutes.order,
           signal,
           subject: `order ${orderId} in portfolio ${portfolio}`,
@@ -151,7 +154,12 @@ export class AlorTrading {
    * filled or cancelled. The order's state tells which: NOT_FOUND for the first, UPSTREAM_REJECTED
    * (with what happened to the order) for the second.
    */
-  private async cancelFailure(response: UpstreamResponse, portfolio: string, orderId: string, signal?: AbortSignal): Promise<BrokerqlError> {
+  private async cancelFailure(
+    response: UpstreamResponse,
+    portfolio: AlorPortfolio,
+    orderId: AlorOrderNumber,
+    signal?: AbortSignal,
+  ): Promise<BrokerqlError> {
     const failure = this.client.failure(response, `order ${orderId}`);
     const details = readAlorErrorBody(response.text);
     if (response.status !== 400 || details.code !== 'OrderToCancelNotFound') return failure;

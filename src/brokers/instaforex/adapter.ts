@@ -1,12 +1,14 @@
 import type { InstaforexConnectionConfig } from '../../config.js';
 import type { InstrumentInfo, InstrumentRef } from '../../domain.js';
 import { BadUserInputError, NotFoundError } from '../../errors.js';
+import type { ClientIdentifiers } from '../identifiers.js';
 import { notSupported, type AdapterDependencies, type BrokerAdapter, type Capabilities } from '../adapter.js';
 import type { z } from 'zod';
 import { UpstreamClient } from '../http.js';
 import { InFlight } from '../single-flight.js';
 import { InstaforexClient } from './client.js';
-import { instaforexInstrument, normalizeSymbol } from './map-instaforex-instrument.js';
+import { instaforexSymbol, instaforexTicket } from './identifiers.js';
+import { instaforexInstrument } from './map-instaforex-instrument.js';
 import { mapInstaforexOperation } from './map-instaforex-operation.js';
 import { mapInstaforexOrder } from './map-instaforex-order.js';
 import { accountCurrency, mapInstaforexPortfolio } from './map-instaforex-portfolio.js';
@@ -64,20 +66,23 @@ export function createInstaforexAdapter(config: InstaforexConnectionConfig, depe
   }
 
   function symbolOf(ref: InstrumentRef): string {
-    const text = ref.key ?? ref.symbol;
-    const symbol = text === undefined ? undefined : normalizeSymbol(text);
-    if (symbol) return symbol;
-    throw new BadUserInputError(
-      text === undefined
-        ? 'InstaForex names instruments by their MT4 symbol: use { symbol: "EURUSD" } or { id: "<connection>:EURUSD" } (there is no FIGI)'
-        : `"${text.slice(0, 40)}" is not an MT4 symbol (letters, digits and # . _ -, e.g. EURUSD)`,
-      { connection: config.id },
-    );
+    if (ref.key !== undefined) return instaforexSymbol.parse(ref.key, 'id', config.id);
+    if (ref.symbol !== undefined) return instaforexSymbol.parse(ref.symbol, 'symbol', config.id);
+    throw new BadUserInputError('InstaForex names instruments by their MT4 symbol: use { symbol: "EURUSD" } or { id: "<connection>:EURUSD" } (there is no FIGI)', {
+      connection: config.id,
+    });
   }
+
+  const identifiers: ClientIdentifiers = {
+    checkInstrumentRef: (ref) => void symbolOf(ref),
+    // The Client Cabinet API cannot cancel orders (capabilities); an MT4 ticket is what one would be.
+    checkOrderId: (orderId) => void instaforexTicket.parse(orderId, 'orderId', config.id),
+  };
 
   return {
     broker: 'instaforex',
     capabilities,
+    identifiers,
 
     async listAccounts() {
       await client.authenticate();

@@ -2,8 +2,10 @@ import type { z } from 'zod';
 import type { InstaforexConnectionConfig } from '../../config.js';
 import { UpstreamUnavailableError } from '../../errors.js';
 import type { SecretRegistry } from '../../secrets.js';
-import { pathSegment, type UpstreamClient, type UpstreamRequest, type UpstreamResponse } from '../http.js';
+import type { UpstreamClient, UpstreamRequest, UpstreamResponse } from '../http.js';
+import type { Identifier } from '../identifiers.js';
 import { parseJsonExact } from '../json.js';
+import { instaforexLogin } from './identifiers.js';
 import { badCredentials, mapInstaforexError, type InstaforexCall } from './map-instaforex-error.js';
 import { PasskeySession, type Passkey } from './passkey.js';
 import { lowerCaseKeys } from './wire.js';
@@ -62,6 +64,8 @@ function passkeyRefused(response: UpstreamResponse): boolean {
  */
 export class InstaforexClient {
   private readonly session: PasskeySession;
+  /** The `{login}` of every client method's path: digits, checked once (the config schema checks the same). */
+  private readonly login: Identifier<'instaforex login'>;
 
   constructor(
     private readonly http: UpstreamClient,
@@ -69,6 +73,7 @@ export class InstaforexClient {
     private readonly secrets: SecretRegistry,
   ) {
     this.session = new PasskeySession({ login: () => this.requestPasskey(), maximumAgeMilliseconds: passkeyMaximumAgeMilliseconds });
+    this.login = instaforexLogin.parse(config.login, 'login', config.id);
   }
 
   /** Logs in, unless a usable passkey is held: proves the credentials work. */
@@ -132,7 +137,7 @@ export class InstaforexClient {
 
   private methodPath(method: InstaforexMethod): string {
     const template = this.config.paths[method].replace(/^\/+/, '');
-    return `/${template.replace('{login}', pathSegment(this.config.login, 'InstaForex login'))}`;
+    return `/${template.replace('{login}', this.login)}`;
   }
 
   private describe(method: InstaforexMethod): InstaforexCall {

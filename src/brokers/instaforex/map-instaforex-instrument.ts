@@ -1,4 +1,5 @@
 import type { InstrumentInfo } from '../../domain.js';
+import { instaforexSymbol } from './identifiers.js';
 
 /**
  * The Client Cabinet API has no instrument catalogue: a symbol is all InstaForex ever says about
@@ -46,11 +47,7 @@ export function instaforexInstrument(symbol: string): InstrumentInfo {
   };
 }
 
-/** MT4 symbol names: letters, digits and the few marks CFD names use (#AAPL, US500.m). */
-const symbolPattern = /^[A-Za-z0-9#._-]{1,32}$/;
-
 /** The canonical key of a symbol a client typed, or undefined when it cannot be an MT4 symbol. */
 export function normalizeSymbol(text: string): string | undefined {
-  const symbol = text.trim().toUpperCase();
-  return symbolPattern.test(symbol) ? symbol : undefined;
+  return instaforexSymbol.read(text);
 }

@@ -10,8 +10,10 @@ import {
 } from '../../errors.js';
 import type { AdapterDependencies, BrokerAdapter, Capabilities, PlaceOrderParams } from '../adapter.js';
 import { UpstreamClient } from '../http.js';
+import type { ClientIdentifiers } from '../identifiers.js';
 import { isTinkoffV1BrokerFailure } from './map-tinkoff-v1-error.js';
 import { TinkoffV1Client } from './client.js';
+import { tinkoffV1AccountId, tinkoffV1InstrumentLookup, tinkoffV1OrderId } from './identifiers.js';
 import { mapTinkoffV1AccountType } from './map-tinkoff-v1-enums.js';
 import { mapTinkoffV1Instrument } from './map-tinkoff-v1-instrument.js';
 import { mapTinkoffV1Operation } from './map-tinkoff-v1-operation.js';
@@ -61,17 +63,19 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
   });
   const client = new TinkoffV1Client(http, config.token);
   const connection = config.id;
+  /** Account ids come from /user/accounts; checked all the same before one goes into a query. */
+  const accountOf = (brokerAccountId: string) => tinkoffV1AccountId.parse(brokerAccountId, 'accountId', connection);
+  const identifiers: ClientIdentifiers = {
+    checkInstrumentRef: (ref) => void tinkoffV1InstrumentLookup(ref, connection),
+    checkOrderId: (orderId) => void tinkoffV1OrderId.parse(orderId, 'orderId', connection),
+  };
 
   async function getInstrument(ref: InstrumentRef, signal?: AbortSignal): Promise<InstrumentInfo> {
-    const figi = ref.key ?? ref.figi;
-    if (figi) {
-      const instrument = await client.call({ method: 'GET', path: '/market/search/by-figi', query: { figi }, payload: instrumentSchema, signal });
-      return mapTinkoffV1Instrument(instrument);
-    }
-    if (ref.symbol) return findByTicker(ref.symbol, signal);
-    throw new BadUserInputError(`${broker} needs an instrument as { id }, { figi } or { symbol } (the ticker; v1 knows no exchanges)`, {
-      connection,
-    });
+    const lookup = tinkoffV1InstrumentLookup(ref, connection);
+    if ('ticker' in lookup) return findByTicker(lookup.ticker, signal);
+    const query = { figi: lookup.figi };
+    const instrument = await client.call({ method: 'GET', path: '/market/search/by-figi', query, payload: instrumentSchema, signal });
+    return mapTinkoffV1Instrument(instrument);
   }
 
   /** Tickers are not unique in v1 (the same ticker on several exchanges): only an unambiguous one is accepted. */
@@ -96,17 +100,20 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
   }
 
   async function figiOf(ref: InstrumentRef, signal?: AbortSignal): Promise<string> {
-    return ref.key ?? ref.figi ?? (await getInstrument(ref, signal)).key;
+    const lookup = tinkoffV1InstrumentLookup(ref, connection);
+    return 'figi' in lookup ? lookup.figi : (await getInstrument(ref, signal)).key;
   }
 
   async function activeOrders(brokerAccountId: string, signal?: AbortSignal) {
-    const orders = await client.call({ method: 'GET', path: '/orders', query: { brokerAccountId }, payload: ordersPayloadSchema, signal });
+    const query = { brokerAccountId: accountOf(brokerAccountId) };
+    const orders = await client.call({ method: 'GET', path: '/orders', query, payload: ordersPayloadSchema, signal });
     return orders.map((order) => mapTinkoffV1Order(order, connection));
   }
 
   return {
     broker: 'tinkoff-v1',
     capabilities,
+    identifiers,
 
     async listAccounts({ signal }) {
       const { accounts } = await client.call({ method: 'GET', path: '/user/accounts', payload: accountsPayloadSchema, signal });
@@ -119,7 +126,7 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
     },
 
     async getPortfolio({ brokerAccountId, signal }) {
-      const query = { brokerAccountId };
+      const query = { brokerAccountId: accountOf(brokerAccountId) };
       const [portfolio, currencies] = await Promise.all([
         client.call({ method: 'GET', path: '/portfolio', query, payload: portfolioPayloadSchema, signal }),
         client.call({ method: 'GET', path: '/portfolio/currencies', query, payload: currenciesPayloadSchema, signal }),
@@ -146,7 +153,7 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
 
     async listOperations({ brokerAccountId, from, to, instrument, signal }) {
       // URLSearchParams writes the offset's "+" as %2B: a bare "+" would arrive as a space.
-      const query = { from, to, figi: instrument ? (instrument.figi ?? instrument.key) : undefined, brokerAccountId };
+      const query = { from, to, figi: instrument ? (instrument.figi ?? instrument.key) : undefined, brokerAccountId: accountOf(brokerAccountId) };
       const { operations } = await client.call({ method: 'GET', path: '/operations', query, payload: operationsPayloadSchema, signal });
       return operations.map(mapTinkoffV1Operation);
     },
@@ -160,7 +167,7 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
         placed = await client.call({
           method: 'POST',
           path: type === 'LIMIT' ? '/orders/limit-order' : '/orders/market-order',
-          query: { figi: instrument.figi ?? instrument.key, brokerAccountId },
+          query: { figi: instrument.figi ?? instrument.key, brokerAccountId: accountOf(brokerAccountId) },
           body: type === 'LIMIT' ? limitOrderBody(lots, side, price!) : marketOrderBody(lots, side),
           payload: placedOrderSchema,
           signal,
@@ -188,7 +195,8 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
      * the active orders first: that tells whether it can be cancelled at all and gives the
      * state that is returned, as CANCELLED, once the broker confirmed the cancellation.
      */
-    async cancelOrder({ brokerAccountId, orderId, signal }) {
+    async cancelOrder({ brokerAccountId, orderId: requested, signal }) {
+      const orderId = tinkoffV1OrderId.parse(requested, 'orderId', connection);
       const order = (await activeOrders(brokerAccountId, signal)).find((candidate) => candidate.id === orderId);
       if (!order) {
         throw new NotFoundError(
@@ -199,7 +207,7 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
       await client.call({
         method: 'POST',
         path: '/orders/cancel',
-        query: { orderId, brokerAccountId },
+        query: { orderId, brokerAccountId: accountOf(brokerAccountId) },
         payload: emptyPayloadSchema,
         signal,
         kind: 'order',
@@ -221,7 +229,7 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
       from: new Date(attemptedAt - skew).toISOString(),
       to: new Date(Date.now() + skew).toISOString(),
       figi: request.instrument.figi ?? request.instrument.key,
-      brokerAccountId: request.brokerAccountId,
+      brokerAccountId: accountOf(request.brokerAccountId),
     };
     const { operations } = await client.call({ method: 'GET', path: '/operations', query, payload: operationsPayloadSchema, signal: request.signal });
     const lotSize = request.instrument.lotSize;

@@ -1,10 +1,12 @@
 import { v5 as uuidV5 } from 'uuid';
 import type { TinkoffConnectionConfig } from '../../config.js';
 import type { InstrumentInfo, InstrumentRef } from '../../domain.js';
-import { BadUserInputError, BrokerqlError, OrderStateUnknownError, UpstreamRejectedError, isUnansweredSend } from '../../errors.js';
+import { BrokerqlError, OrderStateUnknownError, UpstreamRejectedError, isUnansweredSend } from '../../errors.js';
 import type { AdapterDependencies, BrokerAdapter, Capabilities } from '../adapter.js';
 import { UpstreamClient } from '../http.js';
+import type { ClientIdentifiers } from '../identifiers.js';
 import { TinkoffClient } from './client.js';
+import { readTinkoffInstrumentKey, tinkoffAccountId, tinkoffInstrumentLookup, tinkoffOrderId } from './identifiers.js';
 import { mapTinkoffAccountType } from './map-tinkoff-enums.js';
 import { mapTinkoffInstrument } from './map-tinkoff-instrument.js';
 import { mapTinkoffOperation } from './map-tinkoff-operation.js';
@@ -50,9 +52,6 @@ export function tinkoffOrderRequestId(idempotencyKey: string): string {
   return uuidV5(idempotencyKey, idempotencyNamespace);
 }
 
-const figiPattern = /^[A-Z0-9]{12}$/;
-
-
 export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependencies: AdapterDependencies): BrokerAdapter {
   dependencies.secrets.add(config.token);
   const http = new UpstreamClient({
@@ -67,25 +66,23 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
   const client = new TinkoffClient(http, config.token);
   const connection = config.id;
 
-  function instrumentRequest(ref: InstrumentRef): Record<string, string> {
-    const key = ref.key ?? ref.figi;
-    if (key) return { idType: figiPattern.test(key) ? 'INSTRUMENT_ID_TYPE_FIGI' : 'INSTRUMENT_ID_TYPE_UID', id: key };
-    if (ref.symbol && ref.exchange) return { idType: 'INSTRUMENT_ID_TYPE_TICKER', id: ref.symbol, classCode: ref.exchange };
-    throw new BadUserInputError(
-      'T-Invest needs an instrument as { id }, { figi } or { symbol, exchange } with the class code as exchange (e.g. { symbol: "SBER", exchange: "TQBR" })',
-      { connection },
-    );
-  }
+  /** Account ids come from GetAccounts; checked all the same before one goes into a request. */
+  const accountOf = (brokerAccountId: string) => tinkoffAccountId.parse(brokerAccountId, 'accountId', connection);
+  const identifiers: ClientIdentifiers = {
+    checkInstrumentRef: (ref) => void tinkoffInstrumentLookup(ref, connection),
+    checkOrderId: (orderId) => void tinkoffOrderId.parse(orderId, 'orderId', connection),
+  };
 
   async function getInstrument(ref: InstrumentRef, signal?: AbortSignal): Promise<InstrumentInfo> {
-    const response = await client.call('InstrumentsService/GetInstrumentBy', instrumentRequest(ref), instrumentResponseSchema, signal);
+    const request = tinkoffInstrumentLookup(ref, connection);
+    const response = await client.call('InstrumentsService/GetInstrumentBy', { ...request }, instrumentResponseSchema, signal);
     return mapTinkoffInstrument(response.instrument);
   }
 
   /** FIGI or uid for the methods that take `instrumentId`; a ticker ref costs one lookup. */
   async function instrumentId(ref: InstrumentRef, signal?: AbortSignal): Promise<string> {
-    const direct = ref.key ?? ref.figi;
-    return direct ?? (await getInstrument(ref, signal)).key;
+    const lookup = tinkoffInstrumentLookup(ref, connection);
+    return lookup.idType === 'INSTRUMENT_ID_TYPE_TICKER' ? (await getInstrument(ref, signal)).key : lookup.id;
   }
 
   /**
@@ -119,6 +116,7 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
   return {
     broker: 'tinkoff',
     capabilities,
+    identifiers,
     // GetLastPrices takes many instruments at once; 100 keeps each request small.
     batchLimits: { lastPrices: 100 },
 
@@ -132,7 +130,7 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
     },
 
     async getPortfolio({ brokerAccountId, signal }) {
-      const body = { accountId: brokerAccountId };
+      const body = { accountId: accountOf(brokerAccountId) };
       const [portfolio, positions] = await Promise.all([
         client.call('OperationsService/GetPortfolio', body, portfolioResponseSchema, signal),
         client.call('OperationsService/GetPositions', body, positionsResponseSchema, signal),
@@ -156,7 +154,7 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
     },
 
     async listOrders({ brokerAccountId, signal }) {
-      const response = await client.call('OrdersService/GetOrders', { accountId: brokerAccountId }, ordersResponseSchema, signal);
+      const response = await client.call('OrdersService/GetOrders', { accountId: accountOf(brokerAccountId) }, ordersResponseSchema, signal);
       return response.orders.map((order) => mapTinkoffOrder(order, connection));
     },
 
@@ -164,7 +162,7 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
       const operations = [];
       let cursor = '';
       for (let page = 0; page < maximumOperationPages; page++) {
-        const body: Record<string, unknown> = { accountId: brokerAccountId, from, to, limit: operationsPageSize };
+        const body: Record<string, unknown> = { accountId: accountOf(brokerAccountId), from, to, limit: operationsPageSize };
         if (instrument) body['instrumentId'] = instrument.key;
         if (cursor) body['cursor'] = cursor;
         const response = await client.call('OperationsService/GetOperationsByCursor', body, operationsByCursorResponseSchema, signal);
@@ -177,7 +175,7 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
 
     async placeOrder({ brokerAccountId, instrument, side, type, lots, price, idempotencyKey, signal }) {
       const body: Record<string, unknown> = {
-        accountId: brokerAccountId,
+        accountId: accountOf(brokerAccountId),
         instrumentId: instrument.key,
         quantity: String(lots),
         direction: side === 'BUY' ? 'ORDER_DIRECTION_BUY' : 'ORDER_DIRECTION_SELL',
@@ -200,14 +198,17 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
     },
 
     async cancelOrder({ brokerAccountId, orderId, signal }) {
-      const body = { accountId: brokerAccountId, orderId };
+      const body = { accountId: accountOf(brokerAccountId), orderId: tinkoffOrderId.parse(orderId, 'orderId', connection) };
       await client.call('OrdersService/CancelOrder', body, cancelOrderResponseSchema, signal, 'order');
       const state = await client.call('OrdersService/GetOrderState', body, orderStateSchema, signal);
       return mapTinkoffOrder(state, connection);
     },
 
     async getLastPrices({ keys, signal }) {
-      const response = await client.call('MarketDataService/GetLastPrices', { instrumentId: keys }, lastPricesResponseSchema, signal);
+      // Only FIGIs and uids are asked for; anything else is an instrument T-Invest could not know.
+      const askable = keys.filter((key) => readTinkoffInstrumentKey(key)?.id === key);
+      if (askable.length === 0) return new Map();
+      const response = await client.call('MarketDataService/GetLastPrices', { instrumentId: askable }, lastPricesResponseSchema, signal);
       const prices = new Map<string, string>();
       for (const entry of response.lastPrices) {
         if (!entry.price) continue;

@@ -102,7 +102,7 @@ export class SimulatorServer {
   private faults: FaultRule[] = [];
   private inFlight = 0;
   private peakInFlight = 0;
-  private requestLog: Array<{ route: string; headers: IncomingHttpHeaders; body: string; query: string }> = [];
+  private requestLog: Array<{ route: string; path: string; headers: IncomingHttpHeaders; body: string; query: string }> = [];
 
   constructor(private readonly options: SimulatorOptions) {
     this.fold = options.caseInsensitivePaths ? (text) => text.toLowerCase() : (text) => text;
@@ -182,7 +182,7 @@ export class SimulatorServer {
     return this.peakInFlight;
   }
 
-  /** Recent requests (route, headers, body, query) — for asserting what an adapter sent. */
+  /** Recent requests (route, path as sent on the wire, headers, body, query) — for asserting what an adapter sent. */
   recentRequests(route?: string) {
     return route === undefined ? [...this.requestLog] : this.requestLog.filter((entry) => entry.route === route);
   }
@@ -209,7 +209,8 @@ export class SimulatorServer {
       const match = this.match(request.method ?? 'GET', segments);
       const routeName = match?.route.name ?? 'unmatched';
       this.counts.set(routeName, (this.counts.get(routeName) ?? 0) + 1);
-      this.requestLog.push({ route: routeName, headers: request.headers, body, query: url.search });
+      const path = (request.url ?? '/').split('?')[0]!;
+      this.requestLog.push({ route: routeName, path, headers: request.headers, body, query: url.search });
       if (this.requestLog.length > 500) this.requestLog.shift();
 
       // The broker works while the bytes travel: an answer goes out `latency` after the request
