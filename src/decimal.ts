@@ -22,6 +22,41 @@ export function isPlainDecimal(text: string): boolean {
   return plainDecimalPattern.test(text);
 }
 
+/**
+ * What a client may write as a decimal (the GraphQL Decimal, a compat JSON number). Generous for
+ * any price or amount, and small enough that expanding one costs nothing: `1e100000000` would
+ * otherwise become a 100 MB string the moment anything formats it.
+ */
+export const decimalInputLimits = { significantDigits: 30, exponent: 30, characters: 100 } as const;
+
+export const decimalInputLimitRule =
+  `at most ${decimalInputLimits.significantDigits} significant digits, an exponent from -${decimalInputLimits.exponent} to ${decimalInputLimits.exponent} ` +
+  `(so 1e-${decimalInputLimits.exponent} ≤ |value| < 1e${decimalInputLimits.exponent + 1}, or 0) and at most ${decimalInputLimits.characters} characters`;
+
+/** Sign, integer digits, fraction digits, exponent: what JSON and plain decimals are made of. */
+const numberPartsPattern = /^-?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+/**
+ * Whether a number's text is within `decimalInputLimits`, decided on the text alone, before any
+ * arithmetic or big.js sees it. The exponent is the value's own (1234.5 is 1.2345e3, 0.001 is 1e-3),
+ * whichever way it was written, so "1e30" and its 31 plain digits are judged alike. Syntax is
+ * not checked here: text that is not a number is within the limits and refused by its own check.
+ */
+export function isWithinDecimalInputLimits(text: string): boolean {
+  if (text.length > decimalInputLimits.characters) return false;
+  const parts = numberPartsPattern.exec(text);
+  if (!parts) return true;
+  const [, integer = '', fraction = '', written = '0'] = parts;
+  const digits = integer + fraction;
+  const first = digits.search(/[1-9]/);
+  if (first === -1) return true; // zero, however it is written
+  let last = digits.length - 1;
+  while (digits.charCodeAt(last) === 48 /* 0 */) last -= 1;
+  // The first significant digit stands for 10^(integer digits before it − 1 + written exponent).
+  const exponent = integer.length - 1 - first + Number(written);
+  return last - first + 1 <= decimalInputLimits.significantDigits && Math.abs(exponent) <= decimalInputLimits.exponent;
+}
+
 function big(value: Decimal): Big {
   return new ExactBig(value);
 }

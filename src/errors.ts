@@ -171,7 +171,7 @@ export function createErrorMasker(redact: (text: string) => string, onUnexpected
     const original = graphQLError ? (graphQLError.originalError ?? graphQLError) : error;
     if (original instanceof BrokerqlError) {
       // Variable coercion wraps the scalar's error; the wrapper's message also names the variable.
-      const message = graphQLError && graphQLError.message !== original.message ? graphQLError.message : original.message;
+      const message = graphQLError && graphQLError.message !== original.message ? shortenEchoedValue(graphQLError.message, original.message) : original.message;
       return rebuildGraphQLError(graphQLError, redact(message), extensionsOf(original));
     }
     if (graphQLError && (original === graphQLError || isGraphQLError(original))) {
@@ -182,6 +182,22 @@ export function createErrorMasker(redact: (text: string) => string, onUnexpected
     onUnexpected(original);
     return rebuildGraphQLError(graphQLError, 'Unexpected error.', { code: 'INTERNAL' });
   };
+}
+
+/** How much of the value graphql-js echoes into a coercion message is kept: a 90 KB price is not repeated back. */
+const longestEcho = 60;
+const echoPattern = /^((?:Variable "\$[^"]+" got invalid value|Expected value of type "[^"]+", found) )([\s\S]*?)((?: at "[^"]*")?; )$/;
+
+/**
+ * GraphQL executors write the whole offending value into a coercion error ("Variable "$price"
+ * got invalid value "1000…0"; <the scalar's message>"); a long one is cut to a preview, as the
+ * scalar's own message already quotes it.
+ */
+export function shortenEchoedValue(wrapper: string, message: string): string {
+  if (!wrapper.endsWith(message)) return wrapper;
+  const parts = echoPattern.exec(wrapper.slice(0, wrapper.length - message.length));
+  if (!parts || parts[2]!.length <= longestEcho) return wrapper;
+  return `${parts[1]}${parts[2]!.slice(0, longestEcho)}… (${parts[2]!.length} characters)${parts[3]}${message}`;
 }
 
 /** By name, not instanceof: a second copy of graphql (CJS beside ESM) must not turn user errors into INTERNAL. */

@@ -1,7 +1,7 @@
 import type { ClientIdentifiers } from '../brokers/identifiers.js';
 import { parseJsonExact } from '../brokers/json.js';
 import type { GatewayContext } from '../context.js';
-import { isPlainDecimal, decimalFromJsonNumber } from '../decimal.js';
+import { decimalFromJsonNumber, decimalInputLimitRule, isPlainDecimal, isWithinDecimalInputLimits } from '../decimal.js';
 import { BadUserInputError, NotFoundError } from '../errors.js';
 import type { AccountModel, ConnectionModel } from '../models.js';
 import { connectionAccounts, instrumentRefFromInput, visibleConnections } from '../resolvers/shared.js';
@@ -129,6 +129,9 @@ function readOrderBody(text: string, needsPrice: boolean): OrderBody {
   if (operation !== 'Buy' && operation !== 'Sell') throw new BadUserInputError('[operation]: must be Buy or Sell');
   if (!needsPrice) return { lots: Number(lots), operation, price: null };
   if (typeof price !== 'string' || !/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(price)) throw new BadUserInputError('[price]: must not be null');
+  // parseJsonExact keeps a number's text (1e10000000 stays 11 characters): bounded here, before
+  // anything expands it into a 10 MB string.
+  if (!isWithinDecimalInputLimits(price)) throw new BadUserInputError(`[price]: must have ${decimalInputLimitRule}`);
   const decimal = decimalFromJsonNumber(price);
   if (!isPlainDecimal(decimal)) throw new BadUserInputError('[price]: must be a number');
   return { lots: Number(lots), operation, price: decimal };

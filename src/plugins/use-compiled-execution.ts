@@ -1,6 +1,7 @@
 import { GraphQLError, Kind, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
+import { shortenEchoedValue } from '../errors.js';
 
 /**
  * Executes queries with graphql-jit: each document is compiled once into plain JavaScript, then
@@ -53,7 +54,7 @@ function withScalarReason(error: GraphQLError, document: DocumentNode, operation
   const match = rejectedVariable.exec(error.message);
   if (!match || !error.originalError?.message) return error;
   // Located at the variable's definition, as graphql-js does. No originalError: this is the client's input, not a fault.
-  return new GraphQLError(`${match[1]}; ${error.originalError.message}`, {
+  return new GraphQLError(shortenEchoedValue(`${match[1]}; ${error.originalError.message}`, error.originalError.message), {
     nodes: variableDefinition(document, operationName, match[2]!),
     extensions: error.extensions,
   });

@@ -1,11 +1,14 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { isPlainDecimal, normalizeDecimal } from '../decimal.js';
+import { describeReceived } from '../brokers/identifiers.js';
+import { decimalInputLimitRule, isPlainDecimal, isWithinDecimalInputLimits, normalizeDecimal } from '../decimal.js';
 import { BadUserInputError, InternalError } from '../errors.js';
 
 const decimalRule = 'Decimal must be a plain decimal number written as a string, such as "281.99" (no exponent, no spaces)';
 
 function readDecimal(text: string): string {
-  if (!isPlainDecimal(text)) throw new BadUserInputError(`${decimalRule}; received ${JSON.stringify(text).slice(0, 60)}`);
+  // The limits first, on the text: nothing below may spend time or memory on a 90 KB number.
+  if (!isWithinDecimalInputLimits(text)) throw new BadUserInputError(`a Decimal has ${decimalInputLimitRule}; received ${describeReceived(text)}`);
+  if (!isPlainDecimal(text)) throw new BadUserInputError(`${decimalRule}; received ${describeReceived(text)}`);
   return normalizeDecimal(text);
 }
 
