@@ -21,12 +21,14 @@ export function brokerEnum(kind: BrokerKind): Broker {
   return brokerEnums[kind];
 }
 
+/**
+ * A connection the viewer may use: for a token limited to accounts, only the connections it has
+ * an account on. Any other id, configured or not, gets the same NOT_FOUND, and the message names
+ * nothing but the id asked for — neither which connections exist nor which brokers they are.
+ */
 export function requireConnection(context: GatewayContext, id: string): ConnectionModel {
   const connection = context.connections.get(id);
-  if (!connection) {
-    const known = context.connections.list.map((item) => item.id).join(', ') || 'none';
-    throw new NotFoundError(`no connection "${id.slice(0, 40)}" (configured: ${known})`);
-  }
+  if (!connection || !canSeeConnection(context.viewer, connection.id)) throw new NotFoundError(`no connection ${describeReceived(id)}`);
   return connection;
 }
 
