@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { UpstreamClient } from '../src/brokers/http.js';
+import { BrokerqlError } from '../src/errors.js';
 import { graphql } from './support/graphql.js';
 import { startStack, type Stack } from './support/stack.js';
 
@@ -206,6 +208,28 @@ describe('A2 on /compat/tinkoff-v1: figi and orderId from the query string', () 
       expect(answer, name).toMatchObject({ status: 'Error', payload: { code: 'VALIDATION_ERROR' } });
       expect(answer.payload.message, name).toContain('orderId must');
       expect(brokerRequests(), `${name} reached a broker`).toBe(0);
+    }
+  });
+});
+
+describe('A2: the transport\'s last line behind the grammars', () => {
+  it('refuses to send a path that is not built from checked identifiers, and nothing leaves', async () => {
+    const client = new UpstreamClient({
+      connection: 'tbank',
+      brokerLabel: 'T-Invest',
+      baseUrl: stack.simulators.tinkoff!.baseUrl,
+      connectTimeoutMilliseconds: 1_000,
+      timeoutMilliseconds: 1_000,
+    });
+    try {
+      for (const path of ['/orders/%2F', '/orders/../all', '/orders/./x', '/orders/a b', '/orders/\uD800', 'orders']) {
+        const error = await client.send({ method: 'GET', path, route: 'probe' }).then(() => undefined, (caught: unknown) => caught);
+        expect(error, path).toBeInstanceOf(BrokerqlError);
+        expect(error, path).toMatchObject({ code: 'INTERNAL', mayHaveReachedBroker: false });
+      }
+      expect(stack.simulators.tinkoff!.server.requestCount()).toBe(0);
+    } finally {
+      await client.close();
     }
   });
 });

@@ -1,5 +1,6 @@
 import { Agent, errors as undiciErrors, request } from 'undici';
 import { InternalError, UpstreamTimeoutError, UpstreamUnavailableError, type BrokerqlError } from '../errors.js';
+import { isPlainPath } from './identifiers.js';
 import { currentRequestScope } from '../request-scope.js';
 import { backoffDelay, retryAfterMilliseconds } from './resilience/backoff.js';
 import type { ConnectionPolicy } from './resilience/policy.js';
@@ -295,17 +296,6 @@ function queryString(query: UpstreamRequest['query']): string {
   }
   const text = parameters.toString();
   return text ? `?${text}` : '';
-}
-
-/**
- * A last line behind the grammars, not a replacement for them: segments of unreserved characters
- * and the sub-delimiters real brokers use (`MOEX:SBER,MOEX:GAZP`), no percent-escapes, no dot
- * segments that would address another resource.
- */
-const plainPathPattern = /^(\/[A-Za-z0-9._~:,@!$'()*+;=-]*)+$/;
-
-function isPlainPath(path: string): boolean {
-  return plainPathPattern.test(path) && !path.split('/').some((segment) => segment === '.' || segment === '..');
 }
 
 export function headerValue(headers: UpstreamResponse['headers'], name: string): string | undefined {

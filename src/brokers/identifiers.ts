@@ -69,6 +69,18 @@ export function describeReceived(value: string): string {
 }
 
 /**
+ * Exchange tickers as the Moscow and St Petersburg exchanges write them, which ALOR, T-Invest and
+ * Tinkoff v1 all pass on: SBER, RU000A0ZYEB1 (bonds), SiM5 and CNY-6.25 (futures), BRK.B. The first
+ * character is a letter or digit, as in every real ticker: "." and ".." are path segments that
+ * address another resource. No ',' or ':' (they separate ALOR's EXCHANGE:SYMBOL lists).
+ */
+export const tickerGrammar = {
+  rule: "1 to 50 letters, digits, '.', '_' or '-', starting with a letter or digit",
+  pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/,
+  maximumLength: 50,
+} as const;
+
+/**
  * FIGI as the Tinkoff APIs use it: 12 upper-case letters and digits. Real FIGIs start with BBG;
  * Tinkoff also issues its own (TCS00A106YF0, RUB000UTSTOM), so the prefix is not checked.
  */
@@ -77,6 +89,17 @@ export const figiGrammar = new IdentifierGrammar<'figi'>({
   pattern: /^[A-Z0-9]{12}$/,
   maximumLength: 12,
 });
+
+/**
+ * A last line behind the grammars, not a replacement for them (the transport refuses to send
+ * anything else): segments of unreserved characters and the sub-delimiters real brokers use
+ * (`MOEX:SBER,MOEX:GAZP`), no percent-escapes, no dot segments that would address another resource.
+ */
+const plainPathPattern = /^(\/[A-Za-z0-9._~:,@!$'()*+;=-]*)+$/;
+
+export function isPlainPath(path: string): boolean {
+  return plainPathPattern.test(path) && !path.split('/').some((segment) => segment === '.' || segment === '..');
+}
 
 /**
  * What each broker accepts from clients, checked by the gateway before anything is sent (even

@@ -1,4 +1,4 @@
-import { IdentifierGrammar, type Identifier } from '../identifiers.js';
+import { IdentifierGrammar, tickerGrammar, type Identifier } from '../identifiers.js';
 
 /**
  * ALOR's grammars for everything brokerql puts into an ALOR URL. ALOR's spec types most of them
@@ -21,16 +21,10 @@ export const alorOrderNumber = new IdentifierGrammar<'alor order number'>({
   maximumLength: 19,
 });
 
-/**
- * Tickers as ALOR lists them: SBER, RU000A0ZYEB1 (bonds), SiM5 and CNY-6.25 (futures), BRK.B.
- * ',' and ':' are excluded: they separate the EXCHANGE:SYMBOL pairs of the quotes path. The first
- * character is a letter or digit, as in every real ticker: "." and ".." are path segments that
- * address another resource.
- */
+/** ALOR's symbols are exchange tickers (`tickerGrammar`). */
 export const alorSymbol = new IdentifierGrammar<'alor symbol'>({
-  rule: "an ALOR symbol: 1 to 50 letters, digits, '.', '_' or '-', starting with a letter or digit (e.g. SBER, CNY-6.25)",
-  pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/,
-  maximumLength: 50,
+  ...tickerGrammar,
+  rule: `an ALOR symbol: ${tickerGrammar.rule} (e.g. SBER, CNY-6.25)`,
 });
 
 /** SPEC `path_Exchange_All`: MOEX or SPBX. Clients may write them in any case. */

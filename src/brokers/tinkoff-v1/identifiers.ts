@@ -1,6 +1,6 @@
 import type { InstrumentRef } from '../../domain.js';
 import { BadUserInputError } from '../../errors.js';
-import { figiGrammar, IdentifierGrammar, type Identifier } from '../identifiers.js';
+import { figiGrammar, IdentifierGrammar, tickerGrammar, type Identifier } from '../identifiers.js';
 
 /**
  * Tinkoff OpenAPI v1's grammars for what brokerql puts into its query strings. The swagger types
@@ -24,12 +24,8 @@ export const tinkoffV1AccountId = new IdentifierGrammar<'tinkoff v1 account id'>
   maximumLength: 22,
 });
 
-/** Tickers as v1 listed them: SBER, USD000UTSTOM, RU000A0ZYEB1 (bonds). */
-export const tinkoffV1Ticker = new IdentifierGrammar<'tinkoff v1 ticker'>({
-  rule: "a ticker: 1 to 50 letters, digits, '.', '_' or '-', starting with a letter or digit (e.g. SBER)",
-  pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/,
-  maximumLength: 50,
-});
+/** Tickers as v1 listed them (`tickerGrammar`): SBER, USD000UTSTOM, RU000A0ZYEB1. */
+export const tinkoffV1Ticker = new IdentifierGrammar<'tinkoff v1 ticker'>({ ...tickerGrammar, rule: `a ticker: ${tickerGrammar.rule} (e.g. SBER)` });
 
 /** What a ref asks v1 for: a FIGI (every v1 method's key), or a ticker for /market/search/by-ticker. */
 export type TinkoffV1InstrumentLookup = { figi: Identifier<'figi'> } | { ticker: Identifier<'tinkoff v1 ticker'> };

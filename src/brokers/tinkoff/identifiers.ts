@@ -1,6 +1,6 @@
 import type { InstrumentRef } from '../../domain.js';
 import { BadUserInputError } from '../../errors.js';
-import { figiGrammar, IdentifierGrammar, invalidIdentifier, type Identifier } from '../identifiers.js';
+import { figiGrammar, IdentifierGrammar, invalidIdentifier, tickerGrammar, type Identifier } from '../identifiers.js';
 
 /**
  * T-Invest API v2's grammars for what brokerql sends in its request bodies. The protos type all
@@ -9,6 +9,8 @@ import { figiGrammar, IdentifierGrammar, invalidIdentifier, type Identifier } fr
  */
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** What T-Invest numbers things with in production (digits) and in its sandbox (UUIDs). */
+const digitsOrUuid = /^(\d{1,20}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 /** Instrument uids are UUIDs, written in lower case by T-Invest (a client's upper case is folded). */
 export const tinkoffInstrumentUid = new IdentifierGrammar<'tinkoff instrument uid'>({
@@ -24,7 +26,7 @@ export const tinkoffInstrumentUid = new IdentifierGrammar<'tinkoff instrument ui
  */
 export const tinkoffOrderId = new IdentifierGrammar<'tinkoff order id'>({
   rule: 'a T-Invest order id: 1 to 20 digits, or a UUID',
-  pattern: /^(\d{1,20}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
+  pattern: digitsOrUuid,
   maximumLength: 36,
   normalize: (text) => text.toLowerCase(),
 });
@@ -32,16 +34,12 @@ export const tinkoffOrderId = new IdentifierGrammar<'tinkoff order id'>({
 /** Broker accounts are digits ("2000345678"); sandbox accounts are UUIDs. Both come from GetAccounts. */
 export const tinkoffAccountId = new IdentifierGrammar<'tinkoff account id'>({
   rule: 'a T-Invest account id: 1 to 20 digits, or a UUID',
-  pattern: /^(\d{1,20}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
+  pattern: digitsOrUuid,
   maximumLength: 36,
 });
 
-/** Tickers as T-Invest lists them: SBER, USD000UTSTOM, RU000A0ZYEB1 (bonds), SiM4 (futures). */
-export const tinkoffTicker = new IdentifierGrammar<'tinkoff ticker'>({
-  rule: "a ticker: 1 to 50 letters, digits, '.', '_' or '-', starting with a letter or digit (e.g. SBER)",
-  pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/,
-  maximumLength: 50,
-});
+/** Tickers as T-Invest lists them (`tickerGrammar`): SBER, USD000UTSTOM, RU000A0ZYEB1, SiM4. */
+export const tinkoffTicker = new IdentifierGrammar<'tinkoff ticker'>({ ...tickerGrammar, rule: `a ticker: ${tickerGrammar.rule} (e.g. SBER)` });
 
 /** Class codes (trading boards): TQBR, TQCB, SPBXM, CETS. Clients may write them in lower case. */
 export const tinkoffClassCode = new IdentifierGrammar<'tinkoff class code'>({

@@ -277,7 +277,11 @@ export function createAlorSimulator(options: AlorSimulatorOptions = {}): AlorSim
       historyRoute('/md/v2/Stats/:exchange/:portfolio/history/trades/:symbol', alorRouteNames.historySymbolTrades),
       historyRoute('/md/stats/:exchange/:portfolio/history/trades', alorRouteNames.deprecatedHistoryTrades),
 
-      // Before /Securities/:exchange/:symbol, which has as many segments.
+      // Before /Securities/:exchange/:symbol, which has as many segments. SPEC `path_Symbols`:
+      // EXCHANGE:SYMBOL pairs separated by commas, in the path as clients write them
+      // (MOEX:SBER,MOEX:GAZP). ASP.NET Core decodes %3A and %2C in a route value before the
+      // handler sees it, so an encoded list is read alike: neither alor.md nor the spec says it
+      // is refused. The request log keeps the path as sent, for tests of what clients write.
       api('GET', '/md/v2/Securities/:symbols/quotes', alorRouteNames.quotes, (request) => {
         const time = now().getTime();
         return (request.params['symbols'] ?? '')
