@@ -45,7 +45,8 @@ function checkForTinkoff(context: GatewayContext, check: (identifiers: ClientIde
   let refusal: unknown;
   for (const connection of tinkoffConnections(context)) {
     try {
-      return check(connection.adapter.identifiers);
+      check(connection.adapter.identifiers);
+      return;
     } catch (error) {
       refusal ??= error;
     }
