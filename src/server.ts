@@ -15,6 +15,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useContractErrorCodes } from './plugins/use-contract-error-codes.js';
+import { useGraphiQLPage } from './plugins/use-graphiql-page.js';
 import { useMetricsEndpoint } from './plugins/use-metrics-endpoint.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
@@ -128,13 +129,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     logging: false,
     maskedErrors: { maskError },
     context: createContext as (initial: YogaInitialContext) => ContextAdditions,
-    graphiql: config.server.graphiql && {
-      title: 'brokerql',
-      defaultQuery: exampleQuery,
-      headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders, null, 2) : undefined,
-    },
-    // The bundled GraphiQL is a 32 MB module: loaded the first time a browser asks for the page.
-    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
+    // Served by useGraphiQLPage: rendered once, not per page load.
+    graphiql: false,
     // No CORS headers unless origins are configured: a random web page must not drive a trading gateway.
     cors: config.server.corsOrigins.length > 0 && {
       origin: [...config.server.corsOrigins],
@@ -145,6 +141,18 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     maxRequestBodySize: config.server.limits.maxRequestBytes,
     batching: { limit: config.server.limits.maxBatch },
     plugins: [
+      ...(config.server.graphiql
+        ? [
+            useGraphiQLPage({
+              graphqlEndpoint,
+              options: {
+                title: 'brokerql',
+                defaultQuery: exampleQuery,
+                headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders, null, 2) : undefined,
+              },
+            }),
+          ]
+        : []),
       useCompiledExecution(),
       useReadiness({ database, connections, accepting: () => accepting }),
       ...(config.metrics.enabled && config.metrics.port === null ? [useMetricsEndpoint({ metrics })] : []),
