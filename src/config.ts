@@ -106,6 +106,12 @@ const limitsSchema = z.strictObject({
   maxRequestBytes: integer(1_024, 10_485_760).default(102_400),
   /** Failed authentications per client address per minute before that address is refused for a while. Default 20. */
   authFailuresPerMinute: integer(1, 10_000).default(20),
+  /**
+   * Open client connections (keep-alive, SSE subscriptions included); past it a new connection is
+   * closed at once. Default 512: far above what a person's apps and dashboards hold open, well
+   * below the usual 1,024 open files per process.
+   */
+  maxConnections: integer(1, 100_000).default(512),
 });
 
 const serverSchema = z.strictObject({
@@ -125,6 +131,12 @@ const serverSchema = z.strictObject({
   trustProxy: z.boolean('expected true or false').default(false),
   /** On SIGTERM/SIGINT, how long requests in flight may take to finish. Default 10 s. */
   shutdownTimeoutMs: integer(0, 600_000).default(10_000),
+  /** A client must send its request headers within this, or its connection is closed. Default 15 s (Node's own: 60 s). */
+  headersTimeoutMs: integer(1_000, 600_000).default(15_000),
+  /** ... and the whole request, headers and body, within this. Default 30 s (Node's own: 300 s). At least headersTimeoutMs. */
+  bodyTimeoutMs: integer(1_000, 600_000).default(30_000),
+  /** An idle keep-alive connection is closed after this. Default 5 s. */
+  keepAliveTimeoutMs: integer(1_000, 600_000).default(5_000),
   limits: limitsSchema.default(() => limitsSchema.parse({})),
 });
 
@@ -242,6 +254,10 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: 
     seenIds.set(connection.id, index);
     connections.push(connection);
   });
+
+  if (document.server.bodyTimeoutMs < document.server.headersTimeoutMs) {
+    fail('server.bodyTimeoutMs', `must be at least server.headersTimeoutMs (${document.server.headersTimeoutMs}): it counts the headers too`);
+  }
 
   const port = options.port ?? document.server.port;
   const baseDirectory = file ? path.dirname(path.resolve(file)) : process.cwd();

@@ -20,6 +20,7 @@ import { useMetricsEndpoint } from './plugins/use-metrics-endpoint.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useReadiness } from './plugins/use-readiness.js';
+import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { createSchema } from './schema.js';
 import { SecretRegistry } from './secrets.js';
@@ -138,9 +139,11 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       allowedHeaders: ['authorization', 'content-type'],
       credentials: false,
     },
-    maxRequestBodySize: config.server.limits.maxRequestBytes,
+    // Enforced for every route, this one included, by useRequestBodyLimit.
+    maxRequestBodySize: false,
     batching: { limit: config.server.limits.maxBatch },
     plugins: [
+      useRequestBodyLimit({ maxBytes: config.server.limits.maxRequestBytes, logger }),
       ...(config.server.graphiql
         ? [
             useGraphiQLPage({
@@ -204,7 +207,13 @@ export interface ServingGateway {
 /** Serves a gateway over HTTP (and /metrics on its own port when configured). */
 export async function serve(gateway: Gateway): Promise<ServingGateway> {
   const { config } = gateway;
-  const server = await listen(gateway.yoga as unknown as RequestListener, config.server.host, config.server.port);
+  const { headersTimeoutMs, bodyTimeoutMs, keepAliveTimeoutMs, limits } = config.server;
+  const server = await listen(gateway.yoga as unknown as RequestListener, config.server.host, config.server.port, {
+    headersTimeoutMs,
+    bodyTimeoutMs,
+    keepAliveTimeoutMs,
+    maxConnections: limits.maxConnections,
+  });
   let metricsServer: RunningServer | undefined;
   if (config.metrics.enabled && config.metrics.port !== null) {
     metricsServer = await listen(

@@ -56,6 +56,9 @@ connections:
       corsOrigins: [],
       trustProxy: false,
       shutdownTimeoutMs: 10_000,
+      headersTimeoutMs: 15_000,
+      bodyTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
       limits: {
         maxDepth: 12,
         maxAliases: 30,
@@ -64,6 +67,7 @@ connections:
         maxBatch: 10,
         maxRequestBytes: 102_400,
         authFailuresPerMinute: 20,
+        maxConnections: 512,
       },
     });
     expect(config.cache).toEqual({ instrumentsTtlSeconds: 21_600, accountsTtlSeconds: 60, maxInstruments: 5_000 });
