@@ -15,6 +15,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useContractErrorCodes } from './plugins/use-contract-error-codes.js';
+import { useForwardedForWarning } from './plugins/use-forwarded-for-warning.js';
 import { useGraphiQLPage } from './plugins/use-graphiql-page.js';
 import { useMetricsEndpoint } from './plugins/use-metrics-endpoint.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
@@ -121,6 +122,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     naive: options.naive,
   });
   const failures = new FailedAuthenticationLimiter(config.server.limits.authFailuresPerMinute);
+  const warnings: string[] = [];
 
   const yoga = createYoga<Record<string, never>, ContextAdditions>({
     schema: createSchema({ onDenied: ({ context, info, args }) => auditDenied(context, info.fieldName, args) }),
@@ -143,6 +145,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     maxRequestBodySize: false,
     batching: { limit: config.server.limits.maxBatch },
     plugins: [
+      useForwardedForWarning({ trustProxy: config.server.trustProxy, logger, onWarning: (warning) => warnings.push(warning) }),
       useRequestBodyLimit({ maxBytes: config.server.limits.maxRequestBytes, logger }),
       ...(config.server.graphiql
         ? [
@@ -157,7 +160,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
           ]
         : []),
       useCompiledExecution(),
-      useReadiness({ database, connections, accepting: () => accepting }),
+      useReadiness({ database, connections, accepting: () => accepting, warnings: () => warnings }),
       ...(config.metrics.enabled && config.metrics.port === null ? [useMetricsEndpoint({ metrics })] : []),
       useRequestLog({ logger, metrics, graphqlEndpoint }),
       useTinkoffV1Compat({
@@ -208,12 +211,8 @@ export interface ServingGateway {
 export async function serve(gateway: Gateway): Promise<ServingGateway> {
   const { config } = gateway;
   const { headersTimeoutMs, bodyTimeoutMs, keepAliveTimeoutMs, limits } = config.server;
-  const server = await listen(gateway.yoga as unknown as RequestListener, config.server.host, config.server.port, {
-    headersTimeoutMs,
-    bodyTimeoutMs,
-    keepAliveTimeoutMs,
-    maxConnections: limits.maxConnections,
-  });
+  const connectionLimits = { headersTimeoutMs, bodyTimeoutMs, keepAliveTimeoutMs, maxConnections: limits.maxConnections };
+  const server = await listen(gateway.yoga as unknown as RequestListener, config.server.host, config.server.port, connectionLimits);
   let metricsServer: RunningServer | undefined;
   if (config.metrics.enabled && config.metrics.port !== null) {
     metricsServer = await listen(
@@ -226,6 +225,7 @@ export async function serve(gateway: Gateway): Promise<ServingGateway> {
       },
       config.server.host,
       config.metrics.port,
+      connectionLimits,
     );
   }
   return {
