@@ -196,7 +196,16 @@ export interface LoadConfigOptions {
   env: Record<string, string | undefined>;
   /** Overrides server.port (from --port or PORT). */
   port?: number | undefined;
+  /**
+   * Whether at least one connection is required. Default true; false for commands that only use
+   * the data dir (token list and revoke, audit, backup), which then also accept an empty file.
+   */
+  needsConnections?: boolean | undefined;
 }
+
+const readmeHint = '(README, "Running it for real")';
+/** Alias expansions one config file may use; a few anchors are plenty, an alias bomb needs millions. */
+const maximumAliasExpansions = 100;
 
 export function loadConfigFile(file: string, options: LoadConfigOptions): Config {
   let text: string;
@@ -211,12 +220,20 @@ export function loadConfigFile(file: string, options: LoadConfigOptions): Config
   }
   let raw: unknown;
   try {
-    raw = parseYaml(text);
+    raw = parseYaml(text, { maxAliasCount: maximumAliasExpansions });
   } catch (error) {
+    // yaml says so with a ReferenceError, before expanding anything.
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+      throw new ConfigError(`${file}: not valid YAML: too many aliases (more than ${maximumAliasExpansions} expansions; an alias bomb?)`);
+    }
     const where = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line})` : '';
     throw new ConfigError(`${file}: not valid YAML${where}`);
   }
-  return parseConfig(raw ?? {}, { ...options, file });
+  if (raw === null || raw === undefined) {
+    if (options.needsConnections ?? true) throw new ConfigError(`${file}: the file is empty; it needs at least one entry under connections ${readmeHint}`);
+    raw = {};
+  }
+  return parseConfig(raw, { ...options, file });
 }
 
 /** Validates an already-parsed config document (YAML or an object built in code). */
@@ -226,10 +243,14 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: 
   const fail = (key: string, message: string): never => {
     throw new ConfigError(`${label}: ${key ? `${key}: ` : ''}${message}`);
   };
-  const interpolated = interpolateEnvironment(raw, [], options.env, fail);
+  const interpolated = interpolateEnvironment(raw, [], new Set(), options.env, fail);
   const top = fileSchema.safeParse(interpolated, { reportInput: true });
   if (!top.success) fail(...describeIssue(top.error.issues[0]!, []));
   const document = top.data!;
+
+  if ((options.needsConnections ?? true) && document.connections.length === 0) {
+    fail('connections', `missing; at least one connection is needed ${readmeHint}`);
+  }
 
   const connections: ConnectionConfig[] = [];
   const seenIds = new Map<string, number>();
@@ -271,16 +292,22 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: 
   });
 }
 
-const variablePattern = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+/** `${NAME}`, or a `${` that starts no such reference (unterminated, or not a variable name). */
+const referencePattern = /\$\{(?:([A-Za-z_][A-Za-z0-9_]*)\})?/g;
 
 function interpolateEnvironment(
   value: unknown,
   at: ReadonlyArray<string | number>,
+  ancestors: Set<object>,
   env: LoadConfigOptions['env'],
   fail: (key: string, message: string) => never,
 ): unknown {
   if (typeof value === 'string') {
-    return value.replace(variablePattern, (_match, name: string) => {
+    // Only the file's text is interpolated: a value from the environment is taken as it is.
+    return value.replace(referencePattern, (_match, name: string | undefined) => {
+      if (name === undefined) {
+        return fail(keyPath(at), 'an unterminated or malformed ${ (expected ${NAME}, NAME of letters, digits and _; a literal ${ can come from an environment variable)');
+      }
       const replacement = env[name];
       if (replacement === undefined || replacement === '') {
         return fail(keyPath(at), `environment variable ${name} is not set`);
@@ -288,13 +315,15 @@ function interpolateEnvironment(
       return replacement;
     });
   }
-  if (Array.isArray(value)) return value.map((item, index) => interpolateEnvironment(item, [...at, index], env, fail));
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, interpolateEnvironment(item, [...at, key], env, fail)]),
-    );
-  }
-  return value;
+  if (typeof value !== 'object' || value === null) return value;
+  // YAML lets an alias point at its own anchor; walked, it would never end.
+  if (ancestors.has(value)) fail(keyPath(at), 'refers to itself (a recursive YAML alias)');
+  ancestors.add(value);
+  const result = Array.isArray(value)
+    ? value.map((item, index) => interpolateEnvironment(item, [...at, index], ancestors, env, fail))
+    : Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolateEnvironment(item, [...at, key], ancestors, env, fail)]));
+  ancestors.delete(value);
+  return result;
 }
 
 function describeIssue(issue: z.core.$ZodIssue, prefix: ReadonlyArray<string | number>): [string, string] {
