@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { describeIssue, interpolateEnvironment, keyPath, parseYamlText } from './config-document.js';
 import type { BrokerKind } from './domain.js';
 
 /**
@@ -156,9 +156,20 @@ const metricsSchema = z.strictObject({
   port: integer(0, 65_535).nullable().default(null),
 });
 
+const auditSchema = z.strictObject({
+  /**
+   * Rows older than this are deleted, at startup and daily; 0 keeps every row. Default 400 days:
+   * a full year back from any day, with a month to spare, so a yearly review (of the broker's
+   * annual report, of last year's tax return) always finds the whole year it covers.
+   */
+  retentionDays: integer(0, 36_500).default(400),
+});
+
 const fileSchema = z.strictObject({
   metrics: metricsSchema.default(() => metricsSchema.parse({})),
   server: serverSchema.default(() => serverSchema.parse({})),
+  /** The audit log of trading mutations. */
+  audit: auditSchema.default(() => auditSchema.parse({})),
   /** Caches shared across requests, per connection. Portfolio, orders and operations are never cached. */
   cache: cacheSchema.default(() => cacheSchema.parse({})),
   /** Where the SQLite database lives. Default ./data, relative to the config file. */
@@ -184,12 +195,14 @@ export interface Config {
   readonly dataDir: string;
   readonly cache: CacheConfig;
   readonly metrics: MetricsConfig;
+  readonly audit: AuditConfig;
   readonly connections: readonly ConnectionConfig[];
 }
 
 export type CacheConfig = Readonly<z.output<typeof cacheSchema>>;
 export type ServerConfig = Readonly<z.output<typeof serverSchema>>;
 export type MetricsConfig = Readonly<z.output<typeof metricsSchema>>;
+export type AuditConfig = Readonly<z.output<typeof auditSchema>>;
 
 export interface LoadConfigOptions {
   /** Variables for `${NAME}`; the CLI passes process.env. */
@@ -204,8 +217,6 @@ export interface LoadConfigOptions {
 }
 
 const readmeHint = '(README, "Running it for real")';
-/** Alias expansions one config file may use; a few anchors are plenty, an alias bomb needs millions. */
-const maximumAliasExpansions = 100;
 
 export function loadConfigFile(file: string, options: LoadConfigOptions): Config {
   let text: string;
@@ -218,17 +229,9 @@ export function loadConfigFile(file: string, options: LoadConfigOptions): Config
     }
     throw new ConfigError(`${file}: ${code === 'EACCES' ? 'permission denied' : (code ?? 'cannot read')}`);
   }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text, { maxAliasCount: maximumAliasExpansions });
-  } catch (error) {
-    // yaml says so with a ReferenceError, before expanding anything.
-    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
-      throw new ConfigError(`${file}: not valid YAML: too many aliases (more than ${maximumAliasExpansions} expansions; an alias bomb?)`);
-    }
-    const where = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line})` : '';
-    throw new ConfigError(`${file}: not valid YAML${where}`);
-  }
+  const parsed = parseYamlText(text);
+  if ('problem' in parsed) throw new ConfigError(`${file}: ${parsed.problem}`);
+  let raw = parsed.value;
   if (raw === null || raw === undefined) {
     if (options.needsConnections ?? true) throw new ConfigError(`${file}: the file is empty; it needs at least one entry under connections ${readmeHint}`);
     raw = {};
@@ -288,62 +291,9 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: 
     dataDir: path.resolve(baseDirectory, document.dataDir),
     cache: document.cache,
     metrics: document.metrics,
+    audit: document.audit,
     connections,
   });
-}
-
-/** `${NAME}`, or a `${` that starts no such reference (unterminated, or not a variable name). */
-const referencePattern = /\$\{(?:([A-Za-z_][A-Za-z0-9_]*)\})?/g;
-
-function interpolateEnvironment(
-  value: unknown,
-  at: ReadonlyArray<string | number>,
-  ancestors: Set<object>,
-  env: LoadConfigOptions['env'],
-  fail: (key: string, message: string) => never,
-): unknown {
-  if (typeof value === 'string') {
-    // Only the file's text is interpolated: a value from the environment is taken as it is.
-    return value.replace(referencePattern, (_match, name: string | undefined) => {
-      if (name === undefined) {
-        return fail(keyPath(at), 'an unterminated or malformed ${ (expected ${NAME}, NAME of letters, digits and _; a literal ${ can come from an environment variable)');
-      }
-      const replacement = env[name];
-      if (replacement === undefined || replacement === '') {
-        return fail(keyPath(at), `environment variable ${name} is not set`);
-      }
-      return replacement;
-    });
-  }
-  if (typeof value !== 'object' || value === null) return value;
-  // YAML lets an alias point at its own anchor; walked, it would never end.
-  if (ancestors.has(value)) fail(keyPath(at), 'refers to itself (a recursive YAML alias)');
-  ancestors.add(value);
-  const result = Array.isArray(value)
-    ? value.map((item, index) => interpolateEnvironment(item, [...at, index], ancestors, env, fail))
-    : Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolateEnvironment(item, [...at, key], ancestors, env, fail)]));
-  ancestors.delete(value);
-  return result;
-}
-
-function describeIssue(issue: z.core.$ZodIssue, prefix: ReadonlyArray<string | number>): [string, string] {
-  const at = [...prefix, ...(issue.path as Array<string | number>)];
-  if (issue.code === 'unrecognized_keys') {
-    return [keyPath([...at, issue.keys[0]!]), 'unknown key'];
-  }
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
-    return [keyPath(at), 'missing'];
-  }
-  if (issue.code === 'invalid_value' && issue.values.length === 1) {
-    return [keyPath(at), `expected ${JSON.stringify(issue.values[0])}`];
-  }
-  return [keyPath(at), issue.message.replace(/^Invalid input: /, '')];
-}
-
-function keyPath(at: ReadonlyArray<string | number | symbol>): string {
-  return at
-    .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`))
-    .join('');
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,6 +1,7 @@
 import type { RequestListener } from 'node:http';
 import { createYoga, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import { AuditLog } from './auth/audit-log.js';
+import { startAuditRetention } from './auth/audit-retention.js';
 import { FailedAuthenticationLimiter } from './auth/failed-auth-limiter.js';
 import { TokenStore } from './auth/tokens.js';
 import { useBearerAuth } from './auth/use-bearer-auth.js';
@@ -86,6 +87,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const audit = new AuditLog(database, (text) => secrets.redact(text), undefined, (entry) =>
     metrics.auditEntries.inc({ mutation: entry.mutation, outcome: entry.outcome }),
   );
+  const stopAuditRetention = startAuditRetention({ audit, retentionDays: config.audit.retentionDays, logger });
   // A pending ledger row older than one request's whole lifetime was left by a process that died.
   const trading = { audit, ledger: new IdempotencyLedger(database, config.server.requestTimeoutMs * 2) };
   let accepting = true;
@@ -193,6 +195,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     },
     async close() {
       accepting = false;
+      stopAuditRetention();
       await Promise.allSettled(connections.list.map((connection) => connection.adapter.close()));
       if (database.open) database.close();
     },
