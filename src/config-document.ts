@@ -15,7 +15,7 @@ export function parseYamlText(text: string): { value: unknown } | { problem: str
   try {
     return { value: parseYaml(text, { maxAliasCount: maximumAliasExpansions }) };
   } catch (error) {
-    // yaml says so with a ReferenceError, before expanding anything.
+    // yaml counts expansions as it resolves aliases and stops with a ReferenceError long before a bomb grows.
     if (error instanceof ReferenceError && /alias/i.test(error.message)) {
       return { problem: `not valid YAML: too many aliases (more than ${maximumAliasExpansions} expansions; an alias bomb?)` };
     }

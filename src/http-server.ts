@@ -12,7 +12,10 @@ export interface RunningServer {
   close(graceMilliseconds?: number): Promise<void>;
 }
 
-/** What one client may hold of the server: Node's defaults let a silent client keep a socket for minutes. */
+/**
+ * What one client may hold of the server (server.* in the config, where the defaults live):
+ * Node's own defaults let a silent client keep a socket for minutes.
+ */
 export interface ConnectionLimits {
   /** The request headers must have arrived within this. */
   headersTimeoutMs: number;
@@ -24,10 +27,8 @@ export interface ConnectionLimits {
   maxConnections: number;
 }
 
-const defaultLimits: ConnectionLimits = { headersTimeoutMs: 15_000, bodyTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 512 };
-
 /** Listens on host:port (0 picks a free port) and resolves once the socket is bound. */
-export function listen(handler: RequestListener, host: string, port: number, limits: ConnectionLimits = defaultLimits): Promise<RunningServer> {
+export function listen(handler: RequestListener, host: string, port: number, limits: ConnectionLimits): Promise<RunningServer> {
   const server = createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
