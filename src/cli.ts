@@ -66,7 +66,13 @@ function isParseArgsError(error: unknown): boolean {
 
 function describe(error: unknown): string {
   if (error instanceof ConfigError || error instanceof UsageError || error instanceof DataDirectoryError) return error.message;
-  if (isParseArgsError(error)) return (error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '');
+  if (isParseArgsError(error)) {
+    const message = (error as Error).message;
+    // "Option '--name <value>' argument missing", "Option '--name' argument is ambiguous. Did you forget…"
+    const withoutValue = /^Option '(--[\w-]+)[^']*' argument (?:missing|is ambiguous)/.exec(message);
+    if (withoutValue) return `${withoutValue[1]} needs a value`;
+    return message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '');
+  }
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code === 'EADDRINUSE') return `the port is already in use (${(error as Error).message.replace(/^.*EADDRINUSE:?\s*/, '')}); choose another with --port`;
   if (code === 'EACCES') return `permission denied: ${(error as Error).message}`;

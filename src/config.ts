@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { describeIssue, interpolateEnvironment, keyPath, parseYamlText } from './config-document.js';
 import type { BrokerKind } from './domain.js';
 
 /**
@@ -106,6 +106,12 @@ const limitsSchema = z.strictObject({
   maxRequestBytes: integer(1_024, 10_485_760).default(102_400),
   /** Failed authentications per client address per minute before that address is refused for a while. Default 20. */
   authFailuresPerMinute: integer(1, 10_000).default(20),
+  /**
+   * Open client connections (keep-alive, SSE subscriptions included); past it a new connection is
+   * closed at once. Default 512: far above what a person's apps and dashboards hold open, well
+   * below the usual 1,024 open files per process.
+   */
+  maxConnections: integer(1, 100_000).default(512),
 });
 
 const serverSchema = z.strictObject({
@@ -125,6 +131,12 @@ const serverSchema = z.strictObject({
   trustProxy: z.boolean('expected true or false').default(false),
   /** On SIGTERM/SIGINT, how long requests in flight may take to finish. Default 10 s. */
   shutdownTimeoutMs: integer(0, 600_000).default(10_000),
+  /** A client must send its request headers within this, or its connection is closed. Default 15 s (Node's own: 60 s). */
+  headersTimeoutMs: integer(1_000, 600_000).default(15_000),
+  /** ... and the whole request, headers and body, within this. Default 30 s (Node's own: 300 s). At least headersTimeoutMs. */
+  bodyTimeoutMs: integer(1_000, 600_000).default(30_000),
+  /** An idle keep-alive connection is closed after this. Default 5 s. */
+  keepAliveTimeoutMs: integer(1_000, 600_000).default(5_000),
   limits: limitsSchema.default(() => limitsSchema.parse({})),
 });
 
@@ -144,9 +156,20 @@ const metricsSchema = z.strictObject({
   port: integer(0, 65_535).nullable().default(null),
 });
 
+const auditSchema = z.strictObject({
+  /**
+   * Rows older than this are deleted, at startup and daily; 0 keeps every row. Default 400 days:
+   * a full year back from any day, with a month to spare, so a yearly review (of the broker's
+   * annual report, of last year's tax return) always finds the whole year it covers.
+   */
+  retentionDays: integer(0, 36_500).default(400),
+});
+
 const fileSchema = z.strictObject({
   metrics: metricsSchema.default(() => metricsSchema.parse({})),
   server: serverSchema.default(() => serverSchema.parse({})),
+  /** The audit log of trading mutations. */
+  audit: auditSchema.default(() => auditSchema.parse({})),
   /** Caches shared across requests, per connection. Portfolio, orders and operations are never cached. */
   cache: cacheSchema.default(() => cacheSchema.parse({})),
   /** Where the SQLite database lives. Default ./data, relative to the config file. */
@@ -172,19 +195,28 @@ export interface Config {
   readonly dataDir: string;
   readonly cache: CacheConfig;
   readonly metrics: MetricsConfig;
+  readonly audit: AuditConfig;
   readonly connections: readonly ConnectionConfig[];
 }
 
 export type CacheConfig = Readonly<z.output<typeof cacheSchema>>;
 export type ServerConfig = Readonly<z.output<typeof serverSchema>>;
 export type MetricsConfig = Readonly<z.output<typeof metricsSchema>>;
+export type AuditConfig = Readonly<z.output<typeof auditSchema>>;
 
 export interface LoadConfigOptions {
   /** Variables for `${NAME}`; the CLI passes process.env. */
   env: Record<string, string | undefined>;
   /** Overrides server.port (from --port or PORT). */
   port?: number | undefined;
+  /**
+   * Whether at least one connection is required. Default true; false for commands that only use
+   * the data dir (token list and revoke, audit, backup), which then also accept an empty file.
+   */
+  needsConnections?: boolean | undefined;
 }
+
+const readmeHint = '(README, "Running it for real")';
 
 export function loadConfigFile(file: string, options: LoadConfigOptions): Config {
   let text: string;
@@ -197,14 +229,14 @@ export function loadConfigFile(file: string, options: LoadConfigOptions): Config
     }
     throw new ConfigError(`${file}: ${code === 'EACCES' ? 'permission denied' : (code ?? 'cannot read')}`);
   }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    const where = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line})` : '';
-    throw new ConfigError(`${file}: not valid YAML${where}`);
+  const parsed = parseYamlText(text);
+  if ('problem' in parsed) throw new ConfigError(`${file}: ${parsed.problem}`);
+  let raw = parsed.value;
+  if (raw === null || raw === undefined) {
+    if (options.needsConnections ?? true) throw new ConfigError(`${file}: the file is empty; it needs at least one entry under connections ${readmeHint}`);
+    raw = {};
   }
-  return parseConfig(raw ?? {}, { ...options, file });
+  return parseConfig(raw, { ...options, file });
 }
 
 /** Validates an already-parsed config document (YAML or an object built in code). */
@@ -214,10 +246,14 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: 
   const fail = (key: string, message: string): never => {
     throw new ConfigError(`${label}: ${key ? `${key}: ` : ''}${message}`);
   };
-  const interpolated = interpolateEnvironment(raw, [], options.env, fail);
+  const interpolated = interpolateEnvironment(raw, [], new Set(), options.env, fail);
   const top = fileSchema.safeParse(interpolated, { reportInput: true });
   if (!top.success) fail(...describeIssue(top.error.issues[0]!, []));
   const document = top.data!;
+
+  if ((options.needsConnections ?? true) && document.connections.length === 0) {
+    fail('connections', `missing; at least one connection is needed ${readmeHint}`);
+  }
 
   const connections: ConnectionConfig[] = [];
   const seenIds = new Map<string, number>();
@@ -243,6 +279,10 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: 
     connections.push(connection);
   });
 
+  if (document.server.bodyTimeoutMs < document.server.headersTimeoutMs) {
+    fail('server.bodyTimeoutMs', `must be at least server.headersTimeoutMs (${document.server.headersTimeoutMs}): it counts the headers too`);
+  }
+
   const port = options.port ?? document.server.port;
   const baseDirectory = file ? path.dirname(path.resolve(file)) : process.cwd();
   return deepFreeze({
@@ -251,54 +291,9 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: 
     dataDir: path.resolve(baseDirectory, document.dataDir),
     cache: document.cache,
     metrics: document.metrics,
+    audit: document.audit,
     connections,
   });
-}
-
-const variablePattern = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-function interpolateEnvironment(
-  value: unknown,
-  at: ReadonlyArray<string | number>,
-  env: LoadConfigOptions['env'],
-  fail: (key: string, message: string) => never,
-): unknown {
-  if (typeof value === 'string') {
-    return value.replace(variablePattern, (_match, name: string) => {
-      const replacement = env[name];
-      if (replacement === undefined || replacement === '') {
-        return fail(keyPath(at), `environment variable ${name} is not set`);
-      }
-      return replacement;
-    });
-  }
-  if (Array.isArray(value)) return value.map((item, index) => interpolateEnvironment(item, [...at, index], env, fail));
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, interpolateEnvironment(item, [...at, key], env, fail)]),
-    );
-  }
-  return value;
-}
-
-function describeIssue(issue: z.core.$ZodIssue, prefix: ReadonlyArray<string | number>): [string, string] {
-  const at = [...prefix, ...(issue.path as Array<string | number>)];
-  if (issue.code === 'unrecognized_keys') {
-    return [keyPath([...at, issue.keys[0]!]), 'unknown key'];
-  }
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
-    return [keyPath(at), 'missing'];
-  }
-  if (issue.code === 'invalid_value' && issue.values.length === 1) {
-    return [keyPath(at), `expected ${JSON.stringify(issue.values[0])}`];
-  }
-  return [keyPath(at), issue.message.replace(/^Invalid input: /, '')];
-}
-
-function keyPath(at: ReadonlyArray<string | number | symbol>): string {
-  return at
-    .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`))
-    .join('');
 }
 
 function deepFreeze<T>(value: T): T {

@@ -12,11 +12,35 @@ export interface RunningServer {
   close(graceMilliseconds?: number): Promise<void>;
 }
 
+/**
+ * What one client may hold of the server (server.* in the config, where the defaults live):
+ * Node's own defaults let a silent client keep a socket for minutes.
+ */
+export interface ConnectionLimits {
+  /** The request headers must have arrived within this. */
+  headersTimeoutMs: number;
+  /** The whole request, headers and body, must have arrived within this. */
+  bodyTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this (it would also hold a graceful shutdown open). */
+  keepAliveTimeoutMs: number;
+  /** Connections past this are closed as soon as they are accepted. */
+  maxConnections: number;
+}
+
 /** Listens on host:port (0 picks a free port) and resolves once the socket is bound. */
-export function listen(handler: RequestListener, host: string, port: number): Promise<RunningServer> {
-  const server = createServer(handler);
-  // Idle keep-alive sockets would otherwise hold a graceful shutdown open until they time out.
-  server.keepAliveTimeout = 5_000;
+export function listen(handler: RequestListener, host: string, port: number, limits: ConnectionLimits): Promise<RunningServer> {
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.bodyTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // Node looks for requests past their timeouts this often (its default, 30 s, would let a slow client
+      // keep its connection up to 30 s past them).
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+    },
+    handler,
+  );
+  server.maxConnections = limits.maxConnections;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

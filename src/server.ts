@@ -1,6 +1,7 @@
 import type { RequestListener } from 'node:http';
 import { createYoga, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import { AuditLog } from './auth/audit-log.js';
+import { startAuditRetention } from './auth/audit-retention.js';
 import { FailedAuthenticationLimiter } from './auth/failed-auth-limiter.js';
 import { TokenStore } from './auth/tokens.js';
 import { useBearerAuth } from './auth/use-bearer-auth.js';
@@ -15,10 +16,13 @@ import { silentLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useContractErrorCodes } from './plugins/use-contract-error-codes.js';
+import { useForwardedForWarning } from './plugins/use-forwarded-for-warning.js';
+import { useGraphiQLPage } from './plugins/use-graphiql-page.js';
 import { useMetricsEndpoint } from './plugins/use-metrics-endpoint.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useReadiness } from './plugins/use-readiness.js';
+import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { createSchema } from './schema.js';
 import { SecretRegistry } from './secrets.js';
@@ -83,6 +87,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const audit = new AuditLog(database, (text) => secrets.redact(text), undefined, (entry) =>
     metrics.auditEntries.inc({ mutation: entry.mutation, outcome: entry.outcome }),
   );
+  const stopAuditRetention = startAuditRetention({ audit, retentionDays: config.audit.retentionDays, logger });
   // A pending ledger row older than one request's whole lifetime was left by a process that died.
   const trading = { audit, ledger: new IdempotencyLedger(database, config.server.requestTimeoutMs * 2) };
   let accepting = true;
@@ -119,6 +124,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     naive: options.naive,
   });
   const failures = new FailedAuthenticationLimiter(config.server.limits.authFailuresPerMinute);
+  const warnings: string[] = [];
 
   const yoga = createYoga<Record<string, never>, ContextAdditions>({
     schema: createSchema({ onDenied: ({ context, info, args }) => auditDenied(context, info.fieldName, args) }),
@@ -128,13 +134,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     logging: false,
     maskedErrors: { maskError },
     context: createContext as (initial: YogaInitialContext) => ContextAdditions,
-    graphiql: config.server.graphiql && {
-      title: 'brokerql',
-      defaultQuery: exampleQuery,
-      headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders, null, 2) : undefined,
-    },
-    // The bundled GraphiQL is a 32 MB module: loaded the first time a browser asks for the page.
-    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
+    // Served by useGraphiQLPage: rendered once, not per page load.
+    graphiql: false,
     // No CORS headers unless origins are configured: a random web page must not drive a trading gateway.
     cors: config.server.corsOrigins.length > 0 && {
       origin: [...config.server.corsOrigins],
@@ -142,11 +143,26 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       allowedHeaders: ['authorization', 'content-type'],
       credentials: false,
     },
-    maxRequestBodySize: config.server.limits.maxRequestBytes,
+    // Enforced for every route, this one included, by useRequestBodyLimit.
+    maxRequestBodySize: false,
     batching: { limit: config.server.limits.maxBatch },
     plugins: [
+      useForwardedForWarning({ trustProxy: config.server.trustProxy, logger, onWarning: (warning) => warnings.push(warning) }),
+      useRequestBodyLimit({ maxBytes: config.server.limits.maxRequestBytes, logger }),
+      ...(config.server.graphiql
+        ? [
+            useGraphiQLPage({
+              graphqlEndpoint,
+              options: {
+                title: 'brokerql',
+                defaultQuery: exampleQuery,
+                headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders, null, 2) : undefined,
+              },
+            }),
+          ]
+        : []),
       useCompiledExecution(),
-      useReadiness({ database, connections, accepting: () => accepting }),
+      useReadiness({ database, connections, accepting: () => accepting, warnings: () => warnings }),
       ...(config.metrics.enabled && config.metrics.port === null ? [useMetricsEndpoint({ metrics })] : []),
       useRequestLog({ logger, metrics, graphqlEndpoint }),
       useTinkoffV1Compat({
@@ -179,6 +195,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     },
     async close() {
       accepting = false;
+      stopAuditRetention();
       await Promise.allSettled(connections.list.map((connection) => connection.adapter.close()));
       if (database.open) database.close();
     },
@@ -196,7 +213,9 @@ export interface ServingGateway {
 /** Serves a gateway over HTTP (and /metrics on its own port when configured). */
 export async function serve(gateway: Gateway): Promise<ServingGateway> {
   const { config } = gateway;
-  const server = await listen(gateway.yoga as unknown as RequestListener, config.server.host, config.server.port);
+  const { headersTimeoutMs, bodyTimeoutMs, keepAliveTimeoutMs, limits } = config.server;
+  const connectionLimits = { headersTimeoutMs, bodyTimeoutMs, keepAliveTimeoutMs, maxConnections: limits.maxConnections };
+  const server = await listen(gateway.yoga as unknown as RequestListener, config.server.host, config.server.port, connectionLimits);
   let metricsServer: RunningServer | undefined;
   if (config.metrics.enabled && config.metrics.port !== null) {
     metricsServer = await listen(
@@ -209,6 +228,7 @@ export async function serve(gateway: Gateway): Promise<ServingGateway> {
       },
       config.server.host,
       config.metrics.port,
+      connectionLimits,
     );
   }
   return {

@@ -56,6 +56,9 @@ connections:
       corsOrigins: [],
       trustProxy: false,
       shutdownTimeoutMs: 10_000,
+      headersTimeoutMs: 15_000,
+      bodyTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
       limits: {
         maxDepth: 12,
         maxAliases: 30,
@@ -64,10 +67,12 @@ connections:
         maxBatch: 10,
         maxRequestBytes: 102_400,
         authFailuresPerMinute: 20,
+        maxConnections: 512,
       },
     });
     expect(config.cache).toEqual({ instrumentsTtlSeconds: 21_600, accountsTtlSeconds: 60, maxInstruments: 5_000 });
     expect(config.metrics).toEqual({ enabled: true, port: null });
+    expect(config.audit).toEqual({ retentionDays: 400 });
     expect(config.dataDir).toBe(path.join(directory, 'data'));
     expect(config.connections).toEqual([
       { id: 'tbank', broker: 'tinkoff', token: 't.abc', baseUrl: 'https://invest-public-api.tbank.ru/rest', timeoutMs: 15_000, connectTimeoutMs: 5_000, maxConcurrentRequests: 8, quota: true },
@@ -105,7 +110,7 @@ connections:
   });
 
   it('lets --port override the file and accepts a port from ${PORT} as text', () => {
-    const file = writeConfig('port.yaml', 'server:\n  port: ${PORT}\n');
+    const file = writeConfig('port.yaml', 'server:\n  port: ${PORT}\nconnections:\n  - id: tbank\n    broker: tinkoff\n    token: t\n');
     expect(loadConfigFile(file, { env: { PORT: '4321' } }).server.port).toBe(4321);
     expect(loadConfigFile(file, { env: { PORT: '4321' }, port: 5000 }).server.port).toBe(5000);
   });
@@ -158,5 +163,61 @@ connections:
     expect(() => parseConfig({ connections: [{ id: 'a', broker: 'alor' }] }, { env: {} })).toThrow(
       'config: connections[0].refreshToken: missing',
     );
+  });
+
+  it('refuses a server.bodyTimeoutMs shorter than server.headersTimeoutMs, which it includes', () => {
+    expect(loadError('server:\n  headersTimeoutMs: 20000\n  bodyTimeoutMs: 10000\nconnections:\n  - id: t\n    broker: tinkoff\n    token: t\n')).toMatch(
+      /broken\.yaml: server\.bodyTimeoutMs: must be at least server\.headersTimeoutMs \(20000\)/,
+    );
+  });
+});
+
+describe('config file mistakes that used to pass or crash', () => {
+  const connection = 'connections:\n  - id: tbank\n    broker: tinkoff\n';
+
+  it('names the key of an unterminated ${NAME, and of a ${ that starts no reference', () => {
+    expect(loadError(`${connection}    token: \${TINKOFF_TOKEN\n`, { TINKOFF_TOKEN: 't.abc' })).toBe(
+      `${path.join(directory, 'broken.yaml')}: connections[0].token: an unterminated or malformed \${ (expected \${NAME}, NAME of letters, digits and _; a literal \${ can come from an environment variable)`,
+    );
+    expect(loadError(`${connection}    token: t.\${ TOKEN }\n`)).toMatch(/broken\.yaml: connections\[0\]\.token: an unterminated or malformed \$\{/);
+    // A value that comes from the environment is taken as it is, ${ and all.
+    const file = writeConfig('literal.yaml', `${connection}    token: \${TINKOFF_TOKEN}\n`);
+    expect(loadConfigFile(file, { env: { TINKOFF_TOKEN: 't.${x' } }).connections[0]).toMatchObject({ token: 't.${x' });
+  });
+
+  it('refuses an empty file and one without connections, for whatever needs connections', () => {
+    expect(loadError('')).toBe(`${path.join(directory, 'broken.yaml')}: the file is empty; it needs at least one entry under connections (README, "Running it for real")`);
+    expect(loadError('# only a comment\n')).toMatch(/broken\.yaml: the file is empty/);
+    expect(loadError('dataDir: ./data\n')).toBe(`${path.join(directory, 'broken.yaml')}: connections: missing; at least one connection is needed (README, "Running it for real")`);
+    expect(loadError('connections: []\n')).toMatch(/broken\.yaml: connections: missing; at least one connection is needed/);
+    expect(() => parseConfig({}, { env: {} })).toThrow('config: connections: missing; at least one connection is needed');
+  });
+
+  it('accepts them where no connection is needed (token list, audit, backup)', () => {
+    const empty = writeConfig('empty.yaml', '');
+    expect(loadConfigFile(empty, { env: {}, needsConnections: false }).dataDir).toBe(path.join(directory, 'data'));
+    const dataOnly = writeConfig('data-only.yaml', 'dataDir: ./elsewhere\n');
+    expect(loadConfigFile(dataOnly, { env: {}, needsConnections: false }).connections).toEqual([]);
+  });
+
+  it('refuses a recursive YAML alias in one line naming the file', () => {
+    const message = loadError(`a: &loop [*loop]\n${connection}    token: t\n`);
+    expect(message).toBe(`${path.join(directory, 'broken.yaml')}: a[0]: refers to itself (a recursive YAML alias)`);
+    const builtInCode: Record<string, unknown> = { connections: [{ id: 'tbank', broker: 'tinkoff', token: 't' }] };
+    builtInCode['server'] = { limits: builtInCode };
+    expect(() => parseConfig(builtInCode, { env: {} })).toThrow('config: server.limits: refers to itself (a recursive YAML alias)');
+  });
+
+  it('refuses an alias bomb (billion laughs) in one line naming the file, without expanding it', () => {
+    const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    const names = 'bcdefghijklmnop';
+    for (let index = 0; index < names.length; index++) {
+      const previous = index === 0 ? 'a' : names[index - 1];
+      lines.push(`${names[index]}: &${names[index]} [${Array.from({ length: 9 }, () => `*${previous}`).join(',')}]`);
+    }
+    // 9^16 strings if it were expanded.
+    const message = loadError(`${lines.join('\n')}\n${connection}    token: t\n`);
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message).toBe(`${path.join(directory, 'broken.yaml')}: not valid YAML: too many aliases (more than 100 expansions; an alias bomb?)`);
   });
 });

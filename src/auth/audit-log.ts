@@ -3,7 +3,9 @@ import type { Database } from '../storage/database.js';
 /**
  * Every trading mutation attempt, whatever became of it. Rows hold what was asked and what
  * happened — never a secret: token ids and names, not token values, and broker messages pass
- * through the secret registry's redaction before they are written.
+ * through the secret registry's redaction before they are written. What a client sent is stored
+ * as sent (the printer escapes it), but never longer than its field's cap: a refused mutation
+ * must not make a row whatever size its sender likes.
  */
 
 export type AuditOutcome =
@@ -44,6 +46,36 @@ export interface AuditRow extends AuditEntry {
   time: string;
 }
 
+/**
+ * Longest value kept per text field, in characters. Every real value fits: account and
+ * instrument ids are under 100, idempotency keys are refused past 128, a price has at most
+ * 30 significant digits. Anything longer is cut and marked.
+ */
+const fieldCaps = {
+  tokenId: 64,
+  tokenName: 128,
+  mutation: 64,
+  accountId: 128,
+  instrument: 128,
+  side: 16,
+  type: 16,
+  price: 64,
+  idempotencyKey: 128,
+  orderId: 128,
+  brokerOrderId: 128,
+  errorCode: 64,
+  message: 500,
+} satisfies Partial<Record<keyof AuditEntry, number>>;
+
+/** `value`, or its first `cap` characters marked as cut with the length it had. */
+function capped(value: string | null, cap: number): string | null {
+  if (value === null || value.length <= cap) return value;
+  return `${value.slice(0, cap)}… [truncated: ${value.length} characters]`;
+}
+
+/** Rows deleted per statement when pruning, so a large prune never holds the database for long. */
+const pruneBatch = 5_000;
+
 export class AuditLog {
   constructor(
     private readonly database: Database,
@@ -63,22 +95,39 @@ export class AuditLog {
       )
       .run(
         this.now().toISOString(),
-        entry.tokenId,
-        entry.tokenName,
-        entry.mutation,
-        entry.accountId,
-        entry.instrument,
-        entry.side,
-        entry.type,
+        capped(entry.tokenId, fieldCaps.tokenId),
+        capped(entry.tokenName, fieldCaps.tokenName),
+        capped(entry.mutation, fieldCaps.mutation),
+        capped(entry.accountId, fieldCaps.accountId),
+        capped(entry.instrument, fieldCaps.instrument),
+        capped(entry.side, fieldCaps.side),
+        capped(entry.type, fieldCaps.type),
         entry.lots,
-        entry.price,
-        entry.idempotencyKey,
-        entry.orderId,
+        capped(entry.price, fieldCaps.price),
+        capped(entry.idempotencyKey, fieldCaps.idempotencyKey),
+        capped(entry.orderId, fieldCaps.orderId),
         entry.outcome,
-        entry.brokerOrderId,
-        entry.errorCode,
-        entry.message === null ? null : this.redact(entry.message).slice(0, 500),
+        capped(entry.brokerOrderId, fieldCaps.brokerOrderId),
+        capped(entry.errorCode, fieldCaps.errorCode),
+        // Redacted whole first: a secret cut in half would no longer be recognised.
+        capped(entry.message === null ? null : this.redact(entry.message), fieldCaps.message),
       );
+  }
+
+  /** Deletes the rows written before `cutoff`, a batch at a time; resolves with how many. */
+  async prune(cutoff: Date): Promise<number> {
+    const statement = this.database.prepare(
+      'DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE time < ? ORDER BY id LIMIT ?)',
+    );
+    let total = 0;
+    for (;;) {
+      if (!this.database.open) return total;
+      const { changes } = statement.run(cutoff.toISOString(), pruneBatch);
+      total += changes;
+      if (changes < pruneBatch) return total;
+      // Let requests in between batches.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Newest first. */

@@ -17,7 +17,8 @@ const messages: Record<AuthenticationFailure, string> = {
  * Every GraphQL operation needs a brokerql token. The viewer it names joins the context before
  * any resolver runs; without one the request ends with HTTP 401 and UNAUTHENTICATED, and no
  * broker is called. GraphiQL's page itself is served before this runs, so it loads without one.
- * An address that keeps failing is refused with 429 for a while.
+ * An address that keeps failing gets 429 instead of 401 for its failures for a while; a valid
+ * token from it is still served.
  */
 export function useBearerAuth(options: BearerAuthOptions): Plugin<GatewayContext> {
   return {

@@ -1,19 +1,17 @@
-import { parseArgs } from 'node:util';
 import { AuditLog } from '../auth/audit-log.js';
 import { openDatabase } from '../storage/database.js';
-import { loadCliConfig, UsageError, type CommandEnvironment } from './common.js';
+import { loadCliConfig, parseCommandLine, UsageError, type CommandEnvironment } from './common.js';
 import { formatTable } from './table.js';
 
 export async function auditCommand(args: string[], environment: CommandEnvironment): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine({
     args,
     options: { limit: { type: 'string' }, config: { type: 'string' } },
-    strict: true,
     allowPositionals: false,
   });
   const limit = values.limit === undefined ? 50 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new UsageError(`--limit must be a whole number from 1 to 100000, received "${values.limit}"`);
-  const config = loadCliConfig(values, environment);
+  const config = loadCliConfig(values, environment, { needsConnections: false });
   const database = openDatabase(config.dataDir);
   try {
     const rows = new AuditLog(database).recent(limit);

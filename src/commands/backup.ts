@@ -1,8 +1,7 @@
-import { chmodSync, existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { databaseFileName, openDatabase } from '../storage/database.js';
-import { loadCliConfig, UsageError, type CommandEnvironment } from './common.js';
+import { loadCliConfig, parseCommandLine, UsageError, type CommandEnvironment } from './common.js';
 
 /** Pages copied per step: small steps let a gateway sharing the database keep writing in between. */
 const pagesPerStep = 256;
@@ -14,16 +13,37 @@ const pagesPerStep = 256;
  * and the audit trail.
  */
 export async function backupCommand(args: string[], environment: CommandEnvironment): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' } }, strict: true, allowPositionals: true });
+  const { values, positionals } = parseCommandLine({ args, options: { config: { type: 'string' } }, allowPositionals: true });
   if (positionals.length !== 1) throw new UsageError('usage: brokerql backup FILE [--config FILE]');
   const target = path.resolve(positionals[0]!);
-  if (existsSync(target)) throw new UsageError(`${target} already exists; brokerql backup never overwrites a file`);
   const directory = path.dirname(target);
   if (!existsSync(directory) || !statSync(directory).isDirectory()) throw new UsageError(`${directory} is not a directory`);
 
-  const config = loadCliConfig(values, environment);
-  const database = openDatabase(config.dataDir);
+  const config = loadCliConfig(values, environment, { needsConnections: false });
+  // Created here, owner-only and only if it does not exist yet: SQLite would create it readable by
+  // everyone (less the umask) until a chmod afterwards, and a check before creating it is a race.
+  try {
+    closeSync(openSync(target, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${target} already exists; brokerql backup never overwrites a file`);
+    throw error;
+  }
   let pages = 0;
+  try {
+    pages = await copyDatabase(config.dataDir, target, environment);
+  } catch (error) {
+    // Half a copy is worse than none: it would look like a backup.
+    rmSync(target, { force: true });
+    throw error;
+  }
+  environment.stderr.write(`Backed up ${path.join(config.dataDir, databaseFileName)} (${pages} pages) to ${target}. To restore: stop brokerql, then copy it to ${databaseFileName} in the data dir.\n`);
+  environment.stdout.write(`${target}\n`);
+  return 0;
+}
+
+/** SQLite's online backup into `target`, in small steps; returns the pages copied. */
+async function copyDatabase(dataDirectory: string, target: string, environment: CommandEnvironment): Promise<number> {
+  const database = openDatabase(dataDirectory);
   try {
     let reported = -1;
     // Called between steps only, so a small database is copied without any progress line.
@@ -37,12 +57,8 @@ export async function backupCommand(args: string[], environment: CommandEnvironm
         return pagesPerStep;
       },
     });
-    pages = copied.totalPages;
-    chmodSync(target, 0o600);
+    return copied.totalPages;
   } finally {
     database.close();
   }
-  environment.stderr.write(`Backed up ${path.join(config.dataDir, databaseFileName)} (${pages} pages) to ${target}. To restore: stop brokerql, then copy it to ${databaseFileName} in the data dir.\n`);
-  environment.stdout.write(`${target}\n`);
-  return 0;
 }

@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
 import type { Capabilities } from '../brokers/adapter.js';
 import { createConnections } from '../brokers/registry.js';
 import { BrokerqlError } from '../errors.js';
 import type { ConnectionModel } from '../models.js';
 import { SecretRegistry } from '../secrets.js';
-import { loadCliConfig, type CommandEnvironment } from './common.js';
+import { loadCliConfig, parseCommandLine, type CommandEnvironment } from './common.js';
 import { formatTable } from './table.js';
 
 /**
@@ -12,12 +11,9 @@ import { formatTable } from './table.js';
  * can do, and says in one line why any failed. Exit code 0 only if all succeeded.
  */
 export async function checkCommand(args: string[], environment: CommandEnvironment): Promise<number> {
-  const { values } = parseArgs({ args, options: { config: { type: 'string' } }, strict: true, allowPositionals: false });
+  const { values } = parseCommandLine({ args, options: { config: { type: 'string' } }, allowPositionals: false });
+  // A config without connections is refused here, naming the file.
   const config = loadCliConfig(values, environment);
-  if (config.connections.length === 0) {
-    environment.stderr.write(`brokerql: ${config.file ?? 'the config'} has no connections to check\n`);
-    return 1;
-  }
   const secrets = new SecretRegistry();
   const connections = createConnections(config.connections, { secrets });
   try {

@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfigFile, type Config } from '../config.js';
 import { createLogger, type Logger, type LogLevel } from '../logger.js';
 
@@ -24,9 +25,41 @@ export function parsePort(text: string | undefined, source: string): number | un
   return Number(text);
 }
 
-export function loadCliConfig(flags: { config?: string | undefined; port?: string | undefined }, environment: CommandEnvironment): Config {
+/**
+ * The config file a command runs with. Commands that reach brokers (serve, check, token create
+ * --accounts) need at least one connection; the ones that only use the data dir do not.
+ */
+export function loadCliConfig(
+  flags: { config?: string | undefined; port?: string | undefined },
+  environment: CommandEnvironment,
+  { needsConnections = true }: { needsConnections?: boolean } = {},
+): Config {
   const port = parsePort(flags.port, '--port') ?? parsePort(environment.env['PORT'], 'PORT');
-  return loadConfigFile(configPath(flags.config, environment.env), { env: environment.env, port });
+  return loadConfigFile(configPath(flags.config, environment.env), { env: environment.env, port, needsConnections });
+}
+
+/**
+ * node:util's parseArgs (strict), except that a value starting with "-" is taken as the value of
+ * the option before it: `--expires-in -5d` and `--limit -1` then reach the command's own check,
+ * which says what is wrong with them, instead of parseArgs calling them ambiguous. An option
+ * name in that place is still an option (`--name --scope read` lacks a name).
+ */
+export function parseCommandLine<T extends ParseArgsConfig & { args: string[] }>(config: T): ReturnType<typeof parseArgs<T>> {
+  const options = config.options ?? {};
+  const isOption = (argument: string) => Object.hasOwn(options, /^--([^=]+)/.exec(argument)?.[1] ?? '');
+  const args: string[] = [];
+  for (let index = 0; index < config.args.length; index++) {
+    const argument = config.args[index]!;
+    const value = config.args[index + 1];
+    const name = /^--([^=]+)$/.exec(argument)?.[1];
+    if (name !== undefined && options[name]?.type === 'string' && value !== undefined && value.startsWith('-') && !isOption(value)) {
+      args.push(`${argument}=${value}`);
+      index++;
+    } else {
+      args.push(argument);
+    }
+  }
+  return parseArgs<T>({ ...config, args, strict: true });
 }
 
 const logLevels: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

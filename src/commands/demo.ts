@@ -1,14 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { TokenStore } from '../auth/tokens.js';
 import { loadConfigFile, type Config } from '../config.js';
 import { openDatabase } from '../storage/database.js';
 import { createGateway, serve } from '../server.js';
 import { startSimulators } from '../simulators/index.js';
-import { cliLogger, parsePort, type CommandEnvironment } from './common.js';
+import { cliLogger, parseCommandLine, parsePort, type CommandEnvironment } from './common.js';
 
 const sampleQuery = '{ accounts { id broker portfolio { cash { amount currency } } } }';
 
@@ -17,10 +16,9 @@ const sampleQuery = '{ accounts { id broker portfolio { cash { amount currency }
  * gateway served from that config — the same path `serve` takes, with no credentials.
  */
 export async function demoCommand(args: string[], environment: CommandEnvironment): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine({
     args,
     options: { port: { type: 'string' }, 'log-level': { type: 'string' } },
-    strict: true,
     allowPositionals: false,
   });
   const port = parsePort(values.port, '--port') ?? parsePort(environment.env['PORT'], 'PORT') ?? 4000;

@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
 import { SecretRegistry } from '../secrets.js';
 import { createGateway, serve } from '../server.js';
-import { cliLogger, loadCliConfig, type CommandEnvironment } from './common.js';
+import { cliLogger, loadCliConfig, parseCommandLine, type CommandEnvironment } from './common.js';
 
 export async function serveCommand(args: string[], environment: CommandEnvironment): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine({
     args,
     options: {
       config: { type: 'string' },
@@ -13,7 +12,6 @@ export async function serveCommand(args: string[], environment: CommandEnvironme
       // Batching and caches off: only for the benchmark's comparison.
       naive: { type: 'boolean' },
     },
-    strict: true,
     allowPositionals: false,
   });
   const config = loadCliConfig(values, environment);

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { TokenStore } from '../auth/tokens.js';
 import { createConnections } from '../brokers/registry.js';
 import type { Config } from '../config.js';
@@ -7,7 +6,7 @@ import { parseScopedId } from '../ids.js';
 import type { Scope } from '../models.js';
 import { SecretRegistry } from '../secrets.js';
 import { openDatabase } from '../storage/database.js';
-import { loadCliConfig, UsageError, type CommandEnvironment } from './common.js';
+import { loadCliConfig, parseCommandLine, UsageError, type CommandEnvironment } from './common.js';
 import { formatTable } from './table.js';
 
 const usage = 'usage: brokerql token create --name NAME --scope read|trade [--accounts ID,ID] [--expires-in 30d] | list | revoke ID  [--config FILE]';
@@ -27,7 +26,7 @@ export async function tokenCommand(args: string[], environment: CommandEnvironme
 }
 
 async function createToken(args: string[], environment: CommandEnvironment): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine({
     args,
     options: {
       name: { type: 'string' },
@@ -36,7 +35,6 @@ async function createToken(args: string[], environment: CommandEnvironment): Pro
       'expires-in': { type: 'string' },
       config: { type: 'string' },
     },
-    strict: true,
     allowPositionals: false,
   });
   const name = values.name?.trim();
@@ -48,10 +46,13 @@ async function createToken(args: string[], environment: CommandEnvironment): Pro
   let expiresAt: Date | null = null;
   if (values['expires-in'] !== undefined) {
     const milliseconds = parseDuration(values['expires-in']);
-    if (milliseconds === undefined) throw new UsageError(`--expires-in must look like 30d, 12h, 90m or 1y, received "${values['expires-in']}"`);
+    if (milliseconds === undefined) {
+      throw new UsageError(`--expires-in must look like 30d, 12h, 90m or 1y (a whole number above 0, then s, m, h, d, w or y), received "${values['expires-in']}"`);
+    }
     expiresAt = new Date(Date.now() + milliseconds);
   }
-  const config = loadCliConfig(values, environment);
+  // Checking --accounts asks the brokers; a token for every account needs none of them.
+  const config = loadCliConfig(values, environment, { needsConnections: values.accounts !== undefined });
   const accountIds = values.accounts === undefined ? null : await checkAccounts(values.accounts, config);
 
   const database = openDatabase(config.dataDir);
@@ -109,8 +110,8 @@ async function checkAccounts(list: string, config: Config): Promise<string[]> {
 }
 
 function listTokens(args: string[], environment: CommandEnvironment): number {
-  const { values } = parseArgs({ args, options: { config: { type: 'string' } }, strict: true, allowPositionals: false });
-  const config = loadCliConfig(values, environment);
+  const { values } = parseCommandLine({ args, options: { config: { type: 'string' } }, allowPositionals: false });
+  const config = loadCliConfig(values, environment, { needsConnections: false });
   const database = openDatabase(config.dataDir);
   try {
     const tokens = new TokenStore(database).list();
@@ -140,9 +141,9 @@ function listTokens(args: string[], environment: CommandEnvironment): number {
 }
 
 function revokeToken(args: string[], environment: CommandEnvironment): number {
-  const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' } }, strict: true, allowPositionals: true });
+  const { values, positionals } = parseCommandLine({ args, options: { config: { type: 'string' } }, allowPositionals: true });
   if (positionals.length !== 1) throw new UsageError('usage: brokerql token revoke ID (the ID column of brokerql token list)');
-  const config = loadCliConfig(values, environment);
+  const config = loadCliConfig(values, environment, { needsConnections: false });
   const database = openDatabase(config.dataDir);
   try {
     if (!new TokenStore(database).revoke(positionals[0]!)) throw new UsageError(`no token with id "${positionals[0]}" (see brokerql token list)`);

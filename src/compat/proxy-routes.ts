@@ -21,9 +21,10 @@ import {
 /**
  * The routes of invest_proxy.php v1.02 (tinkoff.md §7), each answered from the unified model of
  * whichever Tinkoff connection — OpenAPI v1 or T-Invest v2 — holds the account. A route returns
- * the response body; refusals the proxy answered with a bare 404 return `null`.
+ * the response body; refusals the proxy answered with a bare 404 return `null`. A route reads the
+ * request body only once it knows it needs it.
  */
-export type ProxyRoute = (context: GatewayContext, query: URLSearchParams, body: string) => Promise<string | null>;
+export type ProxyRoute = (context: GatewayContext, query: URLSearchParams, readBody: () => Promise<string>) => Promise<string | null>;
 
 /** Connections whose accounts can be expressed in v1 shapes. */
 function tinkoffConnections(context: GatewayContext): ConnectionModel[] {
@@ -139,7 +140,7 @@ function readOrderBody(text: string, needsPrice: boolean): OrderBody {
 }
 
 function orderRoute(type: 'LIMIT' | 'MARKET'): ProxyRoute {
-  return async (context, query, body) => {
+  return async (context, query, readBody) => {
     const figi = query.get('figi');
     const brokerAccountId = intval(query.get('brokerAccountId'));
     if (!figi || !brokerAccountId) return null;
@@ -150,7 +151,7 @@ function orderRoute(type: 'LIMIT' | 'MARKET'): ProxyRoute {
     }
     // Everything the request says is checked before the first call (the account list).
     checkForTinkoff(context, (identifiers) => identifiers.checkInstrumentRef({ figi }));
-    const order = readOrderBody(body, type === 'LIMIT');
+    const order = readOrderBody(await readBody(), type === 'LIMIT');
     const account = await findAccount(context, brokerAccountId);
     const placed = await placeOrder(context, {
       accountId: account.id,

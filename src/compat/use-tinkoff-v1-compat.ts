@@ -2,6 +2,7 @@ import type { Plugin, YogaInitialContext } from 'graphql-yoga';
 import { authenticateRequest, type RequestAuthenticator } from '../auth/authenticate-request.js';
 import type { ContextAdditions, GatewayContext } from '../context.js';
 import { BrokerqlError, type ErrorCode } from '../errors.js';
+import { ClientWentAwayError, RequestBodyTooLargeError } from '../plugins/use-request-body-limit.js';
 import { proxyRoutes, UnknownAccountError } from './proxy-routes.js';
 import { errorEnvelope } from './v1-shapes.js';
 
@@ -54,9 +55,13 @@ export function useTinkoffV1Compat(options: TinkoffV1CompatOptions): Plugin {
         viewer: authentication.viewer,
       } as GatewayContext;
       try {
-        const body = await route(context, url.searchParams, request.method === 'POST' ? await request.text() : '');
+        // Read only by a route that needs it, after its own checks (a READ token's order is refused unread).
+        const body = await route(context, url.searchParams, () => (request.method === 'POST' ? request.text() : Promise.resolve('')));
         return body === null ? respond(404) : respond(200, body);
       } catch (error) {
+        if (error instanceof RequestBodyTooLargeError) return respond(413, '', { connection: 'close' });
+        // Nobody is left to read an answer; useRequestBodyLimit has logged it.
+        if (error instanceof ClientWentAwayError) return respond(400);
         if (error instanceof BrokerqlError && error.code === 'RATE_LIMITED') return respond(429);
         if (!(error instanceof BrokerqlError)) options.onUnexpected(error);
         const code =

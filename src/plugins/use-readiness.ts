@@ -7,6 +7,8 @@ export interface ReadinessOptions {
   connections: ConnectionDirectory;
   /** False while shutting down: a load balancer should stop sending requests. */
   accepting: () => boolean;
+  /** Configuration problems seen while serving (e.g. X-Forwarded-For without trustProxy); they do not make the gateway unready. */
+  warnings?: () => readonly string[];
   endpoint?: string;
 }
 
@@ -15,7 +17,7 @@ export interface ReadinessOptions {
  * connection's last known state from its circuit breaker — no broker is called for a probe.
  * A failing broker does not make brokerql unready: the other brokers still answer.
  */
-export function useReadiness({ database, connections, accepting, endpoint = '/readyz' }: ReadinessOptions): Plugin {
+export function useReadiness({ database, connections, accepting, warnings = () => [], endpoint = '/readyz' }: ReadinessOptions): Plugin {
   return {
     onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname !== endpoint) return;
@@ -29,6 +31,7 @@ export function useReadiness({ database, connections, accepting, endpoint = '/re
           const state = breaker.state === 'open' ? 'circuit open' : breaker.failingSince ? 'failing' : breaker.lastSuccessAt ? 'ok' : 'unknown';
           return { id: connection.id, broker: connection.broker, state, failingSince: breaker.failingSince, lastSuccessAt: breaker.lastSuccessAt };
         }),
+        warnings: warnings(),
       };
       endResponse(
         new fetchAPI.Response(JSON.stringify(body), { status: ready ? 200 : 503, headers: { 'content-type': 'application/json' } }),

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -81,9 +81,11 @@ export function openDatabase(dataDirectory: string): Database.Database {
   } catch (error) {
     throw new DataDirectoryError(`data dir ${dataDirectory} cannot be created (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  const file = path.join(dataDirectory, databaseFileName);
   let database: Database.Database;
   try {
-    database = new Database(path.join(dataDirectory, databaseFileName), { timeout: 5_000 });
+    keepToOwner(file);
+    database = new Database(file, { timeout: 5_000 });
   } catch (error) {
     throw new DataDirectoryError(`data dir ${dataDirectory}: cannot open ${databaseFileName} (${(error as Error).message})`);
   }
@@ -92,6 +94,29 @@ export function openDatabase(dataDirectory: string): Database.Database {
   database.pragma('foreign_keys = ON');
   migrate(database);
   return database;
+}
+
+/**
+ * The database holds token hashes and the audit trail: readable by its owner only, whatever the
+ * data dir allows. SQLite would create the file 0644 (less the umask), and creates -wal and -shm
+ * with the database file's own mode, so creating the database file 0600 first settles all three.
+ * Files an older brokerql left wider are narrowed. (Only by path: opening and closing a file
+ * SQLite has open would drop its locks on it.)
+ */
+function keepToOwner(file: string): void {
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  for (const existing of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((statSync(existing).mode & 0o077) !== 0) chmodSync(existing, 0o600);
+    } catch (error) {
+      // Absent, or not ours to change (a data dir shared by design): SQLite's own checks decide.
+      if (!['ENOENT', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    }
+  }
 }
 
 function migrate(database: Database.Database): void {
