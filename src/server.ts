@@ -15,6 +15,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { useContractErrorCodes } from './plugins/use-contract-error-codes.js';
 import { useMetricsEndpoint } from './plugins/use-metrics-endpoint.js';
+import { useNestingLimit } from './plugins/use-nesting-limit.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useReadiness } from './plugins/use-readiness.js';
@@ -162,6 +163,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         redact: (text) => secrets.redact(text),
         onUnexpected: reportUnexpected,
       }),
+      useNestingLimit(),
       ...useQueryLimits(config.server),
       useBearerAuth({ tokens, failures, trustProxy: config.server.trustProxy }),
       usePartialErrors({ maskError }),
