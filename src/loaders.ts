@@ -93,7 +93,8 @@ function byConnection<Key extends { connection: ConnectionModel }, Value>(
         const values = await load(connection, indexes.map((index) => keys[index]!)).catch((error: unknown) =>
           indexes.map(() => asError(error)),
         );
-        indexes.forEach((index, position) => (results[index] = values[position] ?? new Error('no answer for this key')));
+        // By position, not by `??`: null is a legitimate answer (a broker with no last price).
+        indexes.forEach((index, position) => (results[index] = position < values.length ? (values[position] as Value | Error) : new Error('no answer for this key')));
       }),
     );
     return results;
