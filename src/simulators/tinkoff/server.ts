@@ -263,7 +263,7 @@ export function createTinkoffSimulator(options: TinkoffSimulatorOptions = {}): T
         const order = [...state.orders.values()].find(
           (candidate) => candidate.accountId === accountId && (byRequest ? candidate.orderRequestId : candidate.orderId) === orderId,
         );
-        if (!order) throw new TinkoffApiError(tinkoffErrors.orderNotFound);
+        if (!order || state.reportsDelayed) throw new TinkoffApiError(tinkoffErrors.orderNotFound);
         return orderState(order);
       }),
 
