@@ -2,6 +2,7 @@ import type { AlorConnectionConfig } from '../../config.js';
 import type { AdapterDependencies, BrokerAdapter, Capabilities } from '../adapter.js';
 import { UpstreamClient } from '../http.js';
 import { AlorClient } from './client.js';
+import { readAlorAverageFillPrices } from './fill-prices.js';
 import { alorInstrumentAddress, alorInstrumentKey } from './instrument-ref.js';
 import { readLastPrices } from './last-prices.js';
 import { mapAlorPortfolioType } from './map-alor-enums.js';
@@ -101,6 +102,8 @@ export function createAlorAdapter(config: AlorConnectionConfig, dependencies: Ad
     listOperations: (params) => listAlorOperations({ client, paths, securities, exchange }, params),
 
     getLastPrices: ({ keys, signal }) => readLastPrices(client, paths, keys, signal),
+
+    getAverageFillPrices: (params) => readAlorAverageFillPrices(client, paths, exchange, params),
 
     placeOrder: (params) => trading.place(params),
 

@@ -196,7 +196,7 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
         if (!isUnansweredSend(error)) throw error;
         response = await reconcileOrder(body, signal, error);
       }
-      const order = mapTinkoffOrder(response, connection);
+      const order = mapTinkoffOrder(response, connection, instrument.lotSize);
       if (order.status === 'REJECTED') {
         throw new UpstreamRejectedError(`T-Invest rejected the order: ${order.message ?? 'no reason given'}`, { connection });
       }

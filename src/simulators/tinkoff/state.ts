@@ -87,7 +87,8 @@ export class TinkoffSimulatorState {
       this.orders.set(order.orderId, {
         ...order,
         status: order.executedLots > 0 ? 'EXECUTION_REPORT_STATUS_PARTIALLYFILL' : 'EXECUTION_REPORT_STATUS_NEW',
-        executedPrice: undefined,
+        // A resting limit order's fills so far were at its limit.
+        executedPrice: order.executedLots > 0 ? order.price : undefined,
         commission: '0',
       });
       this.requestIds.set(`${order.accountId}:${order.orderRequestId}`, order.orderId);
