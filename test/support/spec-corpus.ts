@@ -39,6 +39,24 @@ const hasError = (code: string) => (body: ResponseBody) =>
 
 export const queries: CorpusCase[] = [
   {
+    // First, while no account list is cached yet.
+    name: 'connections that fail while the others answer: partial accounts, one error per connection',
+    query: `{ accounts { id broker } connections { id accounts { id } } }`,
+    faults: [
+      { broker: 'alor', rule: { route: 'POST /refresh', fault: { kind: 'status', status: 503 } } },
+      { broker: 'instaforex', rule: { fault: { kind: 'status', status: 503 } } },
+    ],
+    exercises: (body) => {
+      // Field errors as execution met them, then the partial errors `accounts` collected.
+      expect(body.errors?.map((error) => [error.path, error.extensions?.['connection']])).toEqual([
+        [['connections', 2, 'accounts'], 'alor'],
+        [['connections', 3, 'accounts'], 'ifx'],
+        [['accounts'], 'alor'],
+        [['accounts'], 'ifx'],
+      ]);
+    },
+  },
+  {
     name: 'a non-null field that fails nulls its nearest nullable parent (v1 orders carry no ticker; its lookup fails)',
     query: `{ account(id: "${legacy}") { id orders { id instrument { id ticker } } } }`,
     // 429 (no retry, not a broker failure): every lookup fails at once, deterministically.
@@ -60,11 +78,6 @@ export const queries: CorpusCase[] = [
     query: `{ accounts { id orders { id } portfolio { cash { amount } } } }`,
     faults: [{ broker: 'tinkoff', rule: { fault: { kind: 'status', status: 429 }, when: ({ body }) => body.includes('accountId') } }],
     exercises: (body) => expect(body.errors?.length).toBe(4),
-  },
-  {
-    name: 'a connection that fails while the others answer: partial accounts and one error',
-    query: `{ accounts { id broker } connections { id accounts { id } } }`,
-    faults: [{ broker: 'alor', rule: { route: 'GET positions', fault: { kind: 'status', status: 503 } } }, { broker: 'instaforex', rule: { fault: { kind: 'status', status: 503 } } }],
   },
   {
     name: 'accounts with their capabilities',
