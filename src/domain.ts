@@ -105,6 +105,12 @@ export interface Order {
   price: Decimal | null;
   requestedLots: Decimal;
   executedLots: Decimal;
+  /**
+   * Average price per unit of what was filled; null when nothing was, or the broker does not say.
+   * Undefined when the order's own answer does not carry it but the adapter can find it on request
+   * (`BrokerAdapter.getAverageFillPrices`): asked for only when a query wants it.
+   */
+  averageFillPrice: Decimal | null | undefined;
   createdAt: string | null;
   message: string | null;
 }

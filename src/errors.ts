@@ -138,15 +138,32 @@ export class InternalError extends BrokerqlError {
   }
 }
 
-/** A GraphQL error that keeps where `error` happened (nodes, positions, path) with a new message and extensions. */
+/**
+ * A GraphQL error that keeps where `error` happened (nodes, positions, path) with a new message
+ * and extensions. Whatever shape `error` has (another copy of graphql, a hand-made object), only
+ * well-formed parts are kept: building the client's answer must not fail on a malformed error.
+ */
 export function rebuildGraphQLError(error: GraphQLError | undefined, message: string, extensions: Record<string, unknown>): GraphQLError {
+  const positions = Array.isArray(error?.positions) && error.source ? error.positions : undefined;
   return new GraphQLError(message, {
-    nodes: error?.nodes,
-    source: error?.source,
-    positions: error?.positions,
-    path: error?.path,
+    nodes: Array.isArray(error?.nodes) ? error.nodes : undefined,
+    source: positions ? error?.source : undefined,
+    positions,
+    path: Array.isArray(error?.path) ? error.path : undefined,
     extensions,
   });
+}
+
+/** An error's extensions as a record; absent or malformed extensions are none. */
+export function extensionsRecord(error: unknown): Record<string, unknown> {
+  const extensions = typeof error === 'object' && error !== null ? (error as { extensions?: unknown }).extensions : undefined;
+  return typeof extensions === 'object' && extensions !== null && !Array.isArray(extensions) ? (extensions as Record<string, unknown>) : {};
+}
+
+/** The contract code an error already carries, if any. */
+export function contractCode(error: unknown): ErrorCode | undefined {
+  const code = extensionsRecord(error)['code'];
+  return typeof code === 'string' && (errorCodes as readonly string[]).includes(code) ? (code as ErrorCode) : undefined;
 }
 
 /** The extensions a client sees on a brokerql error. */
@@ -168,16 +185,17 @@ function extensionsOf(error: BrokerqlError): Record<string, unknown> {
 export function createErrorMasker(redact: (text: string) => string, onUnexpected: (error: unknown) => void) {
   return (error: unknown): GraphQLError => {
     const graphQLError = isGraphQLError(error) ? error : undefined;
-    const original = graphQLError ? (graphQLError.originalError ?? graphQLError) : error;
+    const original = graphQLError ? innermostCause(graphQLError) : error;
     if (original instanceof BrokerqlError) {
       // Variable coercion wraps the scalar's error; the wrapper's message also names the variable.
       const message = graphQLError && graphQLError.message !== original.message ? shortenEchoedValue(graphQLError.message, original.message) : original.message;
-      return rebuildGraphQLError(graphQLError, redact(message), extensionsOf(original));
+      return rebuildGraphQLError(graphQLError, redact(String(message)), extensionsOf(original));
     }
     if (graphQLError && (original === graphQLError || isGraphQLError(original))) {
-      const code = graphQLError.extensions['code'];
-      if (typeof code === 'string' && (errorCodes as readonly string[]).includes(code)) return graphQLError;
-      return rebuildGraphQLError(graphQLError, redact(graphQLError.message), { ...graphQLError.extensions, code: 'BAD_USER_INPUT' });
+      const code = contractCode(graphQLError);
+      // Only a real GraphQLError is passed on as it is: a look-alike may not serialize.
+      if (code && graphQLError instanceof GraphQLError) return graphQLError;
+      return rebuildGraphQLError(graphQLError, redact(String(graphQLError.message)), { ...extensionsRecord(graphQLError), code: code ?? 'BAD_USER_INPUT' });
     }
     onUnexpected(original);
     return rebuildGraphQLError(graphQLError, 'Unexpected error.', { code: 'INTERNAL' });
@@ -186,7 +204,7 @@ export function createErrorMasker(redact: (text: string) => string, onUnexpected
 
 /** How much of the value graphql-js echoes into a coercion message is kept: a 90 KB price is not repeated back. */
 const longestEcho = 60;
-const echoPattern = /^((?:Variable "\$[^"]+" got invalid value|Expected value of type "[^"]+", found) )([\s\S]*?)((?: at "[^"]*")?; )$/;
+const echoPattern = /^((?:Variable "\$[^"]+" got invalid value|Expected value of type "[^"]+", found) )([\s\S]*?)((?: at "[^"]*")?; (?:Expected type "[^"]+"\. )?)$/;
 
 /**
  * GraphQL executors write the whole offending value into a coercion error ("Variable "$price"
@@ -198,6 +216,16 @@ export function shortenEchoedValue(wrapper: string, message: string): string {
   const parts = echoPattern.exec(wrapper.slice(0, wrapper.length - message.length));
   if (!parts || parts[2]!.length <= longestEcho) return wrapper;
   return `${parts[1]}${parts[2]!.slice(0, longestEcho)}… (${parts[2]!.length} characters)${parts[3]}${message}`;
+}
+
+/**
+ * What a GraphQL error wraps, through every layer: graphql-js wraps a scalar's error in a
+ * GraphQLError ("Expected type …") and that again for the variable ("Variable "$x" got …").
+ */
+function innermostCause(error: GraphQLError): unknown {
+  let cause: unknown = error.originalError ?? error;
+  while (isGraphQLError(cause) && cause.originalError) cause = cause.originalError;
+  return cause;
 }
 
 /** By name, not instanceof: a second copy of graphql (CJS beside ESM) must not turn user errors into INTERNAL. */

@@ -33,6 +33,13 @@ export interface Loaders {
   instrument: DataLoader<InstrumentKey, InstrumentInfo, string>;
   lastPrice: DataLoader<InstrumentKey, Decimal | null, string>;
   orderbook: DataLoader<OrderbookKey, OrderbookModel, string>;
+  /** Fill prices the order's own answer did not carry (ALOR), one broker call per account. */
+  averageFillPrice: DataLoader<FillPriceKey, Decimal | null, string>;
+}
+
+export interface FillPriceKey {
+  account: AccountModel;
+  orderId: string;
 }
 
 export interface OperationsKey {
@@ -93,7 +100,8 @@ function byConnection<Key extends { connection: ConnectionModel }, Value>(
         const values = await load(connection, indexes.map((index) => keys[index]!)).catch((error: unknown) =>
           indexes.map(() => asError(error)),
         );
-        indexes.forEach((index, position) => (results[index] = values[position] ?? new Error('no answer for this key')));
+        // By position, not by `??`: null is a legitimate answer (a broker with no last price).
+        indexes.forEach((index, position) => (results[index] = position < values.length ? (values[position] as Value | Error) : new Error('no answer for this key')));
       }),
     );
     return results;
@@ -151,6 +159,25 @@ export function createLoaders({ signal, naive = false }: LoaderOptions): Loaders
           .catch(asError),
       ),
     );
+  }
+
+  async function loadAverageFillPrices(keys: readonly FillPriceKey[]): Promise<Array<Decimal | null | Error>> {
+    const byAccount = new Map<AccountModel, string[]>();
+    for (const { account, orderId } of keys) byAccount.set(account, [...(byAccount.get(account) ?? []), orderId]);
+    const answers = new Map<AccountModel, Map<string, Decimal> | Error>();
+    await Promise.all(
+      [...byAccount].map(async ([account, orderIds]) => {
+        const { adapter } = account.connection;
+        const prices = adapter.getAverageFillPrices
+          ? adapter.getAverageFillPrices({ brokerAccountId: account.brokerAccountId, orderIds, signal }).catch(asError)
+          : new Map<string, Decimal>();
+        answers.set(account, await prices);
+      }),
+    );
+    return keys.map(({ account, orderId }) => {
+      const prices = answers.get(account)!;
+      return prices instanceof Error ? prices : (prices.get(orderId) ?? null);
+    });
   }
 
   const instrument: Loaders['instrument'] = new DataLoader(byConnection(loadInstruments), { cacheKeyFn: instrumentCacheKey, ...options });
@@ -211,5 +238,6 @@ export function createLoaders({ signal, naive = false }: LoaderOptions): Loaders
       }),
       { cacheKeyFn: (key) => `${instrumentCacheKey(key)}|${key.depth}`, ...options },
     ),
+    averageFillPrice: new DataLoader(loadAverageFillPrices, { cacheKeyFn: (key) => `${key.account.id}|${key.orderId}`, ...options }),
   };
 }

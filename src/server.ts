@@ -14,16 +14,17 @@ import { createErrorMasker } from './errors.js';
 import { listen, type RunningServer } from './http-server.js';
 import { silentLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
-import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useContractErrorCodes } from './plugins/use-contract-error-codes.js';
 import { useForwardedForWarning } from './plugins/use-forwarded-for-warning.js';
 import { useGraphiQLPage } from './plugins/use-graphiql-page.js';
 import { useMetricsEndpoint } from './plugins/use-metrics-endpoint.js';
+import { useNestingLimit } from './plugins/use-nesting-limit.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { useRequestLog } from './plugins/use-request-log.js';
+import { useSpecExecution, type ExecuteOperation } from './plugins/use-spec-execution.js';
 import { createSchema } from './schema.js';
 import { SecretRegistry } from './secrets.js';
 import { openDatabase, type Database } from './storage/database.js';
@@ -60,6 +61,11 @@ export interface GatewayOptions {
   naive?: boolean | undefined;
   /** Shared with the logger, so log lines are scrubbed of the same secrets. */
   secrets?: SecretRegistry | undefined;
+  /**
+   * What executes operations; graphql-js's own `execute` unless set. The differential test gives
+   * a twin gateway graphql-js's `execute` here, so that a change of the default is compared with it.
+   */
+  execute?: ExecuteOperation | undefined;
 }
 
 export interface Gateway {
@@ -161,7 +167,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
             }),
           ]
         : []),
-      useCompiledExecution(),
+      useSpecExecution({ execute: options.execute }),
       useReadiness({ database, connections, accepting: () => accepting, warnings: () => warnings }),
       ...(config.metrics.enabled && config.metrics.port === null ? [useMetricsEndpoint({ metrics })] : []),
       useRequestLog({ logger, metrics, graphqlEndpoint }),
@@ -173,6 +179,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         redact: (text) => secrets.redact(text),
         onUnexpected: reportUnexpected,
       }),
+      useNestingLimit(),
       ...useQueryLimits(config.server),
       useBearerAuth({ tokens, failures, trustProxy: config.server.trustProxy }),
       usePartialErrors({ maskError }),

@@ -217,6 +217,7 @@ describe('ALOR orders and enums', () => {
       price: '161.15',
       requestedLots: '1',
       executedLots: '0',
+      averageFillPrice: null,
       createdAt: '2023-12-11T07:02:48.123Z',
       // The comment of a live order is the client's own note, not a broker message.
       message: null,

@@ -191,6 +191,7 @@ describe('InstaForex pending orders', () => {
       price: '1.258',
       requestedLots: '0.05',
       executedLots: '0',
+      averageFillPrice: null,
       createdAt: '2024-05-02T12:15:00Z',
       message: null,
     });

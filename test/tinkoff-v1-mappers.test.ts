@@ -191,6 +191,8 @@ describe('orders', () => {
       price: '271.2',
       requestedLots: '5',
       executedLots: '2',
+      // A v1 order does not say at what price it filled.
+      averageFillPrice: null,
       createdAt: null,
       message: null,
     });
@@ -236,6 +238,7 @@ describe('orders', () => {
       price: '270.05',
       requestedLots: '3',
       executedLots: '0',
+      averageFillPrice: null,
       createdAt: null,
       message: null,
     });

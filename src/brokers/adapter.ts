@@ -69,6 +69,11 @@ export interface CancelOrderParams extends AccountParams {
   orderId: string;
 }
 
+export interface AverageFillPricesParams extends AccountParams {
+  /** Orders of this account whose own answer left `averageFillPrice` undefined. */
+  orderIds: string[];
+}
+
 /**
  * One upstream broker protocol, bound to one configured credential. Every method takes one
  * params object. Methods return the unified model of `domain.ts` and throw BrokerqlErrors
@@ -96,6 +101,12 @@ export interface BrokerAdapter {
   getLastPrices?(params: LastPricesParams): Promise<Map<string, Decimal>>;
   /** The most keys one call of getLastPrices may carry. */
   readonly batchLimits?: { lastPrices?: number };
+  /**
+   * Average fill prices per unit of an account's orders, by order id, in as few calls as the broker
+   * allows; orders with no fills found are left out. For brokers whose orders do not carry the
+   * price themselves (ALOR: their trades do), so it is asked for only when a query wants it.
+   */
+  getAverageFillPrices?(params: AverageFillPricesParams): Promise<Map<string, Decimal>>;
 }
 
 /** What the gateway hands every adapter factory besides its own connection config. */

@@ -1,11 +1,12 @@
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { errorCodes, rebuildGraphQLError } from '../errors.js';
+import { contractCode, extensionsRecord, rebuildGraphQLError } from '../errors.js';
 
 /**
  * Every error a client sees carries one of the contract's codes. Errors from brokerql's own
  * tree are already mapped by the error mask; this catches the ones GraphQL and yoga produce
  * before execution (syntax, validation, a malformed request), which are the client's input.
+ * Errors of any shape are accepted: no extensions, extensions that are not an object, no message.
  */
 export function useContractErrorCodes(): Plugin {
   return {
@@ -16,20 +17,19 @@ export function useContractErrorCodes(): Plugin {
   };
 }
 
-const contractCodes: ReadonlySet<unknown> = new Set(errorCodes);
-
 function withContractCodes(result: ExecutionResult): ExecutionResult {
-  if (!result.errors?.some((error) => !contractCodes.has(error.extensions?.['code']))) return result;
+  if (!Array.isArray(result.errors) || result.errors.every((error) => contractCode(error))) return result;
   return {
     ...result,
-    errors: result.errors.map((error) =>
-      contractCodes.has(error.extensions?.['code'])
-        ? error
-        : rebuildGraphQLError(error, error.message, {
-            ...error.extensions,
-            // yoga's own failures stay failures; everything else it rejects is the request's fault.
-            code: error.extensions?.['code'] === 'INTERNAL_SERVER_ERROR' ? 'INTERNAL' : 'BAD_USER_INPUT',
-          }),
-    ),
+    errors: result.errors.map((error) => {
+      if (contractCode(error)) return error;
+      const extensions = extensionsRecord(error);
+      const message = typeof error?.message === 'string' ? error.message : 'Unexpected error.';
+      // yoga's own failures stay failures; everything else it rejects is the request's fault.
+      return rebuildGraphQLError(error ?? undefined, message, {
+        ...extensions,
+        code: extensions['code'] === 'INTERNAL_SERVER_ERROR' ? 'INTERNAL' : 'BAD_USER_INPUT',
+      });
+    }),
   };
 }

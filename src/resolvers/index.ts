@@ -3,6 +3,7 @@ import { Account } from './account.js';
 import { Connection } from './connection.js';
 import { Instrument } from './instrument.js';
 import { Mutation } from './mutation.js';
+import { Order } from './order.js';
 import { Position } from './position.js';
 import { Query } from './query.js';
 import { DateTimeScalar, DecimalScalar } from './scalars.js';
@@ -17,5 +18,6 @@ export const resolvers: Resolvers = {
   Account,
   Instrument,
   Mutation,
+  Order,
   Position,
 };

@@ -45,16 +45,24 @@ export async function placeOrder(context: GatewayContext, input: PlaceOrderInput
     const { adapter } = account.connection;
     if (!adapter.capabilities.trading) throw notSupported(account.connection, 'placing orders');
     if (!adapter.capabilities.orderTypes.includes(input.type)) throw notSupported(account.connection, `${input.type} orders`);
+    // Resolved before the key is claimed: a ref that names no instrument (or a broker that cannot
+    // say) leaves the key unused, and the order's identity is the instrument, not how it was written.
+    const instrument = await context.loaders.instrument.load({
+      connection: account.connection,
+      ref: instrumentRefFromInput(account.connection, input.instrument),
+    });
+    if (input.type === 'LIMIT') checkPriceStep(input.price!, instrument);
 
     const clientKey = input.idempotencyKey ?? undefined;
     if (clientKey === undefined) {
-      const order = await sendOrder(context, account, input, randomUUID());
+      const order = await sendOrder(context, account, input, instrument, randomUUID());
       return settle(toOrderModel(account, order), order.id);
     }
 
     const { ledger } = context.trading;
     const tokenId = context.viewer.tokenId;
-    const hash = requestHash({ accountId: account.id, instrument: input.instrument, side: input.side, type: input.type, lots: input.lots, price: input.price ?? null });
+    // { id: "alor:MOEX:SBER" } and { symbol: "SBER", exchange: "MOEX" } are one order.
+    const hash = requestHash({ accountId: account.id, instrument: instrument.key, side: input.side, type: input.type, lots: input.lots, price: input.price ?? null });
     // The same client key always yields the same upstream key, so a broker that deduplicates
     // (T-Invest orderId, ALOR X-REQID) also keeps a retried request from placing a second order.
     const upstreamKey = `${tokenId}:${account.id}:${clientKey}`;
@@ -89,7 +97,7 @@ export async function placeOrder(context: GatewayContext, input: PlaceOrderInput
     }
 
     try {
-      const order = await sendOrder(context, account, input, upstreamKey);
+      const order = await sendOrder(context, account, input, instrument, upstreamKey);
       ledger.settle(tokenId, clientKey, { kind: 'order', order });
       return settle(toOrderModel(account, order), order.id);
     } catch (error) {
@@ -128,12 +136,13 @@ function validateOrderInput(input: PlaceOrderInput): void {
   }
 }
 
-async function sendOrder(context: GatewayContext, account: AccountModel, input: PlaceOrderInput, idempotencyKey: string): Promise<Order> {
-  const instrument = await context.loaders.instrument.load({
-    connection: account.connection,
-    ref: instrumentRefFromInput(account.connection, input.instrument),
-  });
-  if (input.type === 'LIMIT') checkPriceStep(input.price!, instrument);
+async function sendOrder(
+  context: GatewayContext,
+  account: AccountModel,
+  input: PlaceOrderInput,
+  instrument: InstrumentInfo,
+  idempotencyKey: string,
+): Promise<Order> {
   try {
     return await account.connection.adapter.placeOrder({
       brokerAccountId: account.brokerAccountId,

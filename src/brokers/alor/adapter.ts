@@ -4,6 +4,7 @@ import { UpstreamClient } from '../http.js';
 import type { ClientIdentifiers } from '../identifiers.js';
 import { AlorClient } from './client.js';
 import { alorExchange, alorOrderNumber, alorPortfolio } from './identifiers.js';
+import { readAlorAverageFillPrices } from './fill-prices.js';
 import { alorInstrumentAddress, alorInstrumentKey } from './instrument-ref.js';
 import { readLastPrices } from './last-prices.js';
 import { mapAlorPortfolioType } from './map-alor-enums.js';
@@ -113,6 +114,8 @@ export function createAlorAdapter(config: AlorConnectionConfig, dependencies: Ad
     listOperations: async (params) => listAlorOperations({ client, paths, securities, exchange }, portfolioOf(params.brokerAccountId), params),
 
     getLastPrices: ({ keys, signal }) => readLastPrices(client, paths, keys, exchange, signal),
+
+    getAverageFillPrices: (params) => readAlorAverageFillPrices(client, paths, exchange, portfolioOf(params.brokerAccountId), params),
 
     placeOrder: async (params) => trading.place(portfolioOf(params.brokerAccountId), params),
 

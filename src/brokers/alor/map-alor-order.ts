@@ -1,3 +1,4 @@
+import { isZeroDecimal } from '../../decimal.js';
 import type { Order } from '../../domain.js';
 import { InternalError } from '../../errors.js';
 import { alorTime } from './alor-time.js';
@@ -25,6 +26,8 @@ export function mapAlorOrder(order: WireOrder, connection: string): Order {
     price: type === 'LIMIT' ? (order.price ?? null) : null,
     requestedLots: order.qtyBatch ?? order.qty ?? '0',
     executedLots,
+    // An ALOR order carries no fill price; its trades do (the adapter's getAverageFillPrices).
+    averageFillPrice: isZeroDecimal(executedLots) ? null : undefined,
     createdAt: alorTime(order.transTime),
     // A rejected order's comment is where ALOR puts the reason; otherwise it is the client's own note.
     message: status === 'REJECTED' ? order.comment || null : null,

@@ -206,6 +206,7 @@ function orderFromRequest(orderNumber: string, params: PlaceOrderParams): Order 
     price: params.type === 'LIMIT' ? params.price : null,
     requestedLots: String(params.lots),
     executedLots: '0',
+    averageFillPrice: null,
     createdAt: null,
     message: null,
   };

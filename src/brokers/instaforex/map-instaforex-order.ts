@@ -28,6 +28,7 @@ export function mapInstaforexOrder(record: TradeRecord): Order | null {
     price: command.orderType === 'LIMIT' ? openPrice : null,
     requestedLots: record.volume,
     executedLots: '0',
+    averageFillPrice: null,
     createdAt: record.opentime,
     message: null,
   };

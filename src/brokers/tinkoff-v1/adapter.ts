@@ -250,6 +250,8 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
       price: request.price,
       requestedLots: String(request.lots),
       executedLots: status === 'FILLED' ? String(request.lots) : '0',
+      // The operation's price is the average of its trades, per unit.
+      averageFillPrice: status === 'FILLED' ? operation.price : null,
       createdAt: operation.date,
       message: null,
     };

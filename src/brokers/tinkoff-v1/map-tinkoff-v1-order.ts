@@ -24,6 +24,8 @@ export function mapTinkoffV1Order(order: WireOrder, connection: string): Order {
     price: type === 'LIMIT' && hasPrice ? order.price! : null,
     requestedLots: order.requestedLots,
     executedLots: order.executedLots,
+    // v1's order lists and placement answers carry no fill price (only the operations do).
+    averageFillPrice: null,
     createdAt: null,
     message: null,
   };
@@ -44,6 +46,7 @@ export function mapTinkoffV1PlacedOrder(placed: PlacedOrder, request: PlaceOrder
     price: request.type === 'LIMIT' ? request.price : null,
     requestedLots: placed.requestedLots,
     executedLots: placed.executedLots,
+    averageFillPrice: null,
     createdAt: null,
     message: placed.message || null,
   };

@@ -89,8 +89,10 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
    * PostOrder was sent but no answer came back. Ask for the order by our request id; if T-Invest
    * does not know it, send it again with the same orderId — T-Invest deduplicates by it, so the
    * resend cannot place a second order. Only if that too goes unanswered is the state unknown.
+   * When T-Invest itself said it has the orderId but no report (30057), a resend would only get
+   * the same answer: the state is unknown unless GetOrderState finds the order.
    */
-  async function reconcileOrder(body: Record<string, unknown>, signal: AbortSignal | undefined) {
+  async function reconcileOrder(body: Record<string, unknown>, signal: AbortSignal | undefined, cause: unknown) {
     const unknown = () =>
       new OrderStateUnknownError(
         'T-Invest did not confirm the order and brokerql could not find out whether it was placed; check the account\'s orders. A retry with the same idempotencyKey checks again and cannot place it twice.',
@@ -106,10 +108,12 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
     } catch (error) {
       if (!(error instanceof BrokerqlError) || error.code !== 'NOT_FOUND') throw unknown();
     }
+    if (cause instanceof OrderStateUnknownError) throw cause;
     try {
       return await client.call('OrdersService/PostOrder', body, orderStateSchema, signal, 'order');
     } catch (error) {
-      throw isUnansweredSend(error) ? unknown() : error;
+      // A 30057 to the resend says more than "no answer": keep T-Invest's own words.
+      throw isUnansweredSend(error) && !(error instanceof OrderStateUnknownError) ? unknown() : error;
     }
   }
 
@@ -188,9 +192,9 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
         response = await client.call('OrdersService/PostOrder', body, orderStateSchema, signal, 'order');
       } catch (error) {
         if (!isUnansweredSend(error)) throw error;
-        response = await reconcileOrder(body, signal);
+        response = await reconcileOrder(body, signal, error);
       }
-      const order = mapTinkoffOrder(response, connection);
+      const order = mapTinkoffOrder(response, connection, instrument.lotSize);
       if (order.status === 'REJECTED') {
         throw new UpstreamRejectedError(`T-Invest rejected the order: ${order.message ?? 'no reason given'}`, { connection });
       }

@@ -1,5 +1,6 @@
 import {
   NotFoundError,
+  OrderStateUnknownError,
   RateLimitedError,
   UpstreamAuthError,
   UpstreamRejectedError,
@@ -16,7 +17,8 @@ import { errorBodySchema } from './wire.js';
  *   400 {"code":3,"message":"Not enough balance","description":30034}
  *   401 {"code":16,"message":"authentication token is missing or invalid","description":40003}
  * The HTTP status decides the class; a few 400 numbers are the broker refusing an order
- * (funds, price bands, trading hours) rather than brokerql sending something malformed.
+ * (funds, price bands, trading hours) rather than brokerql sending something malformed. The API
+ * error numbers whose meaning differs from their status's are looked up first (`byNumber`).
  */
 type ErrorFactory = (message: string, connection: string, response: UpstreamResponse) => BrokerqlError;
 
@@ -50,9 +52,21 @@ const byStatus: Record<number, ErrorFactory> = {
     new UpstreamTimeoutError('T-Invest timed out handling the request', { connection, status: response.status }),
 };
 
+/** API error numbers (tinvest-v2/api_errors.json) that mean more than their HTTP status says. */
+const byNumber: Record<string, ErrorFactory> = {
+  // 400 {"code":3,"message":"The order is a duplicate, but the order report was not found","description":30057}
+  // T-Invest knows this orderId (so an order with it may well exist) but cannot say what became
+  // of it: not a refusal. A repeat with the same key re-checks, and cannot place a second order.
+  '30057': (message, connection, response) =>
+    new OrderStateUnknownError(
+      `T-Invest has an order with this request id but no report of it (${message}), so it may have been placed; check the account's orders. A retry with the same idempotencyKey checks again and cannot place it twice.`,
+      { connection, status: response.status },
+    ),
+};
+
 export function mapTinkoffError(response: UpstreamResponse, connection: string): BrokerqlError {
-  const message = readMessage(response.text);
-  const factory = byStatus[response.status];
+  const { message, number } = readError(response.text);
+  const factory = (number === undefined ? undefined : byNumber[number]) ?? byStatus[response.status];
   if (factory) return factory(message, connection, response);
   return new UpstreamUnavailableError(`T-Invest answered HTTP ${response.status}`, {
     connection,
@@ -60,15 +74,16 @@ export function mapTinkoffError(response: UpstreamResponse, connection: string):
   });
 }
 
-function readMessage(text: string): string {
+/** The message as clients see it ("Not enough balance (30034)") and the API error number, when the body has them. */
+function readError(text: string): { message: string; number: string | undefined } {
   try {
     const body = errorBodySchema.safeParse(JSON.parse(text));
     if (body.success && body.data.message) {
-      const number = body.data.description === undefined ? '' : ` (${body.data.description})`;
-      return `${body.data.message}${number}`;
+      const number = body.data.description === undefined ? undefined : String(body.data.description);
+      return { message: number === undefined ? body.data.message : `${body.data.message} (${number})`, number };
     }
   } catch {
     // Not JSON: proxies in front of T-Invest answer some failures with HTML.
   }
-  return 'no error details';
+  return { message: 'no error details', number: undefined };
 }

@@ -90,6 +90,10 @@ export const orderStateSchema = z.object({
   lotsRequested: int64.default('0'),
   lotsExecuted: int64.default('0'),
   initialSecurityPrice: moneyValueSchema.optional(),
+  /** The whole executed amount (OrderState: "average price × quantity"); see map-tinkoff-order. */
+  executedOrderPrice: moneyValueSchema.optional(),
+  /** Average price per unit of the fills; OrderState only, PostOrder's answer has none. */
+  averagePositionPrice: moneyValueSchema.optional(),
   figi: z.string().default(''),
   instrumentUid: z.string().default(''),
   ticker: z.string().default(''),

@@ -263,7 +263,7 @@ export function createTinkoffSimulator(options: TinkoffSimulatorOptions = {}): T
         const order = [...state.orders.values()].find(
           (candidate) => candidate.accountId === accountId && (byRequest ? candidate.orderRequestId : candidate.orderId) === orderId,
         );
-        if (!order) throw new TinkoffApiError(tinkoffErrors.orderNotFound);
+        if (!order || state.reportsDelayed) throw new TinkoffApiError(tinkoffErrors.orderNotFound);
         return orderState(order);
       }),
 
@@ -431,7 +431,11 @@ export function createTinkoffSimulator(options: TinkoffSimulatorOptions = {}): T
       lotsRequested: String(order.lots),
       lotsExecuted: String(order.executedLots),
       initialOrderPrice: moneyValue(units.times(order.price).toFixed(), instrument.currency),
-      executedOrderPrice: moneyValue(order.executedPrice ? units.times(order.executedPrice).toFixed() : '0', instrument.currency),
+      // The whole executed amount (orders.proto: average price × quantity), of what is filled so far.
+      executedOrderPrice: moneyValue(
+        order.executedPrice ? new Big(order.executedLots).times(instrument.lot).times(order.executedPrice).toFixed() : '0',
+        instrument.currency,
+      ),
       totalOrderAmount: moneyValue(units.times(order.price).toFixed(), instrument.currency),
       averagePositionPrice: moneyValue(order.executedPrice ?? '0', instrument.currency),
       initialCommission: moneyValue(units.times(order.price).times('0.0005').round(2, Big.roundHalfUp).toFixed(), instrument.currency),

@@ -69,6 +69,12 @@ export class TinkoffSimulatorState {
   readonly operations: SeedOperation[] = seedOperations.map((operation) => ({ ...operation }));
   /** Switch: when false every order is refused as outside trading hours. */
   tradingOpen = true;
+  /**
+   * Switch: order reports lag behind the orders (T-Invest has accepted an orderId but cannot
+   * report on it yet): GetOrderState finds no order, and a PostOrder repeating a known orderId is
+   * answered with 30057, "the order is a duplicate, but the order report was not found".
+   */
+  reportsDelayed = false;
   private readonly requestIds = new Map<string, string>();
   private nextNumber = 52219000000;
 
@@ -81,7 +87,8 @@ export class TinkoffSimulatorState {
       this.orders.set(order.orderId, {
         ...order,
         status: order.executedLots > 0 ? 'EXECUTION_REPORT_STATUS_PARTIALLYFILL' : 'EXECUTION_REPORT_STATUS_NEW',
-        executedPrice: undefined,
+        // A resting limit order's fills so far were at its limit.
+        executedPrice: order.executedLots > 0 ? order.price : undefined,
         commission: '0',
       });
       this.requestIds.set(`${order.accountId}:${order.orderRequestId}`, order.orderId);
@@ -159,6 +166,7 @@ export class TinkoffSimulatorState {
   /** PostOrder: a repeated orderId (per account) returns the first order instead of a second one. */
   postOrder(input: PostOrderInput): SimulatedOrder {
     const previous = this.requestIds.get(`${input.accountId}:${input.orderRequestId}`);
+    if (previous && this.reportsDelayed) throw new TinkoffApiError(tinkoffErrors.duplicateWithoutReport);
     if (previous) return this.orders.get(previous)!;
 
     const instrument = this.instrument(input.figi);

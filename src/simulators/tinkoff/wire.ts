@@ -55,6 +55,7 @@ export const tinkoffErrors = {
   missingOrderId: { status: 400, grpc: 3, number: 30027, message: 'Missing parameter: `order_id`' },
   invalidOrderType: { status: 400, grpc: 3, number: 30026, message: 'Invalid parameter: `order_type`' },
   notEnoughBalance: { status: 400, grpc: 3, number: 30034, message: 'Not enough balance' },
+  duplicateWithoutReport: { status: 400, grpc: 3, number: 30057, message: 'The order is a duplicate, but the order report was not found' },
   priceIncrement: { status: 400, grpc: 3, number: 30078, message: 'Incorrect minimum price increment' },
   notTradable: { status: 400, grpc: 3, number: 30079, message: 'Instrument is not available for trading' },
   outsideLimits: { status: 400, grpc: 3, number: 30099, message: 'The price is outside the limits for this instrument' },
