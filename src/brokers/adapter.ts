@@ -95,6 +95,16 @@ export interface BrokerAdapter {
   readonly batchLimits?: { lastPrices?: number };
 }
 
+/**
+ * What one account allows: its connection's capabilities, without trading where the broker lets
+ * brokerql's credential only read the account, or the account is not open (closed, still
+ * opening) — an order there would only come back refused.
+ */
+export function accountCapabilities(connection: Capabilities, account: BrokerAccount): Capabilities {
+  const tradable = !account.readOnly && (account.status == null || account.status === 'OPEN');
+  return tradable || !connection.trading ? connection : { ...connection, trading: false, orderTypes: [] };
+}
+
 /** What the gateway hands every adapter factory besides its own connection config. */
 export interface AdapterDependencies {
   secrets: SecretRegistry;

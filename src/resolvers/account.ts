@@ -1,9 +1,11 @@
+import { accountCapabilities } from '../brokers/adapter.js';
 import type { AccountResolvers } from '../generated/graphql.js';
 import { brokerEnum, instrumentRefFromInput } from './shared.js';
 
 export const Account: AccountResolvers = {
   broker: (account) => brokerEnum(account.connection.broker),
-  capabilities: (account) => account.connection.adapter.capabilities,
+  status: (account) => account.status ?? null,
+  capabilities: (account) => accountCapabilities(account.connection.adapter.capabilities, account),
   portfolio: (account, _arguments, context) => context.loaders.portfolio.load(account),
   orders: (account, _arguments, context) => context.loaders.orders.load(account),
 

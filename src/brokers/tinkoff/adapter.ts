@@ -5,7 +5,7 @@ import { BadUserInputError, BrokerqlError, OrderStateUnknownError, UpstreamRejec
 import type { AdapterDependencies, BrokerAdapter, Capabilities } from '../adapter.js';
 import { UpstreamClient } from '../http.js';
 import { TinkoffClient } from './client.js';
-import { mapTinkoffAccountType } from './map-tinkoff-enums.js';
+import { mapTinkoffAccount } from './map-tinkoff-account.js';
 import { mapTinkoffInstrument } from './map-tinkoff-instrument.js';
 import { mapTinkoffOperation } from './map-tinkoff-operation.js';
 import { mapTinkoffOrder } from './map-tinkoff-order.js';
@@ -124,11 +124,7 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
 
     async listAccounts({ signal }) {
       const response = await client.call('UsersService/GetAccounts', {}, accountsResponseSchema, signal);
-      return response.accounts.map((account) => ({
-        brokerAccountId: account.id,
-        name: account.name || null,
-        type: mapTinkoffAccountType(account.type),
-      }));
+      return response.accounts.flatMap((account) => mapTinkoffAccount(account) ?? []);
     },
 
     async getPortfolio({ brokerAccountId, signal }) {
