@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
 import { responsePathAsArray } from 'graphql';
+import { nextMoment } from './brokers/single-flight.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import { enterRequestScope, type RequestScope } from './request-scope.js';
 import type { Trading } from './trading/orders.js';
@@ -66,7 +67,7 @@ export type ContextAdditions = Omit<GatewayContext, keyof YogaInitialContext>;
 
 export function createContextFactory({ connections, trading, requestTimeoutMilliseconds, naive }: ContextFactoryOptions) {
   return (initial: YogaInitialContext): Omit<ContextAdditions, 'viewer'> => {
-    const scope: RequestScope = { deadline: Date.now() + requestTimeoutMilliseconds, brokerCalls: 0 };
+    const scope: RequestScope = { deadline: Date.now() + requestTimeoutMilliseconds, brokerCalls: 0, arrivedAt: nextMoment() };
     // Everything this request does from here on (resolvers, DataLoader batches, broker calls)
     // runs inside this scope, so the transport knows the deadline without being told.
     enterRequestScope(scope);

@@ -9,6 +9,8 @@ export interface RequestScope {
   /** Epoch milliseconds. */
   deadline: number;
   brokerCalls: number;
+  /** When the request arrived, as a `nextMoment()` of brokers/single-flight.ts: which calls in flight it may share (absent: none that started before now). */
+  arrivedAt?: number | undefined;
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();

@@ -39,6 +39,24 @@ export interface AccountParams extends Cancellable {
   brokerAccountId: string;
 }
 
+/**
+ * The parts of a portfolio a query asks for. An adapter makes only the broker calls that feed
+ * them (T-Invest's GetPositions only for cash); a part not asked may come back empty ([] or
+ * null) and must not be read. At least one part is always asked.
+ */
+export interface PortfolioParts {
+  positions: boolean;
+  cash: boolean;
+  valuation: boolean;
+}
+
+export interface PortfolioParams extends AccountParams {
+  /** Default: the whole portfolio. */
+  parts?: PortfolioParts | undefined;
+}
+
+export const wholePortfolio: Readonly<PortfolioParts> = Object.freeze({ positions: true, cash: true, valuation: true });
+
 export interface InstrumentParams extends Cancellable {
   ref: InstrumentRef;
 }
@@ -77,7 +95,7 @@ export interface BrokerAdapter {
   readonly broker: BrokerKind;
   readonly capabilities: Capabilities;
   listAccounts(params: Cancellable): Promise<BrokerAccount[]>;
-  getPortfolio(params: AccountParams): Promise<Portfolio>;
+  getPortfolio(params: PortfolioParams): Promise<Portfolio>;
   /** Throws NotFoundError when the broker does not know the instrument, BadUserInputError when the ref cannot name one. */
   getInstrument(params: InstrumentParams): Promise<InstrumentInfo>;
   getOrderbook(params: OrderbookParams): Promise<Orderbook>;

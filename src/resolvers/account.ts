@@ -1,12 +1,13 @@
 import { accountCapabilities } from '../brokers/adapter.js';
 import type { AccountResolvers } from '../generated/graphql.js';
+import { selectedPortfolioParts } from './selection.js';
 import { brokerEnum, instrumentRefFromInput } from './shared.js';
 
 export const Account: AccountResolvers = {
   broker: (account) => brokerEnum(account.connection.broker),
   status: (account) => account.status ?? null,
   capabilities: (account) => accountCapabilities(account.connection.adapter.capabilities, account),
-  portfolio: (account, _arguments, context) => context.loaders.portfolio.load(account),
+  portfolio: (account, _arguments, context, info) => context.loaders.portfolio.load(account, selectedPortfolioParts(info)),
   orders: (account, _arguments, context) => context.loaders.orders.load(account),
 
   async operations(account, { from, to, instrument }, context) {

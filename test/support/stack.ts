@@ -40,6 +40,8 @@ export interface StackOptions extends GatewayOptions {
   quota?: boolean;
   /** The config's `server` section. */
   server?: Record<string, unknown>;
+  /** The config's `cache` section. */
+  cache?: Record<string, unknown>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -50,6 +52,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     {
       dataDir,
       server: options.server,
+      cache: options.cache,
       connections: [
         ...simulators.connections.map((connection) => ({
           ...connection,

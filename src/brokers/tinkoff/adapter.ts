@@ -2,7 +2,7 @@ import { v5 as uuidV5 } from 'uuid';
 import type { TinkoffConnectionConfig } from '../../config.js';
 import type { InstrumentInfo, InstrumentRef } from '../../domain.js';
 import { BadUserInputError, BrokerqlError, OrderStateUnknownError, UpstreamRejectedError, isUnansweredSend } from '../../errors.js';
-import type { AdapterDependencies, BrokerAdapter, Capabilities } from '../adapter.js';
+import { wholePortfolio, type AdapterDependencies, type BrokerAdapter, type Capabilities } from '../adapter.js';
 import { UpstreamClient } from '../http.js';
 import { TinkoffClient } from './client.js';
 import { mapTinkoffAccount } from './map-tinkoff-account.js';
@@ -127,17 +127,19 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
       return response.accounts.flatMap((account) => mapTinkoffAccount(account) ?? []);
     },
 
-    async getPortfolio({ brokerAccountId, signal }) {
+    async getPortfolio({ brokerAccountId, parts = wholePortfolio, signal }) {
       const body = { accountId: brokerAccountId };
+      // GetPortfolio carries the positions and the account's valuation; GetPositions only adds
+      // the cash (free and blocked), so it is asked for only when cash is.
       const [portfolio, positions] = await Promise.all([
-        client.call('OperationsService/GetPortfolio', body, portfolioResponseSchema, signal),
-        client.call('OperationsService/GetPositions', body, positionsResponseSchema, signal),
+        parts.positions || parts.valuation ? client.call('OperationsService/GetPortfolio', body, portfolioResponseSchema, signal) : undefined,
+        parts.cash ? client.call('OperationsService/GetPositions', body, positionsResponseSchema, signal) : undefined,
       ]);
       return mapTinkoffPortfolio(
-        portfolio.positions,
-        portfolio.totalAmountPortfolio,
-        positions.money,
-        positions.blocked,
+        portfolio?.positions ?? [],
+        portfolio?.totalAmountPortfolio,
+        positions?.money ?? [],
+        positions?.blocked ?? [],
         new Date().toISOString(),
       );
     },
