@@ -55,13 +55,14 @@ describe('requests arriving together', () => {
   it('keep the shared call going for the others when one client goes away', async () => {
     const release = stack.tinkoff.server.hold('OperationsService/GetPortfolio');
     const leaving = new AbortController();
-    const left = stack.gateway.yoga
-      .fetch('http://brokerql.test/graphql', {
+    const left = Promise.resolve(
+      stack.gateway.yoga.fetch('http://brokerql.test/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.readToken}` },
         body: JSON.stringify({ query: portfolioQuery }),
         signal: leaving.signal,
-      })
+      }),
+    )
       .then((response) => response.text())
       .catch(() => 'aborted');
     const staying = graphql(stack.gateway, portfolioQuery, { token: stack.readToken });
