@@ -20,7 +20,7 @@ afterAll(() => stack.close());
 beforeEach(() => stack.tinkoff.server.resetCounters());
 
 /** Starts `count` requests in the same turn of the event loop, as clients arriving together. */
-function together(gateway: Gateway, count: number, query: string, token: string): Array<Promise<GraphQLResponse>> {
+function together(gateway: Gateway, count: number, query: string, token: string): Array<Promise<GraphQLResponse<Record<string, any>>>> {
   return Array.from({ length: count }, () => graphql(gateway, query, { token }));
 }
 
