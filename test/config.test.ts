@@ -64,14 +64,15 @@ connections:
         maxBatch: 10,
         maxRequestBytes: 102_400,
         authFailuresPerMinute: 20,
+        maxBrokerCallsPerRequest: 200,
       },
     });
     expect(config.cache).toEqual({ instrumentsTtlSeconds: 21_600, accountsTtlSeconds: 60, maxInstruments: 5_000 });
     expect(config.metrics).toEqual({ enabled: true, port: null });
     expect(config.dataDir).toBe(path.join(directory, 'data'));
     expect(config.connections).toEqual([
-      { id: 'tbank', broker: 'tinkoff', token: 't.abc', baseUrl: 'https://invest-public-api.tbank.ru/rest', timeoutMs: 15_000, connectTimeoutMs: 5_000, maxConcurrentRequests: 8, quota: true },
-      { id: 'tinkoff-legacy', broker: 'tinkoff-v1', token: 't.v1', baseUrl: 'https://api-invest.tinkoff.ru/openapi', timeoutMs: 15_000, connectTimeoutMs: 5_000, maxConcurrentRequests: 8, quota: true },
+      { id: 'tbank', broker: 'tinkoff', token: 't.abc', baseUrl: 'https://invest-public-api.tbank.ru/rest', timeoutMs: 15_000, connectTimeoutMs: 5_000, quota: true },
+      { id: 'tinkoff-legacy', broker: 'tinkoff-v1', token: 't.v1', baseUrl: 'https://api-invest.tinkoff.ru/openapi', timeoutMs: 15_000, connectTimeoutMs: 5_000, quota: true },
       {
         id: 'alor',
         broker: 'alor',
@@ -81,7 +82,6 @@ connections:
         exchange: 'MOEX',
         timeoutMs: 15_000,
         connectTimeoutMs: 5_000,
-        maxConcurrentRequests: 8,
         quota: true,
       },
       {
@@ -97,7 +97,6 @@ connections:
         },
         timeoutMs: 15_000,
         connectTimeoutMs: 5_000,
-        maxConcurrentRequests: 8,
         quota: true,
       },
     ]);

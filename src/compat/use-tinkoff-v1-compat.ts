@@ -53,6 +53,7 @@ export function useTinkoffV1Compat(options: TinkoffV1CompatOptions): Plugin {
         ...options.createContext({ request, params: {} } as unknown as YogaInitialContext),
         viewer: authentication.viewer,
       } as GatewayContext;
+      context.scope.client = authentication.viewer.tokenId;
       try {
         const body = await route(context, url.searchParams, request.method === 'POST' ? await request.text() : '');
         return body === null ? respond(404) : respond(200, body);
