@@ -3,7 +3,7 @@ import { defaultMaxConcurrentRequests } from '../src/brokers/resilience/policy.j
 import { InFlight, nextMoment } from '../src/brokers/single-flight.js';
 import { BrokerCallBudgetError } from '../src/errors.js';
 import { runInRequestScope } from '../src/request-scope.js';
-import { graphql, type GraphQLResponse } from './support/graphql.js';
+import { graphql } from './support/graphql.js';
 import { startStack, type Stack } from './support/stack.js';
 import { until } from './support/until.js';
 
@@ -102,7 +102,7 @@ describe('sharing a connection between tokens', () => {
     const dashboard = graphql(stack.gateway, '{ account(id: "tbank:2008765432") { portfolio { positions { quantity } } } }', { token: stack.token('READ') });
     await until(() => quota.snapshot().queuedReads === 19, 'the portfolio call to queue behind the flood');
     release();
-    const [flooded, portfolio] = (await Promise.all([flood, dashboard])) as Array<GraphQLResponse>;
+    const [flooded, portfolio] = await Promise.all([flood, dashboard]);
     expect(flooded.errors ?? portfolio.errors).toBeUndefined();
     const order = stack.tinkoff.server.recentRequests().map((request) => request.route);
     expect(order).toHaveLength(21);
