@@ -66,10 +66,13 @@ describe('requests arriving together', () => {
       .then((response) => response.text())
       .catch(() => 'aborted');
     const staying = graphql(stack.gateway, portfolioQuery, { token: stack.readToken });
-    await until(() => portfolioCalls() === 1, 'the shared GetPortfolio to reach the broker');
-    leaving.abort();
-    await left;
-    release();
+    try {
+      await until(() => portfolioCalls() >= 1, 'the shared GetPortfolio to reach the broker');
+      leaving.abort();
+      await left;
+    } finally {
+      release();
+    }
     const result = await staying;
     expect(result.errors).toBeUndefined();
     expect(result.data!['account'].portfolio.positions).toHaveLength(4);
@@ -80,15 +83,20 @@ describe('requests arriving together', () => {
 describe('a request arriving while a call is in flight', () => {
   it('does not join it: it makes its own call, so it never gets an answer older than itself', async () => {
     const release = stack.tinkoff.server.hold('OperationsService/GetPortfolio');
+    const sber = stack.tinkoff.state.holdings.get('2000345678')!.get('BBG004730N88')!;
     const first = graphql(stack.gateway, portfolioQuery, { token: stack.readToken });
-    await until(() => portfolioCalls() === 1, 'the first GetPortfolio to reach the broker');
-    // The account changes after the first call was sent: a SBER position grows by 10.
-    stack.tinkoff.state.holdings.get('2000345678')!.get('BBG004730N88')!.quantity = '40';
-    const second = graphql(stack.gateway, portfolioQuery, { token: stack.readToken });
-    await until(() => portfolioCalls() === 2, 'the second request to make its own GetPortfolio');
-    release();
-    const [, later] = await Promise.all([first, second]);
-    expect(later.data!['account'].portfolio.positions[0]).toEqual({ quantity: '40', instrument: { ticker: 'SBER' } });
-    stack.tinkoff.state.holdings.get('2000345678')!.get('BBG004730N88')!.quantity = '30';
+    try {
+      await until(() => portfolioCalls() === 1, 'the first GetPortfolio to reach the broker');
+      // The account changes after the first call was sent: the SBER position grows by 10.
+      sber.quantity = '40';
+      const second = graphql(stack.gateway, portfolioQuery, { token: stack.readToken });
+      await until(() => portfolioCalls() === 2, 'the second request to make its own GetPortfolio');
+      release();
+      const [, later] = await Promise.all([first, second]);
+      expect(later.data!['account'].portfolio.positions[0]).toEqual({ quantity: '40', instrument: { ticker: 'SBER' } });
+    } finally {
+      release();
+      sber.quantity = '30';
+    }
   });
 });
