@@ -1,4 +1,4 @@
-import { accountCapabilities } from '../brokers/adapter.js';
+import { accountCapabilities, wholePortfolio } from '../brokers/adapter.js';
 import type { AccountResolvers } from '../generated/graphql.js';
 import { selectedPortfolioParts } from './selection.js';
 import { brokerEnum, instrumentRefFromInput } from './shared.js';
@@ -7,7 +7,9 @@ export const Account: AccountResolvers = {
   broker: (account) => brokerEnum(account.connection.broker),
   status: (account) => account.status ?? null,
   capabilities: (account) => accountCapabilities(account.connection.adapter.capabilities, account),
-  portfolio: (account, _arguments, context, info) => context.loaders.portfolio.load(account, selectedPortfolioParts(info)),
+  // The benchmark's naive mode reads the whole portfolio, as a resolver blind to the selection would.
+  portfolio: (account, _arguments, context, info) =>
+    context.loaders.portfolio.load(account, context.naive ? wholePortfolio : selectedPortfolioParts(info)),
   orders: (account, _arguments, context) => context.loaders.orders.load(account),
 
   async operations(account, { from, to, instrument }, context) {
