@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import { control, round, startGateway, startMesh, stop, totalCalls, type Simulators } from './processes.js';
+import { control, cpuSeconds, round, startGateway, startMesh, stop, totalCalls, type Simulators } from './processes.js';
 
 /**
  * The statistics workload of issue 13 (section D), side by side: brokerql with its default
@@ -19,6 +19,8 @@ export interface WorkloadMeasurement {
   workloadsPerSecond: number;
   p50Milliseconds: number;
   failures: number;
+  /** brokerql only: the gateway's CPU time per workload (from its own /metrics); null for Mesh. */
+  cpuMillisecondsPerWorkload: number | null;
   /** Broker calls of one workload, on a warm gateway (its caches filled by a first workload). */
   warmBrokerCalls: number;
   coldBrokerCalls: number;
@@ -134,11 +136,22 @@ async function callsOfOne(simulators: Simulators, workload: Workload): Promise<{
   return { calls: totalCalls(await control(simulators, '/counts', 'GET', ['tinkoff'])), rows };
 }
 
-async function measure(simulators: Simulators, workload: Workload, concurrency: number, durationSeconds: number) {
+async function measure(simulators: Simulators, workload: Workload, concurrency: number, durationSeconds: number, cpu?: () => Promise<number>) {
   const cold = await callsOfOne(simulators, workload);
   const warm = await callsOfOne(simulators, workload);
+  const cpuBefore = await cpu?.();
   const run = await drive(workload, concurrency, durationSeconds);
-  return { measurement: { ...run, coldBrokerCalls: cold.calls, warmBrokerCalls: warm.calls }, rows: warm.rows };
+  const cpuMilliseconds = cpu && cpuBefore !== undefined ? ((await cpu()) - cpuBefore) * 1000 : undefined;
+  const workloads = Math.max(1, run.workloadsPerSecond * durationSeconds);
+  return {
+    measurement: {
+      ...run,
+      cpuMillisecondsPerWorkload: cpuMilliseconds === undefined ? null : round(cpuMilliseconds / workloads),
+      coldBrokerCalls: cold.calls,
+      warmBrokerCalls: warm.calls,
+    },
+    rows: warm.rows,
+  };
 }
 
 export async function compareWithMesh(
@@ -149,7 +162,7 @@ export async function compareWithMesh(
   await control(simulators, `/latency?ms=${options.latency}`, 'POST', ['tinkoff']);
   try {
     const gateway = await startGateway(simulators, { name: 'statistics-d', only: [tinvest['id']!] });
-    const brokerql = await measure(simulators, brokerqlWorkload(gateway.url, gateway.token), options.concurrency, options.durationSeconds);
+    const brokerql = await measure(simulators, brokerqlWorkload(gateway.url, gateway.token), options.concurrency, options.durationSeconds, () => cpuSeconds(gateway));
     await stop(gateway.process);
 
     const mesh = await startMesh(tinvest);
