@@ -28,8 +28,17 @@ export function portfolioPartsKey(parts: PortfolioParts): string {
   return partNames.filter((name) => parts[name]).join('+');
 }
 
-/** Every set of parts whose answer also answers `parts` (itself first), by key. */
-export function coveringPartsKeys(parts: PortfolioParts): string[] {
+const coveringKeys = new Map<string, readonly string[]>();
+
+/** Every set of parts whose answer also answers `parts` (itself first), by key. There are only eight sets: each answer is kept. */
+export function coveringPartsKeys(parts: PortfolioParts): readonly string[] {
+  const own = portfolioPartsKey(parts);
+  let keys = coveringKeys.get(own);
+  if (!keys) coveringKeys.set(own, (keys = listCoveringPartsKeys(parts)));
+  return keys;
+}
+
+function listCoveringPartsKeys(parts: PortfolioParts): string[] {
   const keys: string[] = [];
   for (let mask = 0; mask < 1 << partNames.length; mask++) {
     const candidate = Object.fromEntries(partNames.map((name, index) => [name, Boolean(mask & (1 << index))])) as unknown as PortfolioParts;
