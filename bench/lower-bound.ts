@@ -41,14 +41,15 @@ export function statisticsLowerBound(accounts: StatisticsAccount[], now = new Da
   const legacyWarm = legacy.length * 4;
   const legacyCold = (legacy.length > 0 ? 1 : 0) + legacyWarm + distinct(legacyInstruments);
 
-  // ALOR: positions + summary + orders + today's trades per portfolio, and past trades 1000 a page.
+  // ALOR: positions (securities and money) + orders + today's trades per portfolio, and past trades
+  // 1000 a page. The summary holds only the valuation, which the query does not ask for.
   const alor = of('alor');
   const startOfToday = Date.parse(now.toISOString().slice(0, 10));
   const historyPages = alor.reduce(
     (sum, account) => sum + Math.max(1, Math.ceil((account.operations ?? []).filter((operation) => Date.parse(operation.date) < startOfToday).length / 1000)),
     0,
   );
-  const alorWarm = alor.length * 4 + historyPages;
+  const alorWarm = alor.length * 3 + historyPages;
   const alorCold = (alor.length > 0 ? 1 : 0) + alorWarm + distinct(positions(alor));
 
   // InstaForex: one account; balance, open trades (shared by portfolio and orders), closed trades.

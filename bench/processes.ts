@@ -1,4 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -49,25 +51,38 @@ export interface Simulators {
   connections: Array<Record<string, string>>;
   /** One control URL per simulator process. */
   controls: string[];
+  /** The same, by the broker each process simulates. */
+  controlOf: Record<string, string>;
 }
 
 /** Sends a control action to every simulator process; answers come back merged by simulator name. */
-export async function control(simulators: Simulators, action: string, method = 'POST'): Promise<Record<string, Record<string, number>>> {
+export async function control(
+  simulators: Simulators,
+  action: string,
+  method = 'POST',
+  brokers?: string[],
+): Promise<Record<string, Record<string, number>>> {
+  const urls = brokers ? brokers.map((broker) => simulators.controlOf[broker]!) : simulators.controls;
   const answers = await Promise.all(
-    simulators.controls.map(async (url) => (await (await fetch(`${url}${action}`, { method })).json()) as Record<string, Record<string, number>>),
+    urls.map(async (url) => (await (await fetch(`${url}${action}`, { method })).json()) as Record<string, Record<string, number>>),
   );
   return Object.assign({}, ...answers) as Record<string, Record<string, number>>;
 }
 
 /** Each simulated broker in its own process, as each real broker is its own server. */
 export async function startSimulatorProcesses(): Promise<Simulators> {
+  const brokers = ['tinkoff', 'tinkoff-v1', 'alor', 'instaforex'];
   const started = await Promise.all(
-    ['tinkoff', 'tinkoff-v1', 'alor', 'instaforex'].map(async (broker) => {
+    brokers.map(async (broker) => {
       const child = start(['--import', 'tsx', 'bench/simulators.ts', '0', broker], `simulator ${broker}`);
       return JSON.parse(await firstLine(child, (line) => line.startsWith('{'))) as { connections: Array<Record<string, string>>; control: string };
     }),
   );
-  return { connections: started.flatMap((entry) => entry.connections), controls: started.map((entry) => entry.control) };
+  return {
+    connections: started.flatMap((entry) => entry.connections),
+    controls: started.map((entry) => entry.control),
+    controlOf: Object.fromEntries(brokers.map((broker, index) => [broker, started[index]!.control])),
+  };
 }
 
 export const totalCalls = (counts: Record<string, Record<string, number>>) =>
@@ -85,6 +100,8 @@ export interface GatewayOptions {
   scope?: 'read' | 'trade';
   /** Extra keys for every connection entry. */
   connection?: Record<string, unknown>;
+  /** Only these connection ids (default: every simulated broker). */
+  only?: string[];
   server?: Record<string, unknown>;
 }
 
@@ -96,8 +113,11 @@ export async function startGateway(simulators: Simulators, options: GatewayOptio
     stringify({
       server: { port: 0, limits: { authFailuresPerMinute: 10_000 }, ...options.server },
       dataDir: path.join(workDirectory, `${options.name}-data`),
-      // Brokers' budgets off (the simulators have no limits here) and room for a wide fan-out.
-      connections: simulators.connections.map((connection) => ({ ...connection, quota: false, maxConcurrentRequests: 64, ...options.connection })),
+      // The gateway's default settings, except the brokers' request budgets: the simulators
+      // enforce none here, so keeping to the real brokers' limits would only measure the limits.
+      connections: simulators.connections
+        .filter((connection) => !options.only || options.only.includes(connection['id']!))
+        .map((connection) => ({ ...connection, quota: false, ...options.connection })),
     }),
   );
   const token = await new Promise<string>((resolve, reject) => {
@@ -130,3 +150,37 @@ export const residentMemory = (gateway: Gateway) => processMetric(gateway, 'brok
 export const cpuSeconds = (gateway: Gateway) => processMetric(gateway, 'brokerql_process_cpu_seconds_total');
 
 export const round = (value: number) => Math.round(value * 100) / 100;
+
+/** A port nothing listens on right now (for a process that cannot report the one it picked). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * GraphQL Mesh over T-Invest's OpenAPI spec (bench/mesh/mesh.config.ts): composed with
+ * mesh-compose, served by Hive Gateway on loopback, calling the given T-Invest simulator.
+ */
+export async function startMesh(tinvest: Record<string, string>): Promise<{ url: string; process: ChildProcessWithoutNullStreams }> {
+  const supergraph = path.join(workDirectory, 'supergraph.graphql');
+  await new Promise<void>((resolve, reject) => {
+    const compose = spawn(process.execPath, [path.join(repository, 'node_modules/.bin/mesh-compose'), '-o', supergraph], { cwd: path.join(repository, 'bench/mesh') });
+    let output = '';
+    compose.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    compose.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    compose.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`mesh-compose failed: ${output.slice(-500)}`))));
+  });
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [path.join(repository, 'node_modules/.bin/hive-gateway'), 'supergraph', supergraph, '--host', '127.0.0.1', '--port', String(port)],
+    { cwd: workDirectory, env: { ...process.env, NODE_OPTIONS: '', TINVEST_URL: tinvest['baseUrl']!, TINVEST_TOKEN: tinvest['token']! } },
+  );
+  child.stderr.on('data', (chunk: Buffer) => process.stderr.write(`[mesh] ${chunk}`));
+  children.push(child);
+  await firstLine(child, (line) => line.includes('Listening on'));
+  return { url: `http://127.0.0.1:${port}/graphql`, process: child };
+}

@@ -34,8 +34,11 @@ const connectionCommon = {
   timeoutMs: integer(100, 600_000).default(15_000),
   /** Time to establish the TCP/TLS connection. Default 5 s. */
   connectTimeoutMs: integer(100, 120_000).default(5_000),
-  /** Broker calls in flight at once on this connection. Default 8. */
-  maxConcurrentRequests: integer(1, 256).default(8),
+  /**
+   * Broker calls in flight at once on this connection. Default: one second of the broker's
+   * published rate (T-Invest 50, ALOR 100, InstaForex 2, Tinkoff v1 14; brokers/resilience/policy.ts).
+   */
+  maxConcurrentRequests: integer(1, 256).optional(),
   /** Keep to the broker's documented request limits. Default true; false only for load tests against simulators. */
   quota: z.boolean('expected true or false').default(true),
 };
@@ -112,6 +115,12 @@ const limitsSchema = z.strictObject({
    * below the usual 1,024 open files per process.
    */
   maxConnections: integer(1, 100_000).default(512),
+  /**
+   * Broker calls one GraphQL request may make (retries included); calls past it are refused and
+   * their fields are null with BAD_USER_INPUT. Default 200: the README's statistics query over the
+   * four demo brokers makes 70 cold and 52 warm.
+   */
+  maxBrokerCallsPerRequest: integer(1, 100_000).default(200),
 });
 
 const serverSchema = z.strictObject({

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
 import { responsePathAsArray } from 'graphql';
+import { nextMoment } from './brokers/single-flight.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import { enterRequestScope, type RequestScope } from './request-scope.js';
 import type { Trading } from './trading/orders.js';
@@ -57,6 +58,8 @@ export interface ContextFactoryOptions {
   connections: ConnectionDirectory;
   trading: Trading;
   requestTimeoutMilliseconds: number;
+  /** server.limits.maxBrokerCallsPerRequest; unlimited when absent. */
+  maxBrokerCallsPerRequest?: number | undefined;
   /** No batching, de-duplication or caches (benchmark comparison only). */
   naive?: boolean | undefined;
 }
@@ -64,9 +67,14 @@ export interface ContextFactoryOptions {
 /** What brokerql adds to yoga's own context (request, params); `viewer` comes from the bearer-token plugin. */
 export type ContextAdditions = Omit<GatewayContext, keyof YogaInitialContext>;
 
-export function createContextFactory({ connections, trading, requestTimeoutMilliseconds, naive }: ContextFactoryOptions) {
+export function createContextFactory({ connections, trading, requestTimeoutMilliseconds, maxBrokerCallsPerRequest, naive }: ContextFactoryOptions) {
   return (initial: YogaInitialContext): Omit<ContextAdditions, 'viewer'> => {
-    const scope: RequestScope = { deadline: Date.now() + requestTimeoutMilliseconds, brokerCalls: 0 };
+    const scope: RequestScope = {
+      deadline: Date.now() + requestTimeoutMilliseconds,
+      brokerCalls: 0,
+      arrivedAt: nextMoment(),
+      maxBrokerCalls: maxBrokerCallsPerRequest,
+    };
     // Everything this request does from here on (resolvers, DataLoader batches, broker calls)
     // runs inside this scope, so the transport knows the deadline without being told.
     enterRequestScope(scope);

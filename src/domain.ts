@@ -36,11 +36,17 @@ export type OperationType =
   | 'OTHER';
 export type OperationStatus = 'DONE' | 'DECLINED' | 'IN_PROGRESS' | 'UNKNOWN';
 
+export type AccountStatus = 'OPEN' | 'CLOSED' | 'OPENING';
+
 export interface BrokerAccount {
   brokerAccountId: string;
   name: string | null;
   /** BROKERAGE, IIS, INVEST_BOX, MARGIN, ... or the broker's raw type. */
   type: string | null;
+  /** Absent or null when the broker does not say. */
+  status?: AccountStatus | null;
+  /** The broker lets brokerql's credential only read this account: no orders. Absent means full access. */
+  readOnly?: boolean;
 }
 
 /** Everything brokerql knows about an instrument once its metadata has been fetched. */

@@ -120,6 +120,22 @@ export class RateLimitedError extends BrokerqlError {
   }
 }
 
+/**
+ * A request asked for more broker calls than one request may make. It says nothing about the
+ * broker: a call shared with other requests (brokers/single-flight.ts) is made again for them.
+ */
+export class BrokerCallBudgetError extends BrokerqlError {
+  readonly scopedToRequest = true as const;
+
+  constructor(readonly limit: number) {
+    super(
+      'BAD_USER_INPUT',
+      `this request needs more than ${limit} broker calls, the most one request may make (server.limits.maxBrokerCallsPerRequest): this field was not read. Ask for fewer accounts, aliases or periods at once`,
+      { retryable: false, mayHaveReachedBroker: false },
+    );
+  }
+}
+
 export class UpstreamRejectedError extends BrokerqlError {
   constructor(message: string, options?: BrokerqlErrorOptions) {
     super('UPSTREAM_REJECTED', message, options);

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { notSupported } from './brokers/adapter.js';
+import { coveringPartsKeys, createPortfolioLoader, type PortfolioLoader } from './portfolio-loader.js';
 import type { Decimal, InstrumentInfo, InstrumentRef } from './domain.js';
 import {
   toAccountModel,
@@ -12,7 +13,6 @@ import {
   type OperationModel,
   type OrderModel,
   type OrderbookModel,
-  type PortfolioModel,
 } from './models.js';
 
 /**
@@ -27,7 +27,7 @@ import {
  */
 export interface Loaders {
   accounts: DataLoader<ConnectionModel, AccountModel[], string>;
-  portfolio: DataLoader<AccountModel, PortfolioModel, string>;
+  portfolio: PortfolioLoader;
   orders: DataLoader<AccountModel, OrderModel[], string>;
   operations: DataLoader<OperationsKey, OperationModel[], string>;
   instrument: DataLoader<InstrumentKey, InstrumentInfo, string>;
@@ -108,6 +108,21 @@ function byConnection<Key extends { connection: ConnectionModel }, Value>(
   };
 }
 
+/**
+ * Runs one broker read through the connection's calls in flight, so that requests asking the same
+ * thing at the same moment share it (brokers/single-flight.ts says when a request may join).
+ * `keys` name the read, then reads whose answer would do as well. Sharing happens here, below
+ * every access check: a token reaches a loader only for accounts and connections it may see.
+ */
+function shared<Value>(
+  connection: ConnectionModel,
+  keys: string | string[],
+  signal: AbortSignal,
+  read: (signal: AbortSignal) => Promise<Value>,
+): Promise<Value> {
+  return connection.inFlight ? connection.inFlight.run(keys, read, signal) : read(signal);
+}
+
 function chunks<T>(items: T[], size: number): T[][] {
   const result: T[][] = [];
   for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
@@ -124,7 +139,13 @@ export function createLoaders({ signal, naive = false }: LoaderOptions): Loaders
     // No broker has a multi-instrument metadata call: one getInstrument per key the cache lacks.
     const cachedResults = keys.map((key) => cache?.get(instrumentRefKey(key.ref)));
     const results = await Promise.all(
-      keys.map((key, index) => cachedResults[index] ?? connection.adapter.getInstrument({ ref: key.ref, signal }).catch(asError)),
+      keys.map(
+        (key, index) =>
+          cachedResults[index] ??
+          shared(connection, `instrument|${instrumentRefKey(key.ref)}`, signal, (callSignal) =>
+            connection.adapter.getInstrument({ ref: key.ref, signal: callSignal }),
+          ).catch(asError),
+      ),
     );
     for (const [index, result] of results.entries()) {
       if (result instanceof Error) continue;
@@ -145,7 +166,10 @@ export function createLoaders({ signal, naive = false }: LoaderOptions): Loaders
     if (adapter.getLastPrices && !naive) {
       const prices = new Map<string, Decimal>();
       for (const group of chunks([...new Set(instrumentKeys)], adapter.batchLimits?.lastPrices ?? 100)) {
-        for (const [key, price] of await adapter.getLastPrices({ keys: group, signal })) prices.set(key, price);
+        const answer = await shared(connection, `lastPrices|${[...group].sort().join(',')}`, signal, (callSignal) =>
+          adapter.getLastPrices!({ keys: group, signal: callSignal }),
+        );
+        for (const [key, price] of answer) prices.set(key, price);
       }
       return instrumentKeys.map((key) => prices.get(key) ?? null);
     }
@@ -186,38 +210,42 @@ export function createLoaders({ signal, naive = false }: LoaderOptions): Loaders
     accounts: new DataLoader(
       settleEach(async (connection: ConnectionModel) => {
         const cache = connection.caches.accounts;
-        let accounts = cache?.get('accounts');
-        if (!accounts) {
-          accounts = await connection.adapter.listAccounts({ signal });
-          cache?.set('accounts', accounts);
-        }
+        const accounts =
+          cache?.get('accounts') ??
+          (await shared(connection, 'accounts', signal, async (callSignal) => {
+            const listed = await connection.adapter.listAccounts({ signal: callSignal });
+            cache?.set('accounts', listed);
+            return listed;
+          }));
         return accounts.map((account) => toAccountModel(connection, account));
       }),
       { cacheKeyFn: (connection) => connection.id, ...options },
     ),
-    portfolio: new DataLoader(
-      settleEach(async (account: AccountModel) => {
-        const portfolio = await account.connection.adapter.getPortfolio({ brokerAccountId: account.brokerAccountId, signal });
+    portfolio: createPortfolioLoader(
+      async (account, parts) => {
+        const keys = coveringPartsKeys(parts).map((partsKey) => `portfolio|${account.brokerAccountId}|${partsKey}`);
+        const portfolio = await shared(account.connection, keys, signal, (callSignal) =>
+          account.connection.adapter.getPortfolio({ brokerAccountId: account.brokerAccountId, parts, signal: callSignal }),
+        );
         return toPortfolioModel(account, portfolio);
-      }),
-      { cacheKeyFn: (account) => account.id, ...options },
+      },
+      { naive },
     ),
     orders: new DataLoader(
       settleEach(async (account: AccountModel) => {
-        const orders = await account.connection.adapter.listOrders({ brokerAccountId: account.brokerAccountId, signal });
+        const orders = await shared(account.connection, `orders|${account.brokerAccountId}`, signal, (callSignal) =>
+          account.connection.adapter.listOrders({ brokerAccountId: account.brokerAccountId, signal: callSignal }),
+        );
         return orders.map((order) => toOrderModel(account, order));
       }),
       { cacheKeyFn: (account) => account.id, ...options },
     ),
     operations: new DataLoader(
       settleEach(async ({ account, from, to, instrument: filter }: OperationsKey) => {
-        const operations = await account.connection.adapter.listOperations({
-          brokerAccountId: account.brokerAccountId,
-          from,
-          to,
-          instrument: filter,
-          signal,
-        });
+        const key = `operations|${account.brokerAccountId}|${from}|${to}|${filter?.key ?? ''}`;
+        const operations = await shared(account.connection, key, signal, (callSignal) =>
+          account.connection.adapter.listOperations({ brokerAccountId: account.brokerAccountId, from, to, instrument: filter, signal: callSignal }),
+        );
         return operations.map((operation) => toOperationModel(account, operation));
       }),
       {
@@ -233,7 +261,9 @@ export function createLoaders({ signal, naive = false }: LoaderOptions): Loaders
     orderbook: new DataLoader(
       settleEach(async (key: OrderbookKey) => {
         if (!key.connection.adapter.capabilities.orderbook) throw notSupported(key.connection, 'orderbooks');
-        const book = await key.connection.adapter.getOrderbook({ instrument: key.ref, depth: key.depth, signal });
+        const book = await shared(key.connection, `orderbook|${instrumentRefKey(key.ref)}|${key.depth}`, signal, (callSignal) =>
+          key.connection.adapter.getOrderbook({ instrument: key.ref, depth: key.depth, signal: callSignal }),
+        );
         return toOrderbookModel(key.connection, book);
       }),
       { cacheKeyFn: (key) => `${instrumentCacheKey(key)}|${key.depth}`, ...options },

@@ -1,5 +1,6 @@
 import type { BrokerAdapter } from './brokers/adapter.js';
 import type { ConnectionPolicy } from './brokers/resilience/policy.js';
+import type { InFlight } from './brokers/single-flight.js';
 import type { ConnectionCaches } from './cache.js';
 import type {
   BrokerAccount,
@@ -27,6 +28,8 @@ export interface ConnectionModel {
   policy: ConnectionPolicy;
   /** Instrument metadata and the account list, kept across requests. */
   caches: ConnectionCaches;
+  /** Identical reads in flight, shared across requests; none in the benchmark's naive mode. */
+  inFlight: InFlight | undefined;
 }
 
 export interface AccountModel extends BrokerAccount {

@@ -1,14 +1,43 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { BrokerCallBudgetError } from './errors.js';
 
 /**
  * What every broker call made on behalf of one GraphQL request should know without each
  * adapter passing it along: the request's deadline (retries and queueing never go past it),
- * and a tally of broker calls for the request's log line.
+ * and a tally of broker calls for the request's log line and its budget.
  */
 export interface RequestScope {
   /** Epoch milliseconds. */
   deadline: number;
   brokerCalls: number;
+  /** When the request arrived, as a `nextMoment()` of brokers/single-flight.ts: which calls in flight it may share (absent: none that started before now). */
+  arrivedAt?: number | undefined;
+  /** Whose request this is (the brokerql token id, once authenticated): broker budgets are shared fairly between clients. */
+  client?: string | undefined;
+  /** The most broker calls the request may make (server.limits.maxBrokerCallsPerRequest); unlimited when absent. */
+  maxBrokerCalls?: number | undefined;
+  /** Calls refused because the budget was spent. */
+  refusedBrokerCalls?: number | undefined;
+}
+
+/**
+ * Counts one broker call (an attempt: a retry is a call too) against the request's budget, or
+ * refuses it when the budget is spent. Returns the function that gives the call back if it is
+ * never sent after all (refused by the circuit breaker or the connection's quota).
+ */
+export function reserveBrokerCall(scope: RequestScope | undefined): () => void {
+  if (!scope) return () => undefined;
+  if (scope.maxBrokerCalls !== undefined && scope.brokerCalls >= scope.maxBrokerCalls) {
+    scope.refusedBrokerCalls = (scope.refusedBrokerCalls ?? 0) + 1;
+    throw new BrokerCallBudgetError(scope.maxBrokerCalls);
+  }
+  scope.brokerCalls += 1;
+  let returned = false;
+  return () => {
+    if (returned) return;
+    returned = true;
+    scope.brokerCalls -= 1;
+  };
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();

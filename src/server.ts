@@ -14,6 +14,7 @@ import { createErrorMasker } from './errors.js';
 import { listen, type RunningServer } from './http-server.js';
 import { silentLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
+import { useBrokerCallBudget } from './plugins/use-broker-call-budget.js';
 import { useContractErrorCodes } from './plugins/use-contract-error-codes.js';
 import { useForwardedForWarning } from './plugins/use-forwarded-for-warning.js';
 import { useGraphiQLPage } from './plugins/use-graphiql-page.js';
@@ -127,6 +128,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     connections,
     trading,
     requestTimeoutMilliseconds: config.server.requestTimeoutMs,
+    maxBrokerCallsPerRequest: config.server.limits.maxBrokerCallsPerRequest,
     naive: options.naive,
   });
   const failures = new FailedAuthenticationLimiter(config.server.limits.authFailuresPerMinute);
@@ -183,6 +185,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       ...useQueryLimits(config.server),
       useBearerAuth({ tokens, failures, trustProxy: config.server.trustProxy }),
       usePartialErrors({ maskError }),
+      useBrokerCallBudget({ maxBrokerCallsPerRequest: config.server.limits.maxBrokerCallsPerRequest, maskError }),
       useContractErrorCodes(),
     ],
   });

@@ -59,7 +59,8 @@ describe('bearer authentication', () => {
       tokenId: stack.readToken.slice(4, 16),
       name: 'test-read',
       scope: 'READ',
-      accounts: [{ id: 'tbank:2000345678' }, { id: 'tbank:2008765432' }],
+      // The simulator's fifth account is one the T-Invest token has no access to: never listed.
+      accounts: [{ id: 'tbank:2000345678' }, { id: 'tbank:2008765432' }, { id: 'tbank:2031415926' }, { id: 'tbank:2019283746' }],
     });
   });
 

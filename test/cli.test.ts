@@ -72,7 +72,7 @@ describe('serve', () => {
       body: JSON.stringify({ query: '{ accounts { id } }' }),
     });
     const body = (await response.json()) as { data: { accounts: Array<{ id: string }> } };
-    expect(body.data.accounts.map((account) => account.id)).toEqual(['tbank:2000345678', 'tbank:2008765432']);
+    expect(body.data.accounts.map((account) => account.id)).toEqual(['tbank:2000345678', 'tbank:2008765432', 'tbank:2031415926', 'tbank:2019283746']);
     cli.child.kill('SIGTERM');
     expect(await cli.exit()).toBe(0);
   });
@@ -107,7 +107,7 @@ describe('token and audit commands', () => {
     expect(unknownConnection.code).toBe(2);
     expect(oneLine(unknownConnection.stderr)).toBe('brokerql: --accounts: alor:D1 names connection "alor", which is not in the config (connections: tbank)');
     const unknownAccount = await runCliInProcess(['token', 'create', '--name', 'x', '--scope', 'read', '--accounts', 'tbank:123', '--config', file]);
-    expect(oneLine(unknownAccount.stderr)).toBe('brokerql: --accounts: tbank:123 does not exist (accounts of "tbank": tbank:2000345678, tbank:2008765432)');
+    expect(oneLine(unknownAccount.stderr)).toBe('brokerql: --accounts: tbank:123 does not exist (accounts of "tbank": tbank:2000345678, tbank:2008765432, tbank:2031415926, tbank:2019283746)');
     const badScope = await runCliInProcess(['token', 'create', '--name', 'x', '--scope', 'admin', '--config', file]);
     expect(oneLine(badScope.stderr)).toBe('brokerql: --scope must be read or trade');
     const noScope = await runCliInProcess(['token', 'create', '--name', 'x', '--config', file]);
@@ -208,7 +208,7 @@ describe('check', () => {
     expect(result.code).toBe(1);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^CONNECTION\s+BROKER\s+STATUS\s+ACCOUNTS\s+CAPABILITIES/);
-    expect(lines[1]).toMatch(/^good\s+tinkoff\s+ok\s+2000345678 \(BROKERAGE\), 2008765432 \(IIS\)\s+trading \(LIMIT\/MARKET\), orderbook, operations$/);
+    expect(lines[1]).toMatch(/^good\s+tinkoff\s+ok\s+2000345678 \(BROKERAGE\), 2008765432 \(IIS\), 2031415926 \(BROKERAGE, read-only\), 2019283746 \(BROKERAGE, closed\)\s+trading \(LIMIT\/MARKET\), orderbook, operations$/);
     expect(lines[2]).toMatch(/^wrong-token\s+tinkoff\s+FAILED/);
     const errors = result.stderr.trim().split('\n');
     expect(errors).toHaveLength(3);

@@ -62,6 +62,8 @@ describe('reads, in v1 envelopes', () => {
     expect(result.json!['payload'].accounts).toEqual([
       { brokerAccountType: 'Tinkoff', brokerAccountId: v2Account },
       { brokerAccountType: 'TinkoffIis', brokerAccountId: '2008765432' },
+      { brokerAccountType: 'Tinkoff', brokerAccountId: '2031415926' },
+      { brokerAccountType: 'Tinkoff', brokerAccountId: '2019283746' },
       { brokerAccountType: 'Tinkoff', brokerAccountId: v1Account },
       { brokerAccountType: 'TinkoffIis', brokerAccountId: v1Iis },
     ]);

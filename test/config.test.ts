@@ -68,6 +68,7 @@ connections:
         maxRequestBytes: 102_400,
         authFailuresPerMinute: 20,
         maxConnections: 512,
+        maxBrokerCallsPerRequest: 200,
       },
     });
     expect(config.cache).toEqual({ instrumentsTtlSeconds: 21_600, accountsTtlSeconds: 60, maxInstruments: 5_000 });
@@ -75,8 +76,8 @@ connections:
     expect(config.audit).toEqual({ retentionDays: 400 });
     expect(config.dataDir).toBe(path.join(directory, 'data'));
     expect(config.connections).toEqual([
-      { id: 'tbank', broker: 'tinkoff', token: 't.abc', baseUrl: 'https://invest-public-api.tbank.ru/rest', timeoutMs: 15_000, connectTimeoutMs: 5_000, maxConcurrentRequests: 8, quota: true },
-      { id: 'tinkoff-legacy', broker: 'tinkoff-v1', token: 't.v1', baseUrl: 'https://api-invest.tinkoff.ru/openapi', timeoutMs: 15_000, connectTimeoutMs: 5_000, maxConcurrentRequests: 8, quota: true },
+      { id: 'tbank', broker: 'tinkoff', token: 't.abc', baseUrl: 'https://invest-public-api.tbank.ru/rest', timeoutMs: 15_000, connectTimeoutMs: 5_000, quota: true },
+      { id: 'tinkoff-legacy', broker: 'tinkoff-v1', token: 't.v1', baseUrl: 'https://api-invest.tinkoff.ru/openapi', timeoutMs: 15_000, connectTimeoutMs: 5_000, quota: true },
       {
         id: 'alor',
         broker: 'alor',
@@ -86,7 +87,6 @@ connections:
         exchange: 'MOEX',
         timeoutMs: 15_000,
         connectTimeoutMs: 5_000,
-        maxConcurrentRequests: 8,
         quota: true,
       },
       {
@@ -102,7 +102,6 @@ connections:
         },
         timeoutMs: 15_000,
         connectTimeoutMs: 5_000,
-        maxConcurrentRequests: 8,
         quota: true,
       },
     ]);

@@ -14,6 +14,9 @@ beforeEach(() => {
   stack.tinkoff.server.resetCounters();
 });
 
+/** The simulator's T-Invest accounts the token can access (a third is read-only, a fourth closed). */
+const tbankAccounts = ['tbank:2000345678', 'tbank:2008765432', 'tbank:2031415926', 'tbank:2019283746'];
+
 const statisticsQuery = `{
   accounts {
     id broker
@@ -31,7 +34,7 @@ describe('a statistics query through the whole stack', () => {
     const result = await graphql(stack.gateway, statisticsQuery, { token: stack.readToken });
     expect(result.status).toBe(200);
     const accounts = result.data!['accounts'] as Array<Record<string, any>>;
-    expect(accounts.map((account) => account['id'])).toEqual(['tbank:2000345678', 'tbank:2008765432']);
+    expect(accounts.map((account) => account['id'])).toEqual(tbankAccounts);
     const main = accounts[0]!;
     expect(main['broker']).toBe('TINKOFF');
     expect(main['portfolio'].cash).toEqual([
@@ -59,9 +62,10 @@ describe('a statistics query through the whole stack', () => {
     });
     expect(result.errors![0]!.message).not.toContain('t.revoked-at-the-broker');
 
-    // Cold: 4 securities in one account and 1 in the other are five distinct instruments, one lookup each.
+    // Cold: 4 securities in one account, 1 in the second and 2 already among them in the third are
+    // five distinct instruments, one lookup each.
     expect(stack.tinkoff.server.requestCount('InstrumentsService/GetInstrumentBy')).toBe(5);
-    expect(stack.tinkoff.server.requestCount('OperationsService/GetPortfolio')).toBe(2);
+    expect(stack.tinkoff.server.requestCount('OperationsService/GetPortfolio')).toBe(tbankAccounts.length);
   });
 
   it('serves instrument metadata and the account list from the cache on a repeat, but never the portfolio', async () => {
@@ -70,8 +74,8 @@ describe('a statistics query through the whole stack', () => {
     // Only the broken connection asks again: a failure is never cached.
     expect(stack.tinkoff.server.requestCount('UsersService/GetAccounts')).toBe(1);
     expect(stack.tinkoff.server.recentRequests('UsersService/GetAccounts')[0]!.headers['authorization']).toBe('Bearer t.revoked-at-the-broker');
-    expect(stack.tinkoff.server.requestCount('OperationsService/GetPortfolio')).toBe(2);
-    expect(stack.tinkoff.server.requestCount('OrdersService/GetOrders')).toBe(2);
+    expect(stack.tinkoff.server.requestCount('OperationsService/GetPortfolio')).toBe(tbankAccounts.length);
+    expect(stack.tinkoff.server.requestCount('OrdersService/GetOrders')).toBe(tbankAccounts.length);
   });
 
   it('asks the broker nothing extra for fields the portfolio row already carries', async () => {
@@ -103,8 +107,10 @@ describe('batching', () => {
          viewer { accounts { orders { id } } } }`,
       { token: stack.readToken },
     );
-    expect(stack.tinkoff.server.requestCount('OperationsService/GetPortfolio')).toBe(2);
-    expect(stack.tinkoff.server.requestCount('OrdersService/GetOrders')).toBe(2);
+    // Positions are asked of one account only; cash of every account.
+    expect(stack.tinkoff.server.requestCount('OperationsService/GetPortfolio')).toBe(1);
+    expect(stack.tinkoff.server.requestCount('OperationsService/GetPositions')).toBe(tbankAccounts.length);
+    expect(stack.tinkoff.server.requestCount('OrdersService/GetOrders')).toBe(tbankAccounts.length);
   });
 });
 
@@ -112,7 +118,7 @@ describe('partial results', () => {
   it('nulls only the failing connection under connections { accounts }', async () => {
     const result = await graphql(stack.gateway, '{ connections { id broker accounts { id } } }', { token: stack.readToken });
     expect(result.data!['connections']).toEqual([
-      { id: 'tbank', broker: 'TINKOFF', accounts: [{ id: 'tbank:2000345678' }, { id: 'tbank:2008765432' }] },
+      { id: 'tbank', broker: 'TINKOFF', accounts: tbankAccounts.map((id) => ({ id })) },
       { id: 'broken', broker: 'TINKOFF', accounts: null },
     ]);
     expect(result.errors).toEqual([
@@ -259,8 +265,8 @@ describe('execution', () => {
     const document = 'query Ids { accounts { id } } query Brokers { accounts { broker } }';
     const ids = await graphql(stack.gateway, document, { token: stack.readToken, operationName: 'Ids' });
     const brokers = await graphql(stack.gateway, document, { token: stack.readToken, operationName: 'Brokers' });
-    expect(ids.data).toEqual({ accounts: [{ id: 'tbank:2000345678' }, { id: 'tbank:2008765432' }] });
-    expect(brokers.data).toEqual({ accounts: [{ broker: 'TINKOFF' }, { broker: 'TINKOFF' }] });
+    expect(ids.data).toEqual({ accounts: tbankAccounts.map((id) => ({ id })) });
+    expect(brokers.data).toEqual({ accounts: tbankAccounts.map(() => ({ broker: 'TINKOFF' })) });
   });
 
   it('honours @include and @skip on fragment spreads, with the same document sent twice', async () => {

@@ -3,7 +3,9 @@ import { createInstaforexAdapter } from '../src/brokers/instaforex/adapter.js';
 import type { InstaforexConnectionConfig } from '../src/config.js';
 import { addDecimals } from '../src/decimal.js';
 import type { Operation } from '../src/domain.js';
+import { nextMoment } from '../src/brokers/single-flight.js';
 import { BrokerqlError } from '../src/errors.js';
+import { runInRequestScope } from '../src/request-scope.js';
 import { SecretRegistry } from '../src/secrets.js';
 import {
   createInstaforexSimulator,
@@ -90,13 +92,19 @@ describe('InstaForex passkeys', () => {
     expect(simulator.server.recentRequests(routes.balance)[0]!.headers['passkey']).toBe(issued.token);
   });
 
+  /** `count` queries of GraphQL requests that arrived together, so they may share the calls in flight. */
+  const arrivingTogether = <Value>(count: number, query: () => Promise<Value>): Array<Promise<Value>> => {
+    const arrivedAt = nextMoment();
+    return Array.from({ length: count }, () => runInRequestScope({ deadline: Date.now() + 10_000, brokerCalls: 0, arrivedAt }, query));
+  };
+
   it('logs in once for 20 concurrent queries when the broker has expired the passkey', async () => {
     const client = adapter();
     await client.getPortfolio({ brokerAccountId: login });
     expect(logins()).toBe(1);
     brokerClockOffset = 3601 * 1000;
 
-    const portfolios = await Promise.all(Array.from({ length: 20 }, () => client.getPortfolio({ brokerAccountId: login })));
+    const portfolios = await Promise.all(arrivingTogether(20, () => client.getPortfolio({ brokerAccountId: login })));
     expect(portfolios.every((portfolio) => portfolio.positions.length === 3)).toBe(true);
     expect(logins()).toBe(2);
     expect(simulator.server.requestCount(routes.clientToken)).toBe(2);
@@ -114,7 +122,7 @@ describe('InstaForex passkeys', () => {
     expect(logins()).toBe(1);
 
     vi.setSystemTime(Date.now() + 2 * 60_000);
-    await Promise.all(Array.from({ length: 20 }, () => client.listOrders({ brokerAccountId: login })));
+    await Promise.all(arrivingTogether(20, () => client.listOrders({ brokerAccountId: login })));
     expect(logins()).toBe(2);
     // Still valid at the broker (its lifetime is 60 min): renewed ahead of time, nothing was
     // refused; the 20 concurrent queries share one call.

@@ -136,7 +136,7 @@ describe('serve: metrics port and graceful shutdown', () => {
     const response = await slow;
     expect(response.status).toBe(200);
     const body = (await response.json()) as { data: { accounts: unknown[] } };
-    expect(body.data.accounts).toHaveLength(2);
+    expect(body.data.accounts).toHaveLength(4);
     expect(await cli.exit()).toBe(0);
     simulator.server.setLatency(0);
   });

@@ -25,9 +25,12 @@ const account = '2000345678';
 describe('T-Invest v2 adapter reads', () => {
   it('lists accounts with their types', async () => {
     const accounts = await adapter().listAccounts({});
+    // The simulator's no-access account (an invest box) is not listed: every call for it would fail.
     expect(accounts).toEqual([
-      { brokerAccountId: '2000345678', name: 'Брокерский счёт', type: 'BROKERAGE' },
-      { brokerAccountId: '2008765432', name: 'ИИС', type: 'IIS' },
+      { brokerAccountId: '2000345678', name: 'Брокерский счёт', type: 'BROKERAGE', status: 'OPEN', readOnly: false },
+      { brokerAccountId: '2008765432', name: 'ИИС', type: 'IIS', status: 'OPEN', readOnly: false },
+      { brokerAccountId: '2031415926', name: 'Семейный', type: 'BROKERAGE', status: 'OPEN', readOnly: true },
+      { brokerAccountId: '2019283746', name: 'Старый счёт', type: 'BROKERAGE', status: 'CLOSED', readOnly: false },
     ]);
     expect(simulator.server.requestCounts()).toEqual({ 'UsersService/GetAccounts': 1 });
     const sent = simulator.server.recentRequests('UsersService/GetAccounts')[0]!;

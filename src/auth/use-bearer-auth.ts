@@ -45,6 +45,9 @@ export function useBearerAuth(options: BearerAuthOptions): Plugin<GatewayContext
         });
       }
       extendContext({ viewer: result.viewer });
+      // The request scope was made before anyone knew who is asking (context factory).
+      const scope = (context as Partial<GatewayContext>).scope;
+      if (scope) scope.client = result.viewer.tokenId;
     },
   };
 }

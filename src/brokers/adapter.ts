@@ -40,6 +40,24 @@ export interface AccountParams extends Cancellable {
   brokerAccountId: string;
 }
 
+/**
+ * The parts of a portfolio a query asks for. An adapter makes only the broker calls that feed
+ * them (T-Invest's GetPositions only for cash); a part not asked may come back empty ([] or
+ * null) and must not be read. At least one part is always asked.
+ */
+export interface PortfolioParts {
+  positions: boolean;
+  cash: boolean;
+  valuation: boolean;
+}
+
+export interface PortfolioParams extends AccountParams {
+  /** Default: the whole portfolio. */
+  parts?: PortfolioParts | undefined;
+}
+
+export const wholePortfolio: Readonly<PortfolioParts> = Object.freeze({ positions: true, cash: true, valuation: true });
+
 export interface InstrumentParams extends Cancellable {
   ref: InstrumentRef;
 }
@@ -85,7 +103,7 @@ export interface BrokerAdapter {
   /** This broker's grammar for what clients name (instruments, order ids), checked before any call. */
   readonly identifiers: ClientIdentifiers;
   listAccounts(params: Cancellable): Promise<BrokerAccount[]>;
-  getPortfolio(params: AccountParams): Promise<Portfolio>;
+  getPortfolio(params: PortfolioParams): Promise<Portfolio>;
   /** Throws NotFoundError when the broker does not know the instrument, BadUserInputError when the ref cannot name one. */
   getInstrument(params: InstrumentParams): Promise<InstrumentInfo>;
   getOrderbook(params: OrderbookParams): Promise<Orderbook>;
@@ -107,6 +125,16 @@ export interface BrokerAdapter {
    * price themselves (ALOR: their trades do), so it is asked for only when a query wants it.
    */
   getAverageFillPrices?(params: AverageFillPricesParams): Promise<Map<string, Decimal>>;
+}
+
+/**
+ * What one account allows: its connection's capabilities, without trading where the broker lets
+ * brokerql's credential only read the account, or the account is not open (closed, still
+ * opening) — an order there would only come back refused.
+ */
+export function accountCapabilities(connection: Capabilities, account: BrokerAccount): Capabilities {
+  const tradable = !account.readOnly && (account.status == null || account.status === 'OPEN');
+  return tradable || !connection.trading ? connection : { ...connection, trading: false, orderTypes: [] };
 }
 
 /** What the gateway hands every adapter factory besides its own connection config. */

@@ -1,7 +1,7 @@
 import { Agent, errors as undiciErrors, request } from 'undici';
 import { InternalError, UpstreamTimeoutError, UpstreamUnavailableError, type BrokerqlError } from '../errors.js';
 import { isPlainPath } from './identifiers.js';
-import { currentRequestScope } from '../request-scope.js';
+import { currentRequestScope, reserveBrokerCall } from '../request-scope.js';
 import { backoffDelay, retryAfterMilliseconds } from './resilience/backoff.js';
 import type { ConnectionPolicy } from './resilience/policy.js';
 import type { CallPriority } from './resilience/quota.js';
@@ -115,16 +115,23 @@ export class UpstreamClient {
     const retries = policy && retryable ? policy.readRetries : 0;
     for (let attempt = 0; ; attempt++) {
       const canRetry = (delay: number) => attempt < retries && Date.now() + delay < deadline;
-      policy?.breaker.check();
-      const release = await policy?.quota.acquire({
-        route: `${upstreamRequest.method} ${upstreamRequest.path}`,
-        priority: upstreamRequest.priority ?? 'read',
-        deadline,
-        signal: upstreamRequest.signal,
-      });
+      const giveBack = reserveBrokerCall(scope);
+      let release: (() => void) | undefined;
+      try {
+        policy?.breaker.check();
+        release = await policy?.quota.acquire({
+          route: `${upstreamRequest.method} ${upstreamRequest.path}`,
+          priority: upstreamRequest.priority ?? 'read',
+          client: scope?.client,
+          deadline,
+          signal: upstreamRequest.signal,
+        });
+      } catch (error) {
+        giveBack();
+        throw error;
+      }
       let response: UpstreamResponse;
       try {
-        if (scope) scope.brokerCalls += 1;
         response = await this.attempt(upstreamRequest, Math.min(timeoutMilliseconds, deadline - Date.now()));
       } catch (error) {
         // The caller went away (client disconnected, request deadline): says nothing about the broker.

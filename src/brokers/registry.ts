@@ -7,6 +7,7 @@ import type { AdapterDependencies, BrokerAdapter } from './adapter.js';
 import type { CircuitState } from './resilience/circuit-breaker.js';
 import type { CallPriority } from './resilience/quota.js';
 import { createConnectionPolicy } from './resilience/policy.js';
+import { InFlight } from './single-flight.js';
 import { createAlorAdapter } from './alor/adapter.js';
 import { createInstaforexAdapter } from './instaforex/adapter.js';
 import { createTinkoffAdapter } from './tinkoff/adapter.js';
@@ -66,6 +67,7 @@ export function createConnections(connections: readonly ConnectionConfig[], depe
       }),
       policy,
       caches: createConnectionCaches(dependencies.cache, (cache, hit) => dependencies.onCacheLookup?.(config.id, cache, hit)),
+      inFlight: dependencies.caching === false ? undefined : new InFlight(),
     };
   });
 }

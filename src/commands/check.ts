@@ -1,6 +1,7 @@
 import type { Capabilities } from '../brokers/adapter.js';
 import { createConnections } from '../brokers/registry.js';
 import { BrokerqlError } from '../errors.js';
+import type { BrokerAccount } from '../domain.js';
 import type { ConnectionModel } from '../models.js';
 import { SecretRegistry } from '../secrets.js';
 import { loadCliConfig, parseCommandLine, type CommandEnvironment } from './common.js';
@@ -42,11 +43,18 @@ interface CheckResult {
 async function checkConnection(connection: ConnectionModel, secrets: SecretRegistry): Promise<CheckResult> {
   try {
     const accounts = await connection.adapter.listAccounts({});
-    const list = accounts.map((account) => (account.type ? `${account.brokerAccountId} (${account.type})` : account.brokerAccountId)).join(', ');
+    const list = accounts.map(describeAccount).join(', ');
     return { connection, ok: true, accounts: list || 'none', reason: '' };
   } catch (error) {
     return { connection, ok: false, accounts: '-', reason: secrets.redact(reason(error)) };
   }
+}
+
+/** "2000345678 (BROKERAGE)", with what keeps an account from trading: "(BROKERAGE, read-only)", "(IIS, closed)". */
+function describeAccount(account: BrokerAccount): string {
+  const notes = [account.type, account.readOnly ? 'read-only' : undefined, account.status && account.status !== 'OPEN' ? account.status.toLowerCase() : undefined];
+  const known = notes.filter(Boolean);
+  return known.length > 0 ? `${account.brokerAccountId} (${known.join(', ')})` : account.brokerAccountId;
 }
 
 /** What most likely is wrong, in words a person fixing the config can act on. */

@@ -101,13 +101,13 @@ async function instrumentsOf(context: GatewayContext, account: AccountModel, key
 }
 
 async function portfolioBody(context: GatewayContext, account: AccountModel): Promise<string> {
-  const portfolio = await context.loaders.portfolio.load(account);
+  const portfolio = await context.loaders.portfolio.load(account, { positions: true, cash: false, valuation: false });
   const instruments = await instrumentsOf(context, account, portfolio.positions.map((position) => position.instrument.hint.key));
   return okEnvelope(v1Portfolio(portfolio, instruments));
 }
 
 async function currenciesBody(context: GatewayContext, account: AccountModel): Promise<string> {
-  return okEnvelope(v1Currencies(await context.loaders.portfolio.load(account)));
+  return okEnvelope(v1Currencies(await context.loaders.portfolio.load(account, { positions: false, cash: true, valuation: false })));
 }
 
 /** The proxy accepted only what PHP's DateTime(...)->format("c") writes: seconds, an offset, no Z. */

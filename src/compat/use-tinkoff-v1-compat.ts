@@ -54,6 +54,7 @@ export function useTinkoffV1Compat(options: TinkoffV1CompatOptions): Plugin {
         ...options.createContext({ request, params: {} } as unknown as YogaInitialContext),
         viewer: authentication.viewer,
       } as GatewayContext;
+      context.scope.client = authentication.viewer.tokenId;
       try {
         // Read only by a route that needs it, after its own checks (a READ token's order is refused unread).
         const body = await route(context, url.searchParams, () => (request.method === 'POST' ? request.text() : Promise.resolve('')));

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { notSupported } from '../brokers/adapter.js';
+import { accountCapabilities, notSupported, type Capabilities } from '../brokers/adapter.js';
 import type { GatewayContext } from '../context.js';
 import { isMultipleOf, isPositiveDecimal } from '../decimal.js';
 import type { InstrumentInfo, Order } from '../domain.js';
-import { BadUserInputError, BrokerqlError, OrderStateUnknownError, UpstreamTimeoutError, isUnansweredSend } from '../errors.js';
+import { BadUserInputError, BrokerqlError, NotSupportedError, OrderStateUnknownError, UpstreamTimeoutError, isUnansweredSend } from '../errors.js';
 import type { PlaceOrderInput } from '../generated/graphql.js';
 import { toOrderModel, type AccountModel, type OrderModel } from '../models.js';
 import { findVisibleAccount, instrumentRefFromInput, visibleAccountConnection } from '../resolvers/shared.js';
@@ -43,8 +43,8 @@ export async function placeOrder(context: GatewayContext, input: PlaceOrderInput
     instrumentRefFromInput(visibleAccountConnection(context, input.accountId), input.instrument);
     const account = await findVisibleAccount(context, input.accountId);
     const { adapter } = account.connection;
-    if (!adapter.capabilities.trading) throw notSupported(account.connection, 'placing orders');
-    if (!adapter.capabilities.orderTypes.includes(input.type)) throw notSupported(account.connection, `${input.type} orders`);
+    const capabilities = requireTrading(account, 'placing orders');
+    if (!capabilities.orderTypes.includes(input.type)) throw notSupported(account.connection, `${input.type} orders`);
     // Resolved before the key is claimed: a ref that names no instrument (or a broker that cannot
     // say) leaves the key unused, and the order's identity is the instrument, not how it was written.
     const instrument = await context.loaders.instrument.load({
@@ -115,9 +115,21 @@ export async function cancelOrder(context: GatewayContext, accountId: string, or
     if (!connection.adapter.capabilities.trading) throw notSupported(connection, 'cancelling orders');
     connection.adapter.identifiers.checkOrderId(orderId);
     const account = await findVisibleAccount(context, accountId);
+    requireTrading(account, 'cancelling orders');
     const order = await account.connection.adapter.cancelOrder({ brokerAccountId: account.brokerAccountId, orderId, signal: context.signal });
     return settle(toOrderModel(account, order), order.id);
   });
+}
+
+/** The account's capabilities, if it can trade at all; checked before anything is sent to a broker. */
+function requireTrading(account: AccountModel, what: string): Capabilities {
+  if (!account.connection.adapter.capabilities.trading) throw notSupported(account.connection, what);
+  const capabilities = accountCapabilities(account.connection.adapter.capabilities, account);
+  if (!capabilities.trading) {
+    const reason = account.readOnly ? "its broker gives brokerql's credential read-only access to it" : `it is ${account.status?.toLowerCase() ?? 'not open'}`;
+    throw new NotSupportedError(`${what} is not possible on account ${account.id}: ${reason}`, { connection: account.connection.id, retryable: false });
+  }
+  return capabilities;
 }
 
 function validateOrderInput(input: PlaceOrderInput): void {

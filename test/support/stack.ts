@@ -42,6 +42,8 @@ export interface StackOptions extends GatewayOptions {
   server?: Record<string, unknown>;
   /** The config's `audit` section. */
   audit?: Record<string, unknown>;
+  /** The config's `cache` section. */
+  cache?: Record<string, unknown>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -53,6 +55,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       dataDir,
       server: options.server,
       ...(options.audit ? { audit: options.audit } : {}),
+      cache: options.cache,
       connections: [
         ...simulators.connections.map((connection) => ({
           ...connection,

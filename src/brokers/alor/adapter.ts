@@ -1,5 +1,5 @@
 import type { AlorConnectionConfig } from '../../config.js';
-import type { AdapterDependencies, BrokerAdapter, Capabilities } from '../adapter.js';
+import { wholePortfolio, type AdapterDependencies, type BrokerAdapter, type Capabilities } from '../adapter.js';
 import { UpstreamClient } from '../http.js';
 import type { ClientIdentifiers } from '../identifiers.js';
 import { AlorClient } from './client.js';
@@ -74,14 +74,19 @@ export function createAlorAdapter(config: AlorConnectionConfig, dependencies: Ad
       return portfolios.map((portfolio) => ({ brokerAccountId: portfolio, name: null, type: mapAlorPortfolioType(portfolio) }));
     },
 
-    async getPortfolio({ brokerAccountId, signal }) {
+    async getPortfolio({ brokerAccountId, parts = wholePortfolio, signal }) {
       const portfolio = portfolioOf(brokerAccountId);
+      // The positions rows hold both the securities and the money; the summary only the valuation.
       const [rows, summary] = await Promise.all([
-        client.get({ path: paths.clientData(exchange, portfolio, 'positions'), route: alorRoutes.positions, signal }, positionsResponseSchema),
-        client.get({ path: paths.clientData(exchange, portfolio, 'summary'), route: alorRoutes.summary, signal }, summaryResponseSchema),
+        parts.positions || parts.cash
+          ? client.get({ path: paths.clientData(exchange, portfolio, 'positions'), route: alorRoutes.positions, signal }, positionsResponseSchema)
+          : [],
+        parts.valuation
+          ? client.get({ path: paths.clientData(exchange, portfolio, 'summary'), route: alorRoutes.summary, signal }, summaryResponseSchema)
+          : undefined,
       ]);
-      const held = await securities.findAll(heldSecurityRows(rows).map((row) => positionAddress(row, exchange)));
-      return mapAlorPortfolio(rows, summary.portfolioLiquidationValue, exchange, held, new Date().toISOString());
+      const held = parts.positions ? await securities.findAll(heldSecurityRows(rows).map((row) => positionAddress(row, exchange))) : new Map();
+      return mapAlorPortfolio(parts.positions ? rows : rows.filter((row) => row.isCurrency), summary?.portfolioLiquidationValue, exchange, held, new Date().toISOString());
     },
 
     async getInstrument({ ref }) {

@@ -2,8 +2,7 @@ import type { InstaforexConnectionConfig } from '../../config.js';
 import type { InstrumentInfo, InstrumentRef } from '../../domain.js';
 import { BadUserInputError, NotFoundError } from '../../errors.js';
 import type { ClientIdentifiers } from '../identifiers.js';
-import { notSupported, type AdapterDependencies, type BrokerAdapter, type Capabilities } from '../adapter.js';
-import type { z } from 'zod';
+import { notSupported, wholePortfolio, type AdapterDependencies, type BrokerAdapter, type Capabilities } from '../adapter.js';
 import { UpstreamClient } from '../http.js';
 import { InFlight } from '../single-flight.js';
 import { InstaforexClient } from './client.js';
@@ -41,8 +40,8 @@ export function createInstaforexAdapter(config: InstaforexConnectionConfig, depe
   /** An account's currency never changes: read once from the balance, then reused for operations. */
   let knownCurrency: string | undefined;
   // Portfolio, orders and operations of one query read the same two methods at the same moment.
-  const balances = new InFlight<z.output<typeof balanceSchema>>();
-  const openTrades = new InFlight<z.output<typeof tradeRecordsSchema>>();
+  const balances = new InFlight();
+  const openTrades = new InFlight();
 
   const shared = dependencies.caching ?? true;
 
@@ -89,10 +88,13 @@ export function createInstaforexAdapter(config: InstaforexConnectionConfig, depe
       return [{ brokerAccountId: config.login, name: null, type: 'MT4' }];
     },
 
-    async getPortfolio({ brokerAccountId, signal }) {
+    async getPortfolio({ brokerAccountId, parts = wholePortfolio, signal }) {
       checkAccount(brokerAccountId);
-      const [balance, trades] = await Promise.all([readBalance(signal), readOpenTrades()]);
-      return mapInstaforexPortfolio(balance, trades, new Date().toISOString());
+      // Open trades are the positions; the balance is the cash and the valuation (equity), and
+      // names the account's currency, which positions need only until it is known.
+      const needsBalance = parts.cash || parts.valuation || knownCurrency === undefined;
+      const [balance, trades] = await Promise.all([needsBalance ? readBalance(signal) : undefined, parts.positions ? readOpenTrades() : []]);
+      return mapInstaforexPortfolio(balance ?? null, trades, new Date().toISOString(), balance ? accountCurrency(balance) : knownCurrency);
     },
 
     /**

@@ -54,12 +54,12 @@ export function mapInstaforexPosition(record: TradeRecord, currency: string): Po
  * bonus the broker lends) is not cash; it shows in the valuation, MT4's Equity (balance + credit
  * + floating result of open trades).
  */
-export function mapInstaforexPortfolio(balance: BalanceInformation, records: TradeRecord[], asOf: string): Portfolio {
-  const currency = accountCurrency(balance);
-  const equity = 'equity' in balance ? balance.equity : undefined;
+/** Without a balance (a query that asked for positions only), cash and valuation are left out and `currency` names the account's. */
+export function mapInstaforexPortfolio(balance: BalanceInformation | null, records: TradeRecord[], asOf: string, currency = balance ? accountCurrency(balance) : fallbackAccountCurrency): Portfolio {
+  const equity = balance && 'equity' in balance ? balance.equity : undefined;
   return {
     positions: records.flatMap((record) => mapInstaforexPosition(record, currency) ?? []),
-    cash: [{ amount: balance.balance, currency }],
+    cash: balance ? [{ amount: balance.balance, currency }] : [],
     valuation: equity === undefined ? null : { amount: equity, currency },
     asOf,
   };

@@ -20,7 +20,8 @@ export interface PolicyOptions {
   brokerLabel: string;
   /** Apply the broker's documented request limits (off only for load tests against simulators). */
   quota: boolean;
-  maxConcurrentRequests: number;
+  /** Default: `defaultMaxConcurrentRequests(broker)`. */
+  maxConcurrentRequests?: number | undefined;
   onCircuitChange?: (state: CircuitState) => void;
   onQuotaGranted?: (priority: CallPriority, waitedMilliseconds: number) => void;
 }
@@ -31,7 +32,7 @@ const perMinute = (name: string, limit: number, matches: (key: string) => boolea
   perSecond: limit / 60,
   burst: limit,
 });
-const perSecond = (name: string, limit: number): QuotaBucket => ({ name, matches: () => true, perSecond: limit, burst: limit });
+const perSecond = (name: string, limit: number): QuotaBucket => ({ name, matches: () => true, everyRoute: true, perSecond: limit, burst: limit });
 const contains = (fragment: string) => (key: string) => key.includes(fragment);
 
 /**
@@ -65,11 +66,28 @@ export const brokerQuotaBuckets: Record<BrokerKind, QuotaBucket[]> = {
   instaforex: [perSecond('per second', 2)],
 };
 
+/**
+ * Calls in flight at once on a connection unless the config says otherwise: one second of the
+ * broker's published rate — its limit for all routes where it has one (T-Invest 50/s per IP,
+ * ALOR 100/s, InstaForex 2/s), else the sum of its per-minute limits (Tinkoff v1, 830 a minute:
+ * 14). With calls answered in L seconds, C calls in flight carry C / L calls a second, so this cap
+ * holds a connection below its broker's rate only while the broker takes longer than a second to
+ * answer; the rate itself is kept by the token buckets (when `quota` is on). A fixed cap would
+ * instead tie throughput to latency: 8 in flight against a 50 ms broker is 160 calls/s, whatever
+ * the broker allows.
+ */
+export function defaultMaxConcurrentRequests(broker: BrokerKind): number {
+  const buckets = brokerQuotaBuckets[broker];
+  const everyRoute = buckets.find((bucket) => bucket.everyRoute);
+  const perSecond = everyRoute ? everyRoute.perSecond : buckets.reduce((sum, bucket) => sum + bucket.perSecond, 0);
+  return Math.max(1, Math.ceil(perSecond));
+}
+
 export function createConnectionPolicy(options: PolicyOptions): ConnectionPolicy {
   return {
     quota: new ConnectionQuota(options.connection, {
       buckets: options.quota ? brokerQuotaBuckets[options.broker] : [],
-      maxConcurrent: options.maxConcurrentRequests,
+      maxConcurrent: options.maxConcurrentRequests ?? defaultMaxConcurrentRequests(options.broker),
       onGranted: options.onQuotaGranted,
     }),
     breaker: new CircuitBreaker(options.connection, options.brokerLabel, {

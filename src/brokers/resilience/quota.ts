@@ -1,9 +1,11 @@
 import { RateLimitedError } from '../../errors.js';
+import { FairQueue } from './fair-queue.js';
 
 /**
  * A broker credential's request budget, shared by every query on one connection: token buckets
  * for the broker's documented limits (per route group), a cap on requests in flight, and a
- * queue in which orders go before reads — a statistics backfill can never starve an order.
+ * queue in which orders go before reads — a statistics backfill can never starve an order —
+ * and clients (brokerql tokens) take turns, so one token's flood cannot hold up another's query.
  * A request that would wait past its deadline is refused at once with RATE_LIMITED.
  */
 
@@ -14,6 +16,8 @@ export interface QuotaBucket {
   name: string;
   /** Which upstream routes draw from this bucket. */
   matches(route: string): boolean;
+  /** Every route draws from it: the broker's limit for the whole credential (or address). */
+  everyRoute?: boolean;
   /** Sustained rate. */
   perSecond: number;
   /** How many may go at once after a quiet period (a per-minute limit allows its whole minute). */
@@ -32,6 +36,8 @@ export interface QuotaOptions {
 export interface QuotaRequest {
   route: string;
   priority: CallPriority;
+  /** Who is asking (a brokerql token id); calls outside any client's request share one turn. */
+  client?: string | undefined;
   /** Epoch milliseconds after which the caller no longer wants an answer. */
   deadline: number;
   signal?: AbortSignal | undefined;
@@ -42,6 +48,7 @@ export type Release = () => void;
 
 interface Waiter {
   request: QuotaRequest;
+  client: string;
   queuedAt: number;
   buckets: BucketState[];
   resolve(release: Release): void;
@@ -67,7 +74,7 @@ export class ConnectionQuota {
   private readonly buckets: BucketState[];
   private readonly now: () => number;
   private inFlight = 0;
-  private readonly queues: Record<CallPriority, Waiter[]> = { order: [], read: [] };
+  private readonly queues: Record<CallPriority, FairQueue<Waiter>> = { order: new FairQueue(), read: new FairQueue() };
   private pumpTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -85,13 +92,13 @@ export class ConnectionQuota {
   acquire(request: QuotaRequest): Promise<Release> {
     const buckets = this.buckets.filter((state) => state.bucket.matches(request.route));
     return new Promise<Release>((resolve, reject) => {
-      const waiter: Waiter = { request, queuedAt: this.now(), buckets, resolve, reject, timer: undefined, onAbort: undefined };
+      const waiter: Waiter = { request, client: request.client ?? '', queuedAt: this.now(), buckets, resolve, reject, timer: undefined, onAbort: undefined };
       const wait = this.estimatedWait(waiter);
       if (this.now() + wait > request.deadline) {
         reject(this.limited(wait));
         return;
       }
-      this.queues[request.priority].push(waiter);
+      this.queues[request.priority].push(waiter.client, waiter);
       const remaining = request.deadline - this.now();
       waiter.timer = setTimeout(() => this.abandon(waiter, this.limited(0)), Math.max(0, remaining));
       if (request.signal) {
@@ -110,9 +117,10 @@ export class ConnectionQuota {
     });
   }
 
-  /** A rough wait for a newcomer: everything queued ahead of it, at the slowest matching rate. */
+  /** A rough wait for a newcomer: what would be served before it, at the slowest matching rate. */
   private estimatedWait(waiter: Waiter): number {
-    const ahead = waiter.request.priority === 'order' ? this.queues.order.length : this.queues.order.length + this.queues.read.length;
+    const { order, read } = this.queues;
+    const ahead = waiter.request.priority === 'order' ? order.aheadOf(waiter.client) : order.length + read.aheadOf(waiter.client);
     let wait = 0;
     for (const state of waiter.buckets) {
       this.refill(state);
@@ -135,7 +143,7 @@ export class ConnectionQuota {
       this.pumpTimer = undefined;
     }
     for (;;) {
-      const waiter = this.queues.order[0] ?? this.queues.read[0];
+      const waiter = this.queues.order.peek() ?? this.queues.read.peek();
       if (!waiter || this.inFlight >= this.options.maxConcurrent) return;
       for (const state of waiter.buckets) this.refill(state);
       const short = waiter.buckets.filter((state) => state.tokens < 1);
@@ -161,10 +169,7 @@ export class ConnectionQuota {
   }
 
   private abandon(waiter: Waiter, error: Error): void {
-    const queue = this.queues[waiter.request.priority];
-    const index = queue.indexOf(waiter);
-    if (index === -1) return;
-    queue.splice(index, 1);
+    if (!this.queues[waiter.request.priority].remove(waiter.client, waiter)) return;
     this.leave(waiter);
     waiter.reject(error);
     this.pump();

@@ -8,7 +8,7 @@ import {
   UpstreamRejectedError,
   isUnansweredSend,
 } from '../../errors.js';
-import type { AdapterDependencies, BrokerAdapter, Capabilities, PlaceOrderParams } from '../adapter.js';
+import { wholePortfolio, type AdapterDependencies, type BrokerAdapter, type Capabilities, type PlaceOrderParams } from '../adapter.js';
 import { UpstreamClient } from '../http.js';
 import type { ClientIdentifiers } from '../identifiers.js';
 import { isTinkoffV1BrokerFailure } from './map-tinkoff-v1-error.js';
@@ -125,13 +125,14 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
       }));
     },
 
-    async getPortfolio({ brokerAccountId, signal }) {
+    async getPortfolio({ brokerAccountId, parts = wholePortfolio, signal }) {
       const query = { brokerAccountId: accountOf(brokerAccountId) };
+      // /portfolio has the positions, /portfolio/currencies the cash; v1 values no account as a whole.
       const [portfolio, currencies] = await Promise.all([
-        client.call({ method: 'GET', path: '/portfolio', query, payload: portfolioPayloadSchema, signal }),
-        client.call({ method: 'GET', path: '/portfolio/currencies', query, payload: currenciesPayloadSchema, signal }),
+        parts.positions || !parts.cash ? client.call({ method: 'GET', path: '/portfolio', query, payload: portfolioPayloadSchema, signal }) : undefined,
+        parts.cash ? client.call({ method: 'GET', path: '/portfolio/currencies', query, payload: currenciesPayloadSchema, signal }) : undefined,
       ]);
-      return mapTinkoffV1Portfolio(portfolio.positions, currencies.currencies, new Date().toISOString());
+      return mapTinkoffV1Portfolio(portfolio?.positions ?? [], currencies?.currencies ?? [], new Date().toISOString());
     },
 
     getInstrument: ({ ref, signal }) => getInstrument(ref, signal),

@@ -2,12 +2,12 @@ import { v5 as uuidV5 } from 'uuid';
 import type { TinkoffConnectionConfig } from '../../config.js';
 import type { InstrumentInfo, InstrumentRef } from '../../domain.js';
 import { BrokerqlError, OrderStateUnknownError, UpstreamRejectedError, isUnansweredSend } from '../../errors.js';
-import type { AdapterDependencies, BrokerAdapter, Capabilities } from '../adapter.js';
+import { wholePortfolio, type AdapterDependencies, type BrokerAdapter, type Capabilities } from '../adapter.js';
 import { UpstreamClient } from '../http.js';
 import type { ClientIdentifiers } from '../identifiers.js';
 import { TinkoffClient } from './client.js';
 import { readTinkoffInstrumentKey, tinkoffAccountId, tinkoffInstrumentLookup, tinkoffOrderId } from './identifiers.js';
-import { mapTinkoffAccountType } from './map-tinkoff-enums.js';
+import { mapTinkoffAccount } from './map-tinkoff-account.js';
 import { mapTinkoffInstrument } from './map-tinkoff-instrument.js';
 import { mapTinkoffOperation } from './map-tinkoff-operation.js';
 import { mapTinkoffOrder } from './map-tinkoff-order.js';
@@ -126,24 +126,22 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
 
     async listAccounts({ signal }) {
       const response = await client.call('UsersService/GetAccounts', {}, accountsResponseSchema, signal);
-      return response.accounts.map((account) => ({
-        brokerAccountId: account.id,
-        name: account.name || null,
-        type: mapTinkoffAccountType(account.type),
-      }));
+      return response.accounts.flatMap((account) => mapTinkoffAccount(account) ?? []);
     },
 
-    async getPortfolio({ brokerAccountId, signal }) {
+    async getPortfolio({ brokerAccountId, parts = wholePortfolio, signal }) {
       const body = { accountId: accountOf(brokerAccountId) };
+      // GetPortfolio carries the positions and the account's valuation; GetPositions only adds
+      // the cash (free and blocked), so it is asked for only when cash is.
       const [portfolio, positions] = await Promise.all([
-        client.call('OperationsService/GetPortfolio', body, portfolioResponseSchema, signal),
-        client.call('OperationsService/GetPositions', body, positionsResponseSchema, signal),
+        parts.positions || parts.valuation ? client.call('OperationsService/GetPortfolio', body, portfolioResponseSchema, signal) : undefined,
+        parts.cash ? client.call('OperationsService/GetPositions', body, positionsResponseSchema, signal) : undefined,
       ]);
       return mapTinkoffPortfolio(
-        portfolio.positions,
-        portfolio.totalAmountPortfolio,
-        positions.money,
-        positions.blocked,
+        portfolio?.positions ?? [],
+        portfolio?.totalAmountPortfolio,
+        positions?.money ?? [],
+        positions?.blocked ?? [],
         new Date().toISOString(),
       );
     },

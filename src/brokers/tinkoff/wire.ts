@@ -25,6 +25,7 @@ export const accountsResponseSchema = z.object({
         type: z.string().default('ACCOUNT_TYPE_UNSPECIFIED'),
         name: z.string().default(''),
         status: z.string().default('ACCOUNT_STATUS_UNSPECIFIED'),
+        accessLevel: z.string().default('ACCOUNT_ACCESS_LEVEL_UNSPECIFIED'),
       }),
     )
     .default([]),
@@ -145,3 +146,5 @@ export const lastPricesResponseSchema = z.object({
     .array(z.object({ figi: z.string().default(''), instrumentUid: z.string().default(''), price: quotationSchema.optional() }))
     .default([]),
 });
+
+export type WireAccount = z.output<typeof accountsResponseSchema>['accounts'][number];

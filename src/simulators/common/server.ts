@@ -100,6 +100,7 @@ export class SimulatorServer {
   private latencyMilliseconds = 0;
   private readonly routeLatency = new Map<string, number>();
   private faults: FaultRule[] = [];
+  private holds: Array<{ route: string | undefined; gate: Promise<void> }> = [];
   private inFlight = 0;
   private peakInFlight = 0;
   private requestLog: Array<{ route: string; path: string; headers: IncomingHttpHeaders; body: string; query: string }> = [];
@@ -155,6 +156,25 @@ export class SimulatorServer {
   setLatency(milliseconds: number, route?: string): void {
     if (route === undefined) this.latencyMilliseconds = milliseconds;
     else this.routeLatency.set(route, milliseconds);
+  }
+
+  /**
+   * Holds matching requests (every route, or one) before they are handled, until the returned
+   * function is called: how a test keeps broker calls in flight for as long as it needs.
+   */
+  hold(route?: string): () => void {
+    let open!: () => void;
+    const entry = { route, gate: new Promise<void>((resolve) => (open = resolve)) };
+    this.holds.push(entry);
+    return () => {
+      this.holds = this.holds.filter((candidate) => candidate !== entry);
+      open();
+    };
+  }
+
+  /** Requests being handled right now (held ones included). */
+  get concurrentRequests(): number {
+    return this.inFlight;
   }
 
   injectFault(rule: FaultRule): void {
@@ -223,6 +243,7 @@ export class SimulatorServer {
         if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
       };
 
+      for (const held of this.holds) if (held.route === undefined || held.route === routeName) await held.gate;
       const rule = this.takeFault(routeName, { body, query: url.searchParams, segments });
       if (rule && !rule.afterHandling) {
         await travel();

@@ -1,7 +1,9 @@
 /**
- * The simulator's seeded world: two accounts (a brokerage account and an IIS), shares, a bond,
- * an ETF, a currency, cash in two currencies, active orders and a year of operations of many
- * kinds — shaped like a real T-Invest customer's data.
+ * The simulator's seeded world: a brokerage account and an IIS with full access, an account the
+ * token may only read (holding a position whose cost T-Invest does not know), a closed account
+ * and one the token has no access to; shares, a bond, an ETF, a currency, cash in two
+ * currencies, active orders and a year of operations of many kinds — shaped like a real T-Invest
+ * customer's data.
  */
 
 export interface SimulatedInstrument {
@@ -37,12 +39,19 @@ export interface SimulatedAccount {
   name: string;
   status: string;
   openedDate: string;
+  /** For a full-access token; a read-only token sees at most ACCOUNT_ACCESS_LEVEL_READ_ONLY. */
   accessLevel: string;
+  closedDate?: string;
 }
 
 export const accounts: SimulatedAccount[] = [
   { id: '2000345678', type: 'ACCOUNT_TYPE_TINKOFF', name: 'Брокерский счёт', status: 'ACCOUNT_STATUS_OPEN', openedDate: '2019-03-11T00:00:00Z', accessLevel: 'ACCOUNT_ACCESS_LEVEL_FULL_ACCESS' },
   { id: '2008765432', type: 'ACCOUNT_TYPE_TINKOFF_IIS', name: 'ИИС', status: 'ACCOUNT_STATUS_OPEN', openedDate: '2021-01-15T00:00:00Z', accessLevel: 'ACCOUNT_ACCESS_LEVEL_FULL_ACCESS' },
+  // A token issued with trading rights on some accounts only: this one it may read, not trade.
+  { id: '2031415926', type: 'ACCOUNT_TYPE_TINKOFF', name: 'Семейный', status: 'ACCOUNT_STATUS_OPEN', openedDate: '2022-06-01T00:00:00Z', accessLevel: 'ACCOUNT_ACCESS_LEVEL_READ_ONLY' },
+  { id: '2019283746', type: 'ACCOUNT_TYPE_TINKOFF', name: 'Старый счёт', status: 'ACCOUNT_STATUS_CLOSED', openedDate: '2018-02-20T00:00:00Z', closedDate: '2023-11-30T00:00:00Z', accessLevel: 'ACCOUNT_ACCESS_LEVEL_FULL_ACCESS' },
+  // Listed by GetAccounts, but every call for it fails with 40002: the token was not issued for it.
+  { id: '2024681357', type: 'ACCOUNT_TYPE_INVEST_BOX', name: 'Инвесткопилка', status: 'ACCOUNT_STATUS_OPEN', openedDate: '2023-03-03T00:00:00Z', accessLevel: 'ACCOUNT_ACCESS_LEVEL_NO_ACCESS' },
 ];
 
 export interface SimulatedHolding {
@@ -61,6 +70,12 @@ export const holdings: Record<string, SimulatedHolding[]> = {
     { figi: 'BBG333333333', quantity: '1500', averagePrice: '6.152' },
   ],
   '2008765432': [{ figi: 'BBG004730RP0', quantity: '100', averagePrice: '163.2' }],
+  // SBER came in by a transfer from another broker: T-Invest does not know its cost and, as it
+  // does for most such holdings, reports an average price of 0.
+  '2031415926': [
+    { figi: 'BBG004730N88', quantity: '20', averagePrice: '0' },
+    { figi: 'BBG333333333', quantity: '300', averagePrice: '5.98' },
+  ],
 };
 
 /**
@@ -70,6 +85,7 @@ export const holdings: Record<string, SimulatedHolding[]> = {
 export const cash: Record<string, Record<string, string>> = {
   '2000345678': { rub: '20230.55', usd: '412.07' },
   '2008765432': { rub: '1200' },
+  '2031415926': { rub: '340.12' },
 };
 
 export interface SeedOrder {

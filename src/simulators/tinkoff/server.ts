@@ -114,7 +114,20 @@ export function createTinkoffSimulator(options: TinkoffSimulatorOptions = {}): T
   function requireAccount(body: Record<string, unknown>): string {
     const accountId = body['accountId'];
     if (typeof accountId !== 'string' || !accountId) throw new TinkoffApiError(tinkoffErrors.missingAccountId);
-    if (!state.hasAccount(accountId)) throw new TinkoffApiError(tinkoffErrors.accountNotFound);
+    const account = state.accounts.find((candidate) => candidate.id === accountId);
+    if (!account) throw new TinkoffApiError(tinkoffErrors.accountNotFound);
+    if (account.accessLevel === 'ACCOUNT_ACCESS_LEVEL_NO_ACCESS') throw new TinkoffApiError(tinkoffErrors.insufficientPrivileges);
+    return accountId;
+  }
+
+  /** Orders need a full-access token on an open account (40002 for read-only, 40004 for closed). */
+  function requireTradingAccount(body: Record<string, unknown>, access: 'full' | 'readonly'): string {
+    const accountId = requireAccount(body);
+    const account = state.accounts.find((candidate) => candidate.id === accountId)!;
+    if (access !== 'full' || account.accessLevel !== 'ACCOUNT_ACCESS_LEVEL_FULL_ACCESS') {
+      throw new TinkoffApiError(tinkoffErrors.insufficientPrivileges);
+    }
+    if (account.status !== 'ACCOUNT_STATUS_OPEN') throw new TinkoffApiError(tinkoffErrors.ordersNotAvailable);
     return accountId;
   }
 
@@ -133,14 +146,17 @@ export function createTinkoffSimulator(options: TinkoffSimulatorOptions = {}): T
         : { status, body: { code: 2, message: 'Unknown', description: 0 } };
     },
     routes: [
-      method('UsersService', 'GetAccounts', () => ({
+      method('UsersService', 'GetAccounts', (_body, access) => ({
         accounts: state.accounts.map((account) => ({
           id: account.id,
           type: account.type,
           name: account.name,
           status: account.status,
           openedDate: account.openedDate,
-          accessLevel: account.accessLevel,
+          ...(account.closedDate ? { closedDate: account.closedDate } : {}),
+          // "Determined by the token": a read-only token reads at most.
+          accessLevel:
+            access === 'readonly' && account.accessLevel === 'ACCOUNT_ACCESS_LEVEL_FULL_ACCESS' ? 'ACCOUNT_ACCESS_LEVEL_READ_ONLY' : account.accessLevel,
         })),
       })),
 
@@ -268,8 +284,7 @@ export function createTinkoffSimulator(options: TinkoffSimulatorOptions = {}): T
       }),
 
       method('OrdersService', 'PostOrder', (body, access) => {
-        const accountId = requireAccount(body);
-        if (access !== 'full') throw new TinkoffApiError(tinkoffErrors.insufficientPrivileges);
+        const accountId = requireTradingAccount(body, access);
         const instrument = requireInstrument(body);
         const orderRequestId = body['orderId'];
         if (typeof orderRequestId !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(orderRequestId)) {
@@ -291,8 +306,7 @@ export function createTinkoffSimulator(options: TinkoffSimulatorOptions = {}): T
       }),
 
       method('OrdersService', 'CancelOrder', (body, access) => {
-        const accountId = requireAccount(body);
-        if (access !== 'full') throw new TinkoffApiError(tinkoffErrors.insufficientPrivileges);
+        const accountId = requireTradingAccount(body, access);
         const orderId = body['orderId'];
         if (typeof orderId !== 'string' || !orderId) throw new TinkoffApiError(tinkoffErrors.missingOrderId);
         state.cancelOrder(accountId, orderId);

@@ -97,10 +97,6 @@ export class TinkoffSimulatorState {
 
   // ---- lookups --------------------------------------------------------------------------
 
-  hasAccount(accountId: string): boolean {
-    return this.accounts.some((account) => account.id === accountId);
-  }
-
   findInstrument(id: string): SimulatedInstrument | undefined {
     return this.instruments.find((instrument) => instrument.figi === id || instrument.uid === id);
   }

@@ -63,6 +63,7 @@ export const tinkoffErrors = {
   invalidLimit: { status: 400, grpc: 3, number: 30069, message: 'Invalid parameter: `limit`' },
   unauthenticated: { status: 401, grpc: 16, number: 40003, message: 'Authentication token is missing or invalid' },
   insufficientPrivileges: { status: 403, grpc: 7, number: 40002, message: 'Insufficient privileges' },
+  ordersNotAvailable: { status: 403, grpc: 7, number: 40004, message: 'Working with orders is not available with this account' },
   instrumentNotFound: { status: 404, grpc: 5, number: 50002, message: 'Instrument not found' },
   accountNotFound: { status: 404, grpc: 5, number: 50004, message: 'Account not found' },
   orderNotFound: { status: 404, grpc: 5, number: 50005, message: 'Order not found' },
