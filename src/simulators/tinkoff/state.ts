@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import Big from 'big.js';
 import {
   accounts as seedAccounts,
@@ -10,7 +9,8 @@ import {
   type SeedOperation,
   type SimulatedInstrument,
 } from './data.js';
-import { TinkoffApiError, tinkoffErrors } from './wire.js';
+import { TinkoffApiError, tinkoffErrors } from './errors.js';
+import { bestPrices, priceBand } from './market.js';
 
 /**
  * The mutable world behind the T-Invest simulator: holdings, cash, orders and operations.
@@ -49,6 +49,13 @@ export interface PostOrderInput {
   lots: number;
   price: string | undefined;
   orderRequestId: string;
+}
+
+/** Operations in [from, to] (epoch milliseconds), of one instrument when `figi` is given. */
+export interface OperationFilter {
+  from: number;
+  to: number;
+  figi: string | undefined;
 }
 
 interface Holding {
@@ -143,18 +150,15 @@ export class TinkoffSimulatorState {
       .toFixed();
   }
 
-  bestPrices(instrument: SimulatedInstrument): { bid: string; ask: string } {
-    return { bid: instrument.lastPrice, ask: new Big(instrument.lastPrice).plus(instrument.minPriceIncrement).toFixed() };
-  }
-
-  /** Exchange price band: ±20% of the last price, on the price step. */
-  limits(instrument: SimulatedInstrument): { down: string; up: string } {
-    const step = new Big(instrument.minPriceIncrement);
-    const last = new Big(instrument.lastPrice);
-    return {
-      down: last.times('0.8').div(step).round(0, Big.roundUp).times(step).toFixed(),
-      up: last.times('1.2').div(step).round(0, Big.roundDown).times(step).toFixed(),
-    };
+  /** An account's operations that pass the filter, newest first. */
+  operationsOf(accountId: string, filter: OperationFilter): SeedOperation[] {
+    return this.operations
+      .filter((operation) => operation.accountId === accountId && (filter.figi === undefined || operation.figi === filter.figi))
+      .filter((operation) => {
+        const time = Date.parse(operation.date);
+        return time >= filter.from && time <= filter.to;
+      })
+      .sort((left, right) => Date.parse(right.date) - Date.parse(left.date));
   }
 
   // ---- orders ---------------------------------------------------------------------------
@@ -167,7 +171,7 @@ export class TinkoffSimulatorState {
 
     const instrument = this.instrument(input.figi);
     if (!this.tradingOpen) throw new TinkoffApiError(tinkoffErrors.notTradable);
-    const { bid, ask } = this.bestPrices(instrument);
+    const { bid, ask } = bestPrices(instrument);
     const buying = input.direction === 'ORDER_DIRECTION_BUY';
     let price: string;
     let marketable: boolean;
@@ -176,7 +180,7 @@ export class TinkoffSimulatorState {
       const limit = new Big(input.price);
       if (limit.lte(0)) throw new TinkoffApiError(tinkoffErrors.pricePositive);
       if (!limit.mod(instrument.minPriceIncrement).eq(0)) throw new TinkoffApiError(tinkoffErrors.priceIncrement);
-      const band = this.limits(instrument);
+      const band = priceBand(instrument);
       if (limit.lt(band.down) || limit.gt(band.up)) throw new TinkoffApiError(tinkoffErrors.outsideLimits);
       marketable = buying ? limit.gte(ask) : limit.lte(bid);
       price = marketable ? (buying ? ask : bid) : limit.toFixed();
@@ -280,9 +284,5 @@ export class TinkoffSimulatorState {
       payment: new Big(fee).times(-1).toFixed(),
       description: 'Удержание комиссии за операцию',
     });
-  }
-
-  newTrackingId(): string {
-    return randomUUID().replaceAll('-', '');
   }
 }

@@ -1,5 +1,6 @@
 import Big from 'big.js';
 import { valueOf, type SimulatedInstrument, type SimulatedTrade } from './data.js';
+import { bookLevels } from './market.js';
 import type { AlorSimulatorState, Holding, SimulatedOrder } from './state.js';
 import { alorTime, decimal, endOfDay } from './wire.js';
 
@@ -242,30 +243,15 @@ export function securityBody(instrument: SimulatedInstrument, tradingOpen: boole
   };
 }
 
-/** Book levels around the instrument's price, best first; volumes in lots, the same on every call. */
-export function bookLevels(state: AlorSimulatorState, instrument: SimulatedInstrument, depth: number) {
-  const { bid, ask } = state.bestPrices(instrument);
-  const step = new Big(instrument.minstep);
-  const seed = instrument.symbol.length * 11;
-  const level = (start: string, index: number, direction: 1 | -1, salt: number) => ({
-    price: decimal(new Big(start).plus(step.times(index * direction))),
-    volume: ((index * 37 + seed + salt) % 400) + 1,
-  });
-  return {
-    bids: Array.from({ length: depth }, (_, index) => level(bid, index, -1, 0)),
-    asks: Array.from({ length: depth }, (_, index) => level(ask, index, 1, 17)),
-  };
-}
-
 /** `response_OrderBook_Simple`; ALOR example `OrderBook_Simple`. */
-export function orderbookBody(state: AlorSimulatorState, instrument: SimulatedInstrument, depth: number, now: number) {
-  const { bids, asks } = bookLevels(state, instrument, depth);
+export function orderbookBody(instrument: SimulatedInstrument, depth: number, now: number) {
+  const { bids, asks } = bookLevels(instrument, depth);
   return { snapshot: true, bids, asks, timestamp: Math.floor(now / 1000), ms_timestamp: now, existing: true };
 }
 
 /** `response_Symbol_Simple`; ALOR example `Symbols_Simple`. */
-export function quoteBody(state: AlorSimulatorState, instrument: SimulatedInstrument, now: number) {
-  const { bids, asks } = bookLevels(state, instrument, 50);
+export function quoteBody(instrument: SimulatedInstrument, now: number) {
+  const { bids, asks } = bookLevels(instrument, 50);
   const last = new Big(instrument.lastPrice);
   const change = last.minus(instrument.previousClose);
   const accrued = decimal(instrument.accruedInterest);
