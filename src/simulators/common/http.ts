@@ -41,19 +41,14 @@ export async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Reads a JSON request body; undefined when it is empty or not JSON (the caller answers the broker's 400). */
-export function parseJsonBody(body: string): unknown {
-  if (!body.trim()) return undefined;
+/** A JSON object body; undefined for anything else (empty, not JSON, an array, a scalar), which the caller answers with its broker's refusal. */
+export function parseJsonObject(body: string): Record<string, unknown> | undefined {
+  let parsed: unknown;
   try {
-    return JSON.parse(body) as unknown;
+    parsed = JSON.parse(body);
   } catch {
     return undefined;
   }
-}
-
-/** A JSON object body, or undefined for anything else (empty, not JSON, an array, a scalar). */
-export function parseJsonObject(body: string): Record<string, unknown> | undefined {
-  const parsed = parseJsonBody(body);
   return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
 }
 

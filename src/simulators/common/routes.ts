@@ -88,6 +88,7 @@ export function routeTable<Caller, Requirement>(conventions: BrokerConventions<C
             if (!check.allowed) return answer(limited!(check));
           }
           const body = (definition.body ? definition.body(request.body) : undefined) as Body;
+          // `caller` is undefined exactly when the route is anonymous, as the definition's union says.
           const value = (definition.handle as (call: RouteCall<Caller | undefined, Body>) => unknown)({ request, caller, body });
           return answer(value instanceof Reply ? value.response : conventions.success(value));
         } catch (error) {

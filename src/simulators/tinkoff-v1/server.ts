@@ -125,7 +125,7 @@ export function createTinkoffV1Simulator(options: TinkoffV1SimulatorOptions = {}
         path: endpoint.path,
         name: `${environment === 'sandbox' ? 'sandbox ' : ''}${endpoint.method} ${endpoint.path}`,
         auth: environment,
-        ...(endpoint.body ? { body: endpoint.body } : {}),
+        body: endpoint.body,
         handle: ({ request, caller, body }) => endpoint.handle(call(request, caller, body)),
       }),
     );

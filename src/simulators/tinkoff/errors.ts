@@ -37,7 +37,7 @@ export const tinkoffErrors = {
 export type TinkoffErrorName = keyof typeof tinkoffErrors;
 type TinkoffErrorEntry = (typeof tinkoffErrors)[TinkoffErrorName];
 
-export function errorBody(error: TinkoffErrorEntry) {
+function errorBody(error: TinkoffErrorEntry) {
   return { code: error.grpc, message: error.message, description: error.number };
 }
 
