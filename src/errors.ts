@@ -39,6 +39,29 @@ export interface BrokerqlErrorOptions {
   retryAfterSeconds?: number | undefined;
 }
 
+/**
+ * Whose doing an error is, which decides what may be done about it: the client's request (wrong
+ * input, out of its scope, not offered: repeating it changes nothing), the broker refusing it
+ * (funds, price bands: its answer stands), or a failure (the broker or brokerql could not
+ * answer: a later attempt may work).
+ */
+export type ErrorBlame = 'client' | 'broker' | 'failure';
+
+/** What every code means for the rest of brokerql: whose doing it is, and whether a repeat may succeed by default. */
+const codeTraits: Record<ErrorCode, { blame: ErrorBlame; retryable: boolean }> = {
+  UNAUTHENTICATED: { blame: 'client', retryable: false },
+  FORBIDDEN: { blame: 'client', retryable: false },
+  NOT_FOUND: { blame: 'client', retryable: false },
+  BAD_USER_INPUT: { blame: 'client', retryable: false },
+  NOT_SUPPORTED: { blame: 'client', retryable: false },
+  UPSTREAM_REJECTED: { blame: 'broker', retryable: false },
+  UPSTREAM_UNAVAILABLE: { blame: 'failure', retryable: true },
+  UPSTREAM_TIMEOUT: { blame: 'failure', retryable: true },
+  RATE_LIMITED: { blame: 'failure', retryable: true },
+  UPSTREAM_AUTH: { blame: 'failure', retryable: false },
+  INTERNAL: { blame: 'failure', retryable: false },
+};
+
 export class BrokerqlError extends Error {
   readonly code: ErrorCode;
   readonly connection: string | undefined;
@@ -47,15 +70,43 @@ export class BrokerqlError extends Error {
   readonly mayHaveReachedBroker: boolean;
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options: BrokerqlErrorOptions = {}, defaultRetryable = false) {
+  constructor(code: ErrorCode, message: string, options: BrokerqlErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.connection = options.connection;
     this.status = options.status;
-    this.retryable = options.retryable ?? defaultRetryable;
+    this.retryable = options.retryable ?? codeTraits[code].retryable;
     this.mayHaveReachedBroker = options.mayHaveReachedBroker ?? true;
     this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  get blame(): ErrorBlame {
+    return codeTraits[this.code].blame;
+  }
+
+  /**
+   * Whether this is the answer to the request itself, so that a repeat (the same idempotency
+   * key) must get it again rather than try again: the client's fault or the broker's refusal.
+   */
+  get definitive(): boolean {
+    return this.blame !== 'failure';
+  }
+
+  /** HTTP status and headers the whole response takes when this error ends a request before execution (authentication). */
+  get http(): { status: number; headers: Record<string, string> } | undefined {
+    return undefined;
+  }
+}
+
+/** The request carried no valid brokerql token: HTTP 401 with a Bearer challenge. */
+export class UnauthenticatedError extends BrokerqlError {
+  constructor(message: string) {
+    super('UNAUTHENTICATED', message);
+  }
+
+  override get http() {
+    return { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="brokerql"' } };
   }
 }
 
@@ -85,24 +136,50 @@ export class NotSupportedError extends BrokerqlError {
 
 export class UpstreamUnavailableError extends BrokerqlError {
   constructor(message: string, options?: BrokerqlErrorOptions) {
-    super('UPSTREAM_UNAVAILABLE', message, options, true);
+    super('UPSTREAM_UNAVAILABLE', message, options);
   }
 }
 
 export class UpstreamTimeoutError extends BrokerqlError {
   constructor(message: string, options?: BrokerqlErrorOptions) {
-    super('UPSTREAM_TIMEOUT', message, options, true);
+    super('UPSTREAM_TIMEOUT', message, options);
   }
+}
+
+export interface OrderStateUnknownDetails {
+  connection: string | undefined;
+  /** What happened, in the broker's terms: "T-Invest did not confirm it". */
+  reason: string;
+  /**
+   * Whether a repeat with the same idempotency key re-checks and cannot place a second order
+   * (the broker deduplicates by the key brokerql sends); the message says so only then.
+   */
+  repeatIsSafe: boolean;
+  status?: number | undefined;
+  cause?: unknown;
 }
 
 /**
  * An order was sent but whether the broker placed it could not be established. Never retryable:
  * repeating it blindly could place a second order. A repeat with the same idempotency key
- * re-checks instead, where the broker makes that safe.
+ * re-checks instead, where the broker makes that safe. Every broker says it in these words.
  */
 export class OrderStateUnknownError extends UpstreamTimeoutError {
-  constructor(message: string, options: BrokerqlErrorOptions = {}) {
-    super(message, { ...options, retryable: false });
+  /** `stored`: the message of an earlier one, kept in the idempotency ledger and told again to a repeat. */
+  constructor(details: OrderStateUnknownDetails | { stored: string; connection: string | undefined }) {
+    if ('stored' in details) {
+      super(details.stored, { connection: details.connection, retryable: false });
+      return;
+    }
+    const advice = details.repeatIsSafe
+      ? "check the account's orders; a retry with the same idempotencyKey checks again and cannot place it twice"
+      : "check the account's orders before placing it again";
+    super(`whether the order was placed is unknown: ${details.reason}; ${advice}`, {
+      connection: details.connection,
+      status: details.status,
+      cause: details.cause,
+      retryable: false,
+    });
   }
 }
 
@@ -116,7 +193,18 @@ export function isUnansweredSend(error: unknown): boolean {
 
 export class RateLimitedError extends BrokerqlError {
   constructor(message: string, options: BrokerqlErrorOptions = {}) {
-    super('RATE_LIMITED', message, options, true);
+    super('RATE_LIMITED', message, options);
+  }
+}
+
+/** An address that keeps failing to authenticate is refused for a while: HTTP 429 with Retry-After. */
+export class AuthenticationThrottledError extends RateLimitedError {
+  constructor(blockedForSeconds: number) {
+    super('too many failed authentications from this address; try again later', { retryAfterSeconds: blockedForSeconds, retryable: true });
+  }
+
+  override get http() {
+    return { status: 429, headers: { 'Retry-After': String(this.retryAfterSeconds) } };
   }
 }
 
@@ -133,6 +221,11 @@ export class BrokerCallBudgetError extends BrokerqlError {
       `this request needs more than ${limit} broker calls, the most one request may make (server.limits.maxBrokerCallsPerRequest): this field was not read. Ask for fewer accounts, aliases or periods at once`,
       { retryable: false, mayHaveReachedBroker: false },
     );
+  }
+
+  /** The budget of one request says nothing about the order: a repeat with the same key may be sent. */
+  override get definitive(): boolean {
+    return false;
   }
 }
 
@@ -182,21 +275,37 @@ export function contractCode(error: unknown): ErrorCode | undefined {
   return typeof code === 'string' && (errorCodes as readonly string[]).includes(code) ? (code as ErrorCode) : undefined;
 }
 
+/**
+ * The one mapping from anything thrown to the contract code a client sees. brokerql errors carry
+ * theirs; GraphQL's own errors (syntax, validation, variable coercion, a malformed request, in
+ * whatever shape a result holds them) are the client's input unless they already name a
+ * contract code or say the server failed; any other exception is an unexpected failure.
+ */
+export function clientCode(error: unknown): ErrorCode {
+  if (error instanceof BrokerqlError) return error.code;
+  if (error instanceof Error && !isGraphQLError(error)) return 'INTERNAL';
+  const code = contractCode(error);
+  if (code) return code;
+  return extensionsRecord(error)['code'] === 'INTERNAL_SERVER_ERROR' ? 'INTERNAL' : 'BAD_USER_INPUT';
+}
+
 /** The extensions a client sees on a brokerql error. */
-function extensionsOf(error: BrokerqlError): Record<string, unknown> {
+export function clientExtensions(error: BrokerqlError): Record<string, unknown> {
   const extensions: Record<string, unknown> = { code: error.code };
   if (error.connection !== undefined) {
     extensions['connection'] = error.connection;
     extensions['retryable'] = error.retryable;
   }
   if (error.retryAfterSeconds !== undefined) extensions['retryAfterSeconds'] = error.retryAfterSeconds;
+  // Read by yoga for the response's status and headers, and not shown to the client.
+  if (error.http) extensions['http'] = error.http;
   return extensions;
 }
 
 /**
  * The client-facing error mask (yoga `maskedErrors.maskError`): brokerql errors keep their code
- * and message; GraphQL's own errors (syntax, validation, variable coercion) are BAD_USER_INPUT;
- * anything else is an unexpected failure, reported to `onUnexpected` and shown as INTERNAL.
+ * and message; GraphQL's own errors get their code from `clientCode`; anything else is an
+ * unexpected failure, reported to `onUnexpected` and shown as INTERNAL.
  */
 export function createErrorMasker(redact: (text: string) => string, onUnexpected: (error: unknown) => void) {
   return (error: unknown): GraphQLError => {
@@ -205,13 +314,12 @@ export function createErrorMasker(redact: (text: string) => string, onUnexpected
     if (original instanceof BrokerqlError) {
       // Variable coercion wraps the scalar's error; the wrapper's message also names the variable.
       const message = graphQLError && graphQLError.message !== original.message ? shortenEchoedValue(graphQLError.message, original.message) : original.message;
-      return rebuildGraphQLError(graphQLError, redact(String(message)), extensionsOf(original));
+      return rebuildGraphQLError(graphQLError, redact(String(message)), clientExtensions(original));
     }
     if (graphQLError && (original === graphQLError || isGraphQLError(original))) {
-      const code = contractCode(graphQLError);
-      // Only a real GraphQLError is passed on as it is: a look-alike may not serialize.
-      if (code && graphQLError instanceof GraphQLError) return graphQLError;
-      return rebuildGraphQLError(graphQLError, redact(String(graphQLError.message)), { ...extensionsRecord(graphQLError), code: code ?? 'BAD_USER_INPUT' });
+      // Only a real GraphQLError that already carries its code is passed on as it is: a look-alike may not serialize.
+      if (contractCode(graphQLError) && graphQLError instanceof GraphQLError) return graphQLError;
+      return rebuildGraphQLError(graphQLError, redact(String(graphQLError.message)), { ...extensionsRecord(graphQLError), code: clientCode(graphQLError) });
     }
     onUnexpected(original);
     return rebuildGraphQLError(graphQLError, 'Unexpected error.', { code: 'INTERNAL' });

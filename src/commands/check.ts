@@ -2,7 +2,7 @@ import type { Capabilities } from '../brokers/adapter.js';
 import { createConnections } from '../brokers/registry.js';
 import { BrokerqlError } from '../errors.js';
 import type { BrokerAccount } from '../domain.js';
-import type { ConnectionModel } from '../models.js';
+import type { ConnectionModel } from '../brokers/connection.js';
 import { SecretRegistry } from '../secrets.js';
 import { loadCliConfig, parseCommandLine, type CommandEnvironment } from './common.js';
 import { formatTable } from './table.js';

@@ -5,11 +5,11 @@ import {
   BrokerqlError,
   NotFoundError,
   OrderStateUnknownError,
-  UpstreamRejectedError,
   isUnansweredSend,
 } from '../../errors.js';
-import { wholePortfolio, type AdapterDependencies, type BrokerAdapter, type Capabilities, type PlaceOrderParams } from '../adapter.js';
+import { wholePortfolio, type AdapterDependencies, type Capabilities, type CompleteBrokerAdapter, type PlaceOrderParams } from '../adapter.js';
 import { UpstreamClient } from '../http.js';
+import { acceptedOrder } from '../order-outcome.js';
 import type { ClientIdentifiers } from '../identifiers.js';
 import { isTinkoffV1BrokerFailure } from './map-tinkoff-v1-error.js';
 import { TinkoffV1Client } from './client.js';
@@ -48,7 +48,7 @@ const broker = 'Tinkoff OpenAPI v1';
  * v1 has no idempotency keys, so the `idempotencyKey` of placeOrder is not sent anywhere;
  * brokerql's own ledger keeps a repeated request from reaching the broker twice.
  */
-export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, dependencies: AdapterDependencies): BrokerAdapter {
+export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, dependencies: AdapterDependencies): CompleteBrokerAdapter {
   dependencies.secrets.add(config.token);
   const http = new UpstreamClient({
     connection: config.id,
@@ -182,13 +182,8 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
         if (found) return found;
         throw unknown;
       }
-      const order = mapTinkoffV1PlacedOrder(placed, request);
       // The exchange's refusal comes as HTTP 200 with status "Rejected" and the reason in `message`.
-      if (order.status === 'REJECTED') {
-        const reason = placed.message || placed.rejectReason || 'no reason given';
-        throw new UpstreamRejectedError(`${broker} rejected order ${order.id}: ${reason}`, { connection });
-      }
-      return order;
+      return acceptedOrder(mapTinkoffV1PlacedOrder(placed, request), { label: broker, connection });
     },
 
     /**
@@ -266,8 +261,11 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
  */
 function outcomeUnknown(error: unknown): unknown {
   if (!(error instanceof BrokerqlError) || !isUnansweredSend(error)) return error;
-  return new OrderStateUnknownError(
-    `${error.message}; whether the order was placed is unknown (it is not among the account's recent operations yet), check the account's orders before placing it again`,
-    { connection: error.connection, status: error.status, cause: error },
-  );
+  return new OrderStateUnknownError({
+    connection: error.connection,
+    reason: `${error.message}, and it is not among the account's recent operations yet`,
+    repeatIsSafe: false,
+    status: error.status,
+    cause: error,
+  });
 }

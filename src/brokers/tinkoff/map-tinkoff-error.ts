@@ -58,10 +58,12 @@ const byNumber: Record<string, ErrorFactory> = {
   // T-Invest knows this orderId (so an order with it may well exist) but cannot say what became
   // of it: not a refusal. A repeat with the same key re-checks, and cannot place a second order.
   '30057': (message, connection, response) =>
-    new OrderStateUnknownError(
-      `T-Invest has an order with this request id but no report of it (${message}), so it may have been placed; check the account's orders. A retry with the same idempotencyKey checks again and cannot place it twice.`,
-      { connection, status: response.status },
-    ),
+    new OrderStateUnknownError({
+      connection,
+      reason: `T-Invest has an order with this request id but no report of it (${message})`,
+      repeatIsSafe: true,
+      status: response.status,
+    }),
 };
 
 export function mapTinkoffError(response: UpstreamResponse, connection: string): BrokerqlError {
