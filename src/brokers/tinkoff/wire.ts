@@ -3,14 +3,28 @@ import { z } from 'zod';
 /**
  * T-Invest API v2 REST bodies, reduced to the fields brokerql maps (unknown fields are
  * dropped). Source: ../shared/brokers/tinvest-v2/openapi.yaml. int64 values arrive as JSON
- * strings; proto3 may omit zero values, so numeric parts default to zero.
+ * strings; proto3 may omit zero values, so numeric parts default to zero. Bodies are read with
+ * `parseJsonExact`, so every JSON number arrives as its text; a number is accepted too
+ * (fixtures written as objects).
  */
 
 const int64 = z.union([z.string().regex(/^-?\d+$/), z.number().int()]).transform(String);
+/**
+ * An int32 such as `nano` or `lot`: the exact parser's text of a whole number (every price of a
+ * 1,000-operation page passes here, so one transform checks and converts), or a number.
+ */
+const int32 = z.union([z.string(), z.number()]).transform((value, context): number => {
+  const number = typeof value === 'number' ? value : /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(number)) {
+    context.issues.push({ code: 'custom', message: 'expected a whole number', input: value });
+    return z.NEVER;
+  }
+  return number;
+});
 
 export const quotationSchema = z.object({
   units: int64.default('0'),
-  nano: z.number().int().min(-999_999_999).max(999_999_999).default(0),
+  nano: int32.pipe(z.number().min(-999_999_999).max(999_999_999)).default(0),
 });
 export type Quotation = z.output<typeof quotationSchema>;
 
@@ -65,7 +79,7 @@ export const instrumentSchema = z.object({
   name: z.string().default(''),
   instrumentType: z.string().default(''),
   currency: z.string().default(''),
-  lot: z.number().int().default(0),
+  lot: int32.default(0),
   minPriceIncrement: quotationSchema.optional(),
 });
 export type WireInstrument = z.output<typeof instrumentSchema>;
@@ -136,9 +150,8 @@ export const operationsByCursorResponseSchema = z.object({
 
 /** Every non-2xx body: `{"code":3,"message":"interval is invalid","description":30011}`. */
 export const errorBodySchema = z.object({
-  code: z.number().optional(),
   message: z.string().optional(),
-  description: z.union([z.number(), z.string()]).optional(),
+  description: z.union([z.number(), z.string()]).transform(String).optional(),
 });
 
 export const lastPricesResponseSchema = z.object({
