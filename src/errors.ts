@@ -140,6 +140,16 @@ export class UpstreamUnavailableError extends BrokerqlError {
   }
 }
 
+/**
+ * The broker's host could not be reached at all (connection refused, unknown host): the request
+ * never left this machine. `brokerql check` tells the user to look at the host, not the credential.
+ */
+export class UpstreamUnreachableError extends UpstreamUnavailableError {
+  constructor(message: string, options: BrokerqlErrorOptions = {}) {
+    super(message, { ...options, mayHaveReachedBroker: false });
+  }
+}
+
 export class UpstreamTimeoutError extends BrokerqlError {
   constructor(message: string, options?: BrokerqlErrorOptions) {
     super('UPSTREAM_TIMEOUT', message, options);

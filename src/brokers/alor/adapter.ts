@@ -1,6 +1,6 @@
-import type { AlorConnectionConfig } from '../../config.js';
+import type { AlorConnectionConfig } from './config.js';
 import { wholePortfolio, type AdapterDependencies, type Capabilities, type CompleteBrokerAdapter } from '../adapter.js';
-import { UpstreamClient } from '../http.js';
+import { connectionUpstream } from '../connection-upstream.js';
 import type { ClientIdentifiers } from '../identifiers.js';
 import { AlorClient } from './client.js';
 import { alorExchange, alorOrderNumber, alorPortfolio } from './identifiers.js';
@@ -8,6 +8,7 @@ import { readAlorAverageFillPrices } from './fill-prices.js';
 import { alorInstrumentAddress, alorInstrumentKey } from './instrument-ref.js';
 import { readLastPrices } from './last-prices.js';
 import { mapAlorPortfolioType } from './map-alor-enums.js';
+import { alorLabel } from './map-alor-error.js';
 import { mapAlorOrder } from './map-alor-order.js';
 import { mapAlorOrderbook } from './map-alor-orderbook.js';
 import { heldSecurityRows, mapAlorPortfolio, positionAddress } from './map-alor-portfolio.js';
@@ -39,17 +40,8 @@ const maximumOrderbookDepth = 50;
  */
 export function createAlorAdapter(config: AlorConnectionConfig, dependencies: AdapterDependencies): CompleteBrokerAdapter {
   const connection = config.id;
-  const upstream = (baseUrl: string) =>
-    new UpstreamClient({
-      connection,
-      brokerLabel: 'ALOR',
-      baseUrl,
-      connectTimeoutMilliseconds: config.connectTimeoutMs,
-      timeoutMilliseconds: config.timeoutMs,
-      observer: dependencies.observer,
-      // One budget and breaker for both hosts: ALOR's 100 requests/s are per login.
-      policy: dependencies.policy,
-    });
+  // One budget and breaker for both hosts: ALOR's 100 requests/s are per login.
+  const upstream = (baseUrl: string) => connectionUpstream(config, dependencies, { brokerLabel: alorLabel, baseUrl });
   const api = upstream(config.apiUrl);
   const auth = upstream(config.authUrl);
   const client = new AlorClient(api, new TokenKeeper(auth, config.refreshToken, dependencies.secrets));

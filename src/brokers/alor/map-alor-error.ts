@@ -1,6 +1,7 @@
 import { RateLimitedError, UpstreamAuthError, UpstreamRejectedError, UpstreamTimeoutError, UpstreamUnavailableError, type BrokerqlError } from '../../errors.js';
 import { retryAfterSeconds, type UpstreamResponse } from '../http.js';
 import { parseJsonExact } from '../json.js';
+import { brokerLabels } from '../labels.js';
 import { failureOptions, mapUpstreamFailure, type BrokerErrorTable, type ErrorFactory } from '../upstream-errors.js';
 import { errorBodySchema } from './wire.js';
 
@@ -13,7 +14,8 @@ import { errorBodySchema } from './wire.js';
  * unknown outcome, and get their own class.
  */
 
-export const alorLabel = 'ALOR';
+/** How messages name the broker (labels.ts keeps every broker's label). */
+export const alorLabel = brokerLabels.alor;
 
 export interface AlorErrorDetails {
   /** The code's name without ALOR's " (NNN)" suffix, e.g. "OrderToCancelNotFound"; '' when absent. */

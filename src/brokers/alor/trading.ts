@@ -15,7 +15,7 @@ import { isSuccess } from '../upstream-answer.js';
 import type { AlorClient } from './client.js';
 import { alorOrderNumber, type AlorExchange, type AlorOrderNumber, type AlorPortfolio } from './identifiers.js';
 import { alorAddressOfKey } from './instrument-ref.js';
-import { readAlorErrorBody } from './map-alor-error.js';
+import { alorLabel, readAlorErrorBody } from './map-alor-error.js';
 import { mapAlorOrder } from './map-alor-order.js';
 import { alorRequestId, orderCommandBody } from './order-command.js';
 import type { AlorPaths } from './paths.js';
@@ -88,7 +88,7 @@ export class AlorTrading {
     const checkedNumber = alorOrderNumber.read(orderNumber);
     const state = checkedNumber === undefined ? null : await this.read(instrument.exchange, portfolio, checkedNumber, params.signal).catch(() => null);
     if (!state) return orderFromRequest(orderNumber, params);
-    return acceptedOrder(state, { label: 'ALOR', connection });
+    return acceptedOrder(state, { label: alorLabel, connection });
   }
 
   async cancel(portfolio: AlorPortfolio, orderId: AlorOrderNumber, signal?: AbortSignal): Promise<Order> {

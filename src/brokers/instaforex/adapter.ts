@@ -1,10 +1,11 @@
-import type { InstaforexConnectionConfig } from '../../config.js';
+import type { InstaforexConnectionConfig } from './config.js';
 import type { InstrumentInfo, InstrumentRef } from '../../domain.js';
 import { BadUserInputError, NotFoundError } from '../../errors.js';
 import type { ClientIdentifiers } from '../identifiers.js';
 import { wholePortfolio, type AdapterDependencies, type BrokerAdapter, type Capabilities } from '../adapter.js';
-import { UpstreamClient } from '../http.js';
+import { connectionUpstream } from '../connection-upstream.js';
 import { InstaforexClient } from './client.js';
+import { instaforexLabel } from './map-instaforex-error.js';
 import { instaforexSymbol, instaforexTicket } from './identifiers.js';
 import { instaforexInstrument } from './map-instaforex-instrument.js';
 import { mapInstaforexOperation } from './map-instaforex-operation.js';
@@ -29,15 +30,7 @@ export function createInstaforexAdapter(
   dependencies: AdapterDependencies,
 ): BrokerAdapter & Required<Pick<BrokerAdapter, 'listOperations'>> {
   dependencies.secrets.add(config.password);
-  const http = new UpstreamClient({
-    connection: config.id,
-    brokerLabel: 'InstaForex',
-    baseUrl: config.baseUrl,
-    connectTimeoutMilliseconds: config.connectTimeoutMs,
-    timeoutMilliseconds: config.timeoutMs,
-    observer: dependencies.observer,
-    policy: dependencies.policy,
-  });
+  const http = connectionUpstream(config, dependencies, { brokerLabel: instaforexLabel, baseUrl: config.baseUrl });
   const client = new InstaforexClient(http, config, dependencies.secrets);
   /** An account's currency never changes: read once from the balance, then reused for operations. */
   let knownCurrency: string | undefined;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { InstaforexConnectionConfig } from '../../config.js';
+import type { InstaforexConnectionConfig } from './config.js';
 import type { SecretRegistry } from '../../secrets.js';
 import type { UpstreamClient, UpstreamRequest, UpstreamResponse } from '../http.js';
 import type { Identifier } from '../identifiers.js';

@@ -1,5 +1,6 @@
 import { RateLimitedError, UpstreamAuthError, UpstreamUnavailableError, type BrokerqlError } from '../../errors.js';
 import { retryAfterSeconds, type UpstreamResponse } from '../http.js';
+import { brokerLabels } from '../labels.js';
 import { failureOptions, mapUpstreamFailure, type BrokerErrorTable, type ErrorFactory } from '../upstream-errors.js';
 
 /**
@@ -13,7 +14,8 @@ import { failureOptions, mapUpstreamFailure, type BrokerErrorTable, type ErrorFa
  * never from the body. 408, 504 and other statuses take the shared rows (upstream-errors.ts).
  */
 
-export const instaforexLabel = 'InstaForex';
+/** How messages name the broker (labels.ts keeps every broker's label). */
+export const instaforexLabel = brokerLabels.instaforex;
 
 export interface InstaforexCall {
   connection: string;

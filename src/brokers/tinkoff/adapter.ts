@@ -1,14 +1,15 @@
 import { v5 as uuidV5 } from 'uuid';
-import type { TinkoffConnectionConfig } from '../../config.js';
+import type { TinkoffConnectionConfig } from './config.js';
 import type { InstrumentInfo, InstrumentRef } from '../../domain.js';
 import { BrokerqlError, OrderStateUnknownError, isUnansweredSend } from '../../errors.js';
 import { wholePortfolio, type AdapterDependencies, type Capabilities, type CompleteBrokerAdapter } from '../adapter.js';
-import { UpstreamClient } from '../http.js';
+import { connectionUpstream } from '../connection-upstream.js';
 import { acceptedOrder } from '../order-outcome.js';
 import type { ClientIdentifiers } from '../identifiers.js';
 import { TinkoffClient } from './client.js';
 import { readTinkoffInstrumentKey, tinkoffAccountId, tinkoffInstrumentLookup, tinkoffOrderId } from './identifiers.js';
 import { mapTinkoffAccount } from './map-tinkoff-account.js';
+import { tinkoffLabel } from './map-tinkoff-error.js';
 import { mapTinkoffInstrument } from './map-tinkoff-instrument.js';
 import { mapTinkoffOperation } from './map-tinkoff-operation.js';
 import { mapTinkoffOrder } from './map-tinkoff-order.js';
@@ -55,15 +56,7 @@ export function tinkoffOrderRequestId(idempotencyKey: string): string {
 
 export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependencies: AdapterDependencies): CompleteBrokerAdapter {
   dependencies.secrets.add(config.token);
-  const http = new UpstreamClient({
-    connection: config.id,
-    brokerLabel: 'T-Invest',
-    baseUrl: config.baseUrl,
-    connectTimeoutMilliseconds: config.connectTimeoutMs,
-    timeoutMilliseconds: config.timeoutMs,
-    observer: dependencies.observer,
-    policy: dependencies.policy,
-  });
+  const http = connectionUpstream(config, dependencies, { brokerLabel: tinkoffLabel, baseUrl: config.baseUrl });
   const client = new TinkoffClient(http, config.token);
   const connection = config.id;
 
@@ -189,7 +182,7 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
         if (!isUnansweredSend(error)) throw error;
         response = await reconcileOrder(body, signal, error);
       }
-      return acceptedOrder(mapTinkoffOrder(response, connection, instrument.lotSize), { label: 'T-Invest', connection });
+      return acceptedOrder(mapTinkoffOrder(response, connection, instrument.lotSize), { label: tinkoffLabel, connection });
     },
 
     async cancelOrder({ brokerAccountId, orderId, signal }) {

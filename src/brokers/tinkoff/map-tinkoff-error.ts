@@ -1,6 +1,7 @@
 import { NotFoundError, OrderStateUnknownError, RateLimitedError, UpstreamAuthError, UpstreamRejectedError, type BrokerqlError } from '../../errors.js';
 import { headerValue, type UpstreamResponse } from '../http.js';
 import { parseJsonExact } from '../json.js';
+import { brokerLabels } from '../labels.js';
 import { failureOptions, mapUpstreamFailure, type BrokerErrorTable, type ErrorFactory } from '../upstream-errors.js';
 import { errorBodySchema } from './wire.js';
 
@@ -15,7 +16,8 @@ import { errorBodySchema } from './wire.js';
  * 408, 504 and statuses not listed take the shared rows (upstream-errors.ts).
  */
 
-export const tinkoffLabel = 'T-Invest';
+/** How messages name the broker (labels.ts keeps every broker's label). */
+export const tinkoffLabel = brokerLabels.tinkoff;
 
 /** API error numbers (tinvest-v2/api_errors.json) that mean more than their HTTP status says. */
 const byNumber: Record<string, ErrorFactory> = {
