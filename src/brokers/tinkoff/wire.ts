@@ -31,6 +31,14 @@ export type Quotation = z.output<typeof quotationSchema>;
 export const moneyValueSchema = quotationSchema.extend({ currency: z.string().default('') });
 export type MoneyValue = z.output<typeof moneyValueSchema>;
 
+/** How a row names its instrument; proto3 leaves out empty strings, so each defaults to ''. */
+const instrumentNaming = {
+  figi: z.string().default(''),
+  instrumentUid: z.string().default(''),
+  ticker: z.string().default(''),
+  classCode: z.string().default(''),
+};
+
 export const accountsResponseSchema = z.object({
   accounts: z
     .array(
@@ -89,10 +97,7 @@ export const instrumentResponseSchema = z.object({ instrument: instrumentSchema 
 const orderbookLevelSchema = z.object({ price: quotationSchema, quantity: int64 });
 
 export const orderBookResponseSchema = z.object({
-  figi: z.string().default(''),
-  instrumentUid: z.string().default(''),
-  ticker: z.string().default(''),
-  classCode: z.string().default(''),
+  ...instrumentNaming,
   bids: z.array(orderbookLevelSchema).default([]),
   asks: z.array(orderbookLevelSchema).default([]),
   lastPrice: quotationSchema.optional(),
@@ -109,10 +114,7 @@ export const orderStateSchema = z.object({
   executedOrderPrice: moneyValueSchema.optional(),
   /** Average price per unit of the fills; OrderState only, PostOrder's answer has none. */
   averagePositionPrice: moneyValueSchema.optional(),
-  figi: z.string().default(''),
-  instrumentUid: z.string().default(''),
-  ticker: z.string().default(''),
-  classCode: z.string().default(''),
+  ...instrumentNaming,
   direction: z.string().default('ORDER_DIRECTION_UNSPECIFIED'),
   orderType: z.string().default('ORDER_TYPE_UNSPECIFIED'),
   orderDate: z.string().optional(),
@@ -129,10 +131,7 @@ export const operationItemSchema = z.object({
   date: z.string(),
   type: z.string().default('OPERATION_TYPE_UNSPECIFIED'),
   state: z.string().default('OPERATION_STATE_UNSPECIFIED'),
-  figi: z.string().default(''),
-  instrumentUid: z.string().default(''),
-  ticker: z.string().default(''),
-  classCode: z.string().default(''),
+  ...instrumentNaming,
   instrumentType: z.string().default(''),
   payment: moneyValueSchema.optional(),
   price: moneyValueSchema.optional(),
