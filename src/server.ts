@@ -11,7 +11,7 @@ import type { Config } from './config.js';
 import { ConnectionDirectory } from './brokers/connection.js';
 import { createContextFactory, type ContextAdditions } from './context.js';
 import { useTinkoffV1Compat } from './compat/use-tinkoff-v1-compat.js';
-import { createErrorMasker } from './errors.js';
+import { createErrorMasker } from './client-errors.js';
 import { listen, type RunningServer } from './http-server.js';
 import { silentLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';

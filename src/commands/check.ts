@@ -1,6 +1,7 @@
 import type { Capabilities } from '../brokers/adapter.js';
 import { createConnections } from '../brokers/registry.js';
-import { BrokerqlError, UpstreamUnreachableError, clientCode } from '../errors.js';
+import { clientCode } from '../client-errors.js';
+import { BrokerqlError, UpstreamUnreachableError } from '../errors.js';
 import type { BrokerAccount } from '../domain.js';
 import type { ConnectionModel } from '../brokers/connection.js';
 import { SecretRegistry } from '../secrets.js';

@@ -1,7 +1,8 @@
 import type { Plugin } from 'graphql-yoga';
 import { authenticateRequest, type RequestAuthenticator } from '../auth/authenticate-request.js';
 import type { ContextFactory, RequestContext } from '../context.js';
-import { BrokerqlError, clientCode, type ErrorCode } from '../errors.js';
+import { clientCode } from '../client-errors.js';
+import { BrokerqlError, type ErrorCode } from '../errors.js';
 import { ClientWentAwayError, RequestBodyTooLargeError } from '../plugins/use-request-body-limit.js';
 import { proxyRoutes, UnknownAccountError } from './proxy-routes.js';
 import { errorEnvelope } from './v1-shapes.js';

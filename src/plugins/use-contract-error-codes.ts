@@ -1,6 +1,6 @@
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { clientCode, contractCode, extensionsRecord, rebuildGraphQLError } from '../errors.js';
+import { clientCode, contractCode, extensionsRecord, rebuildGraphQLError } from '../client-errors.js';
 
 /**
  * Every error a client sees carries one of the contract's codes. Errors from brokerql's own
