@@ -49,8 +49,26 @@ function withoutHint<Model extends { instrument: InstrumentModel }>(model: Model
   return { ...model, instrument: bare(model.instrument) };
 }
 
+/**
+ * Field by field, as toOperationModel builds them: a statistics query holds thousands, and a spread
+ * that replaces one of its own fields takes V8's slow path (dictionary objects, several times the
+ * memory), which would charge the baseline for something brokerql's own code does not do.
+ */
 function withoutOperationHint(operation: OperationModel): OperationModel {
-  return operation.instrument ? { ...operation, instrument: bare(operation.instrument) } : operation;
+  if (!operation.instrument) return operation;
+  return {
+    id: operation.id,
+    type: operation.type,
+    brokerType: operation.brokerType,
+    status: operation.status,
+    date: operation.date,
+    quantity: operation.quantity,
+    price: operation.price,
+    payment: operation.payment,
+    commission: operation.commission,
+    account: operation.account,
+    instrument: bare(operation.instrument),
+  };
 }
 
 function withoutHintsInPortfolio(portfolio: PortfolioModel): PortfolioModel {
