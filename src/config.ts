@@ -84,7 +84,7 @@ const serverSchema = z.strictObject({
 });
 
 const cacheSchema = z.strictObject({
-  /** Instrument metadata (name, lot size, price step) changes rarely. Default 6 hours. */
+  /** Instrument metadata (name, lot size, price step; ALOR's security lookups for its rows too) changes rarely. Default 6 hours; 0 turns it off. */
   instrumentsTtlSeconds: integer(0, 7 * 86_400).default(21_600),
   /** The account list of each connection. Default 60 s. */
   accountsTtlSeconds: integer(0, 86_400).default(60),
