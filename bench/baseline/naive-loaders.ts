@@ -1,7 +1,15 @@
 import DataLoader from 'dataloader';
 import type { ConnectionModel } from '../../src/brokers/connection.js';
 import type { LoaderFactory, Loaders } from '../../src/loaders.js';
-import type { AccountModel, InstrumentModel, OrderModel, OperationModel, OrderbookModel, PortfolioModel } from '../../src/resolvers/models.js';
+import type {
+  AccountModel,
+  InstrumentModel,
+  OrderModel,
+  OperationModel,
+  OrderbookModel,
+  PortfolioModel,
+  toOperationModel as toOperationModelType,
+} from '../../src/resolvers/models.js';
 
 /**
  * The benchmark's baseline: what a gateway without brokerql's care for broker calls does. Given
@@ -15,7 +23,15 @@ import type { AccountModel, InstrumentModel, OrderModel, OperationModel, Orderbo
  * The rest of the baseline is in its config and options: no caches (TTL 0), no calls shared in
  * flight, no broker-call budget.
  */
-export function naiveLoaders(createLoaders: LoaderFactory): LoaderFactory {
+export interface BuiltParts {
+  createLoaders: LoaderFactory;
+  toOperationModel: typeof toOperationModelType;
+}
+
+export function naiveLoaders({ createLoaders, toOperationModel }: BuiltParts): LoaderFactory {
+  /** Rebuilt by brokerql's own builder: a statistics query holds thousands, and a spread that replaces a field takes V8's slow path. */
+  const withoutOperationHint = (operation: OperationModel): OperationModel =>
+    operation.instrument ? toOperationModel(operation.account, { ...operation, instrument: { key: operation.instrument.hint.key } }) : operation;
   return (options) => {
     const fresh = (): Loaders => createLoaders(options);
     /** A loader whose every key is loaded alone, through loaders made just for it. */
@@ -47,28 +63,6 @@ function bare(instrument: InstrumentModel): InstrumentModel {
 
 function withoutHint<Model extends { instrument: InstrumentModel }>(model: Model): Model {
   return { ...model, instrument: bare(model.instrument) };
-}
-
-/**
- * Field by field, as toOperationModel builds them: a statistics query holds thousands, and a spread
- * that replaces one of its own fields takes V8's slow path (dictionary objects, several times the
- * memory), which would charge the baseline for something brokerql's own code does not do.
- */
-function withoutOperationHint(operation: OperationModel): OperationModel {
-  if (!operation.instrument) return operation;
-  return {
-    id: operation.id,
-    type: operation.type,
-    brokerType: operation.brokerType,
-    status: operation.status,
-    date: operation.date,
-    quantity: operation.quantity,
-    price: operation.price,
-    payment: operation.payment,
-    commission: operation.commission,
-    account: operation.account,
-    instrument: bare(operation.instrument),
-  };
 }
 
 function withoutHintsInPortfolio(portfolio: PortfolioModel): PortfolioModel {

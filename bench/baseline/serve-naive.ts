@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type * as ConfigModule from '../../src/config.js';
 import type * as LoadersModule from '../../src/loaders.js';
 import type * as LoggerModule from '../../src/logger.js';
+import type * as ModelsModule from '../../src/resolvers/models.js';
 import type * as SecretsModule from '../../src/secrets.js';
 import type * as ServerModule from '../../src/server.js';
 import { naiveLoaders } from './naive-loaders.js';
@@ -20,6 +21,7 @@ const built = async <Module>(file: string) => (await import(pathToFileURL(path.j
 const { loadConfigFile } = await built<typeof ConfigModule>('config.js');
 const { createLoaders } = await built<typeof LoadersModule>('loaders.js');
 const { createLogger } = await built<typeof LoggerModule>('logger.js');
+const { toOperationModel } = await built<typeof ModelsModule>('resolvers/models.js');
 const { SecretRegistry } = await built<typeof SecretsModule>('secrets.js');
 const { createGateway, serve } = await built<typeof ServerModule>('server.js');
 
@@ -29,7 +31,7 @@ const config = loadConfigFile(file, { env: process.env });
 const secrets = new SecretRegistry();
 // The same request log as `brokerql serve` writes: it costs the same per request.
 const logger = createLogger({ level: 'info', pretty: false, redact: (text) => secrets.redact(text) });
-const gateway = createGateway(config, { logger, secrets, loaders: naiveLoaders(createLoaders), shareCallsInFlight: false });
+const gateway = createGateway(config, { logger, secrets, loaders: naiveLoaders({ createLoaders, toOperationModel }), shareCallsInFlight: false });
 const serving = await serve(gateway);
 logger.info({ url: `${serving.server.url}/graphql`, baseline: 'naive' }, 'brokerql is serving');
 process.once('SIGTERM', () => void serving.stop().then(() => process.exit(0)));
