@@ -10,7 +10,8 @@ import { stringify } from 'yaml';
 
 /**
  * The processes of the benchmark and the soak test: one per simulated broker (bench/simulators.ts)
- * and the built gateway (dist/bin.js serve), each a real process, stopped together at the end.
+ * and the built gateway (dist/bin.js serve, or the baseline of bench/baseline/serve-naive.ts),
+ * each a real process, stopped together at the end.
  */
 
 export const repository = fileURLToPath(new URL('../', import.meta.url));
@@ -96,6 +97,7 @@ export interface Gateway {
 
 export interface GatewayOptions {
   name: string;
+  /** The baseline gateway (bench/baseline/): no batching, de-duplication, caches or calls shared in flight. */
   naive?: boolean;
   scope?: 'read' | 'trade';
   /** Extra keys for every connection entry. */
@@ -112,6 +114,8 @@ export async function startGateway(simulators: Simulators, options: GatewayOptio
     file,
     stringify({
       server: { port: 0, limits: { authFailuresPerMinute: 10_000 }, ...options.server },
+      // The baseline keeps nothing across requests either.
+      ...(options.naive ? { cache: { instrumentsTtlSeconds: 0, accountsTtlSeconds: 0 } } : {}),
       dataDir: path.join(workDirectory, `${options.name}-data`),
       // The gateway's default settings, except the brokers' request budgets: the simulators
       // enforce none here, so keeping to the real brokers' limits would only measure the limits.
@@ -130,7 +134,10 @@ export async function startGateway(simulators: Simulators, options: GatewayOptio
   });
   const child = start(
     // Flags Node refuses in NODE_OPTIONS (--cpu-prof, V8 heap tuning) go on the command line.
-    [...(process.env['GATEWAY_NODE_ARGUMENTS']?.split(' ').filter(Boolean) ?? []), 'dist/bin.js', 'serve', '--config', file, ...(options.naive ? ['--naive'] : [])],
+    [
+      ...(process.env['GATEWAY_NODE_ARGUMENTS']?.split(' ').filter(Boolean) ?? []),
+      ...(options.naive ? ['--import', 'tsx', 'bench/baseline/serve-naive.ts', file] : ['dist/bin.js', 'serve', '--config', file]),
+    ],
     `gateway ${options.name}`,
     process.env['GATEWAY_NODE_OPTIONS'] ?? '',
   );

@@ -22,7 +22,7 @@ import {
 /**
  * `npm run bench`: the simulators in one process, the built gateway (dist/) in another, and
  * autocannon driving it from this one. Measures the statistics query and a single-account
- * portfolio query with batching and caching on and off (--naive), broker calls per query,
+ * portfolio query with batching and caching on and off (the naive baseline of bench/baseline/), broker calls per query,
  * peak RSS, the gateway's own overhead, and the latency of the statistics query against its
  * ideal with simulated broker latency. Prints a table, writes bench/results/latest.json, and
  * exits non-zero if a target is missed. See bench/README.md.

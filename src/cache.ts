@@ -12,16 +12,23 @@ export interface ConnectionCaches {
   /** Keyed by the loader's instrument ref key (a key, FIGI or symbol ref). */
   instruments: ObservedCache<string, InstrumentInfo> | undefined;
   accounts: ObservedCache<'accounts', BrokerAccount[]> | undefined;
+  /**
+   * A cache for what an adapter must look up about an instrument beyond InstrumentInfo (ALOR's
+   * price step value for the money of its rows), under the same limits as `instruments`;
+   * undefined while instrument caching is off. Each call makes a new one: ask once.
+   */
+  instrumentDetails<Value extends object>(): ObservedCache<string, Value> | undefined;
 }
 
-export type CacheLookupObserver = (cache: 'instruments' | 'accounts', hit: boolean) => void;
+export type CacheName = 'instruments' | 'accounts';
+export type CacheLookupObserver = (cache: CacheName, hit: boolean) => void;
 
 /** An LRU cache that reports hits and misses (for metrics). */
 export class ObservedCache<Key extends string, Value extends object> {
   private readonly cache: LRUCache<Key, Value>;
 
   constructor(
-    private readonly name: 'instruments' | 'accounts',
+    private readonly name: CacheName,
     options: { max: number; ttlMilliseconds: number },
     private readonly observe: CacheLookupObserver | undefined,
   ) {
@@ -37,17 +44,22 @@ export class ObservedCache<Key extends string, Value extends object> {
   set(key: Key, value: Value): void {
     this.cache.set(key, value);
   }
+
+  delete(key: Key): void {
+    this.cache.delete(key);
+  }
 }
 
 export function createConnectionCaches(config: CacheConfig | undefined, observe?: CacheLookupObserver): ConnectionCaches {
+  const instrumentLimits =
+    config && config.instrumentsTtlSeconds > 0 ? { max: config.maxInstruments, ttlMilliseconds: config.instrumentsTtlSeconds * 1000 } : undefined;
   return {
-    instruments:
-      config && config.instrumentsTtlSeconds > 0
-        ? new ObservedCache('instruments', { max: config.maxInstruments, ttlMilliseconds: config.instrumentsTtlSeconds * 1000 }, observe)
-        : undefined,
+    instruments: instrumentLimits ? new ObservedCache('instruments', instrumentLimits, observe) : undefined,
     accounts:
       config && config.accountsTtlSeconds > 0
         ? new ObservedCache('accounts', { max: 1, ttlMilliseconds: config.accountsTtlSeconds * 1000 }, observe)
         : undefined,
+    // Not reported: the metrics count lookups of the loaders' own caches.
+    instrumentDetails: () => (instrumentLimits ? new ObservedCache('instruments', instrumentLimits, undefined) : undefined),
   };
 }

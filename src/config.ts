@@ -2,6 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { describeIssue, interpolateEnvironment, keyPath, parseYamlText } from './config-document.js';
+import { alorConnection, type AlorConnectionConfig } from './brokers/alor/config.js';
+import { instaforexConnection, type InstaforexConnectionConfig } from './brokers/instaforex/config.js';
+import { tinkoffConnection, type TinkoffConnectionConfig } from './brokers/tinkoff/config.js';
+import { tinkoffV1Connection, type TinkoffV1ConnectionConfig } from './brokers/tinkoff-v1/config.js';
+import { integer } from './config-values.js';
 import type { BrokerKind } from './domain.js';
 
 /**
@@ -13,77 +18,6 @@ import type { BrokerKind } from './domain.js';
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
-
-/** Accepts 4000 and "4000" alike: `${PORT}` always arrives as a string. */
-const integer = (minimum: number, maximum: number) => {
-  const expected = `expected a whole number from ${minimum} to ${maximum}`;
-  return z
-    .union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)], expected)
-    .pipe(z.number(expected).int(expected).min(minimum, expected).max(maximum, expected));
-};
-
-const secret = (what: string) => z.string(`expected the ${what} as a string`).min(1, `the ${what} is empty`);
-const url = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
-
-const connectionIdPattern = /^[a-z][a-z0-9-]{0,31}$/;
-
-/** Options every connection accepts, whatever its broker. */
-const connectionCommon = {
-  id: z.string('expected a string').regex(connectionIdPattern, 'must match ^[a-z][a-z0-9-]{0,31}$ (lower case, starts with a letter)'),
-  /** Total time one upstream HTTP call may take. Default 15 s. */
-  timeoutMs: integer(100, 600_000).default(15_000),
-  /** Time to establish the TCP/TLS connection. Default 5 s. */
-  connectTimeoutMs: integer(100, 120_000).default(5_000),
-  /**
-   * Broker calls in flight at once on this connection. Default: one second of the broker's
-   * published rate (T-Invest 50, ALOR 100, InstaForex 2, Tinkoff v1 14; brokers/resilience/policy.ts).
-   */
-  maxConcurrentRequests: integer(1, 256).optional(),
-  /** Keep to the broker's documented request limits. Default true; false only for load tests against simulators. */
-  quota: z.boolean('expected true or false').default(true),
-};
-
-const tinkoffConnection = z.strictObject({
-  ...connectionCommon,
-  broker: z.literal('tinkoff'),
-  token: secret('T-Invest API token'),
-  baseUrl: url.default('https://invest-public-api.tbank.ru/rest'),
-});
-
-const tinkoffV1Connection = z.strictObject({
-  ...connectionCommon,
-  broker: z.literal('tinkoff-v1'),
-  token: secret('Tinkoff OpenAPI token'),
-  baseUrl: url.default('https://api-invest.tinkoff.ru/openapi'),
-});
-
-const alorConnection = z.strictObject({
-  ...connectionCommon,
-  broker: z.literal('alor'),
-  refreshToken: secret('ALOR refresh token'),
-  apiUrl: url.default('https://api.alor.ru'),
-  authUrl: url.default('https://oauth.alor.ru'),
-  exchange: z.enum(['MOEX', 'SPBX'], 'expected MOEX or SPBX').default('MOEX'),
-});
-
-/** InstaForex's method paths are not all publicly confirmed: verify them against your cabinet's API page. */
-const instaforexPath = z
-  .string()
-  .regex(/^[A-Za-z0-9/_.-]*\{login\}[A-Za-z0-9/_.-]*$/, 'expected a path containing {login}, e.g. client/RequestOpenTrades/{login}');
-const instaforexPaths = z.strictObject({
-  balance: instaforexPath.default('client/RequestBalanceInformation/{login}'),
-  openTrades: instaforexPath.default('client/RequestOpenTrades/{login}'),
-  closedTrades: instaforexPath.default('client/RequestClosedTrades/{login}'),
-});
-
-const instaforexConnection = z.strictObject({
-  ...connectionCommon,
-  broker: z.literal('instaforex'),
-  login: z.union([z.number().int().positive(), z.string().regex(/^\d+$/)], 'expected the trading account number').transform(String),
-  password: secret('InstaForex API password'),
-  baseUrl: url.default('https://client-api.instaforex.com'),
-  paths: instaforexPaths.default(() => instaforexPaths.parse({})),
-});
 
 const connectionSchemas = {
   tinkoff: tinkoffConnection,
@@ -150,7 +84,7 @@ const serverSchema = z.strictObject({
 });
 
 const cacheSchema = z.strictObject({
-  /** Instrument metadata (name, lot size, price step) changes rarely. Default 6 hours. */
+  /** Instrument metadata (name, lot size, price step; ALOR's security lookups for its rows too) changes rarely. Default 6 hours; 0 turns it off. */
   instrumentsTtlSeconds: integer(0, 7 * 86_400).default(21_600),
   /** The account list of each connection. Default 60 s. */
   accountsTtlSeconds: integer(0, 86_400).default(60),
@@ -186,10 +120,7 @@ const fileSchema = z.strictObject({
   connections: z.array(z.unknown(), 'expected a list of connections').default([]),
 });
 
-export type TinkoffConnectionConfig = z.output<typeof tinkoffConnection>;
-export type TinkoffV1ConnectionConfig = z.output<typeof tinkoffV1Connection>;
-export type AlorConnectionConfig = z.output<typeof alorConnection>;
-export type InstaforexConnectionConfig = z.output<typeof instaforexConnection>;
+export type { TinkoffConnectionConfig, TinkoffV1ConnectionConfig, AlorConnectionConfig, InstaforexConnectionConfig };
 export type ConnectionConfig =
   | TinkoffConnectionConfig
   | TinkoffV1ConnectionConfig

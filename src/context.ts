@@ -2,24 +2,12 @@ import { setMaxListeners } from 'node:events';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
 import { responsePathAsArray } from 'graphql';
+import type { ViewerModel } from './auth/viewer.js';
+import type { ConnectionDirectory } from './brokers/connection.js';
 import { nextMoment } from './brokers/single-flight.js';
-import { createLoaders, type Loaders } from './loaders.js';
+import { createLoaders, type LoaderFactory, type Loaders } from './loaders.js';
 import { enterRequestScope, type RequestScope } from './request-scope.js';
-import type { Trading } from './trading/orders.js';
-import type { ConnectionModel, ViewerModel } from './models.js';
-
-/** The configured connections, by id. Built once per gateway, shared by every request. */
-export class ConnectionDirectory {
-  private readonly byId: Map<string, ConnectionModel>;
-
-  constructor(readonly list: readonly ConnectionModel[]) {
-    this.byId = new Map(list.map((connection) => [connection.id, connection]));
-  }
-
-  get(id: string): ConnectionModel | undefined {
-    return this.byId.get(id);
-  }
-}
+import type { TradingServices } from './trading/services.js';
 
 export interface PartialError {
   error: Error;
@@ -39,7 +27,12 @@ export class PartialErrors {
   }
 }
 
-export interface GatewayContext extends YogaInitialContext {
+/**
+ * What brokerql adds to a request: everything the resolvers, trading and the v1 compat route
+ * work with. Yoga's own fields (request, params) are not part of it, so a route outside GraphQL
+ * builds one without pretending to be a GraphQL request.
+ */
+export interface RequestContext {
   connections: ConnectionDirectory;
   /** Who is asking; set by the bearer-token plugin before any resolver runs. */
   viewer: ViewerModel;
@@ -47,28 +40,37 @@ export interface GatewayContext extends YogaInitialContext {
   partialErrors: PartialErrors;
   /** Aborted when the client goes away: upstream calls made for this request stop too. */
   signal: AbortSignal;
-  trading: Trading;
+  trading: TradingServices;
   /** This request's deadline and broker-call tally (also reachable through AsyncLocalStorage). */
   scope: RequestScope;
-  /** Benchmark comparison mode: no batching, no caches, every instrument fetched where it appears. */
-  naive: boolean;
 }
+
+/** The GraphQL context: yoga's own plus brokerql's. */
+export interface GatewayContext extends YogaInitialContext, RequestContext {}
+
+/** What the context factory adds to yoga's own context (request, params); `viewer` comes from the bearer-token plugin. */
+export type ContextAdditions = Omit<RequestContext, 'viewer'>;
 
 export interface ContextFactoryOptions {
   connections: ConnectionDirectory;
-  trading: Trading;
+  trading: TradingServices;
   requestTimeoutMilliseconds: number;
   /** server.limits.maxBrokerCallsPerRequest; unlimited when absent. */
   maxBrokerCallsPerRequest?: number | undefined;
-  /** No batching, de-duplication or caches (benchmark comparison only). */
-  naive?: boolean | undefined;
+  /** Builds each request's loaders; `createLoaders` unless set (the benchmark sets its baseline here). */
+  loaders?: LoaderFactory | undefined;
 }
 
-/** What brokerql adds to yoga's own context (request, params); `viewer` comes from the bearer-token plugin. */
-export type ContextAdditions = Omit<GatewayContext, keyof YogaInitialContext>;
+export type ContextFactory = (initial: { request: Request }) => ContextAdditions;
 
-export function createContextFactory({ connections, trading, requestTimeoutMilliseconds, maxBrokerCallsPerRequest, naive }: ContextFactoryOptions) {
-  return (initial: YogaInitialContext): Omit<ContextAdditions, 'viewer'> => {
+export function createContextFactory({
+  connections,
+  trading,
+  requestTimeoutMilliseconds,
+  maxBrokerCallsPerRequest,
+  loaders = createLoaders,
+}: ContextFactoryOptions): ContextFactory {
+  return (initial) => {
     const scope: RequestScope = {
       deadline: Date.now() + requestTimeoutMilliseconds,
       brokerCalls: 0,
@@ -84,12 +86,11 @@ export function createContextFactory({ connections, trading, requestTimeoutMilli
     setMaxListeners(1_000, signal);
     return {
       connections,
-      loaders: createLoaders({ signal, naive }),
+      loaders: loaders({ signal }),
       partialErrors: new PartialErrors(),
       signal,
       trading,
       scope,
-      naive: naive ?? false,
     };
   };
 }

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import { notSupported } from './brokers/adapter.js';
+import { requireMethod, supports } from './brokers/capabilities.js';
+import type { ConnectionModel } from './brokers/connection.js';
 import { coveringPartsKeys, createPortfolioLoader, type PortfolioLoader } from './portfolio-loader.js';
 import type { Decimal, InstrumentInfo, InstrumentRef } from './domain.js';
 import {
@@ -9,11 +10,10 @@ import {
   toOrderbookModel,
   toPortfolioModel,
   type AccountModel,
-  type ConnectionModel,
   type OperationModel,
   type OrderModel,
   type OrderbookModel,
-} from './models.js';
+} from './resolvers/models.js';
 
 /**
  * One set of DataLoaders per GraphQL request: however often and wherever a query asks for the
@@ -21,9 +21,6 @@ import {
  * once, and instruments and prices go out in as few calls as each broker's API allows.
  * Instrument metadata and account lists also come from the connection's caches across
  * requests. Batch functions settle every key on its own: one bad key fails only its field.
- *
- * `naive` turns all of that off (no batching, no de-duplication, no caches) — it exists only so
- * the benchmark can show what the rest is worth.
  */
 export interface Loaders {
   accounts: DataLoader<ConnectionModel, AccountModel[], string>;
@@ -60,8 +57,10 @@ export interface OrderbookKey extends InstrumentKey {
 
 export interface LoaderOptions {
   signal: AbortSignal;
-  naive?: boolean | undefined;
 }
+
+/** Builds one request's loaders (`createLoaders`, or a baseline the benchmark compares it with). */
+export type LoaderFactory = (options: LoaderOptions) => Loaders;
 
 /** A cache key for an instrument ref, without the connection (caches are per connection). */
 export function instrumentRefKey(ref: InstrumentRef): string {
@@ -129,11 +128,7 @@ function chunks<T>(items: T[], size: number): T[][] {
   return result;
 }
 
-export function createLoaders({ signal, naive = false }: LoaderOptions): Loaders {
-  // Naive mode (the benchmark's baseline) needs no switch for the cross-request caches: its
-  // gateway builds its connections without them.
-  const options = naive ? { batch: false, cache: false } : {};
-
+export function createLoaders({ signal }: LoaderOptions): Loaders {
   async function loadInstruments(connection: ConnectionModel, keys: InstrumentKey[]): Promise<Array<InstrumentInfo | Error>> {
     const cache = connection.caches.instruments;
     // No broker has a multi-instrument metadata call: one getInstrument per key the cache lacks.
@@ -163,7 +158,7 @@ export function createLoaders({ signal, naive = false }: LoaderOptions): Loaders
   async function loadLastPrices(connection: ConnectionModel, keys: InstrumentKey[]): Promise<Array<Decimal | null | Error>> {
     const { adapter } = connection;
     const instrumentKeys = keys.map((key) => key.ref.key!);
-    if (adapter.getLastPrices && !naive) {
+    if (adapter.getLastPrices) {
       const prices = new Map<string, Decimal>();
       for (const group of chunks([...new Set(instrumentKeys)], adapter.batchLimits?.lastPrices ?? 100)) {
         const answer = await shared(connection, `lastPrices|${[...group].sort().join(',')}`, signal, (callSignal) =>
@@ -173,12 +168,12 @@ export function createLoaders({ signal, naive = false }: LoaderOptions): Loaders
       }
       return instrumentKeys.map((key) => prices.get(key) ?? null);
     }
-    if (!adapter.capabilities.orderbook) return instrumentKeys.map(() => null);
-    // No multi-key method: the top of each book carries the last price.
+    // No multi-key method: the top of each book carries the last price; a broker without books has none.
+    if (!supports(connection, 'getOrderbook')) return instrumentKeys.map(() => null);
+    const getOrderbook = requireMethod(connection, 'getOrderbook');
     return Promise.all(
       keys.map((key) =>
-        adapter
-          .getOrderbook({ instrument: key.ref, depth: 1, signal })
+        getOrderbook({ instrument: key.ref, depth: 1, signal })
           .then((book) => book.lastPrice)
           .catch(asError),
       ),
@@ -204,7 +199,7 @@ export function createLoaders({ signal, naive = false }: LoaderOptions): Loaders
     });
   }
 
-  const instrument: Loaders['instrument'] = new DataLoader(byConnection(loadInstruments), { cacheKeyFn: instrumentCacheKey, ...options });
+  const instrument: Loaders['instrument'] = new DataLoader(byConnection(loadInstruments), { cacheKeyFn: instrumentCacheKey });
 
   return {
     accounts: new DataLoader(
@@ -219,18 +214,15 @@ export function createLoaders({ signal, naive = false }: LoaderOptions): Loaders
           }));
         return accounts.map((account) => toAccountModel(connection, account));
       }),
-      { cacheKeyFn: (connection) => connection.id, ...options },
+      { cacheKeyFn: (connection) => connection.id },
     ),
-    portfolio: createPortfolioLoader(
-      async (account, parts) => {
-        const keys = coveringPartsKeys(parts).map((partsKey) => `portfolio|${account.brokerAccountId}|${partsKey}`);
-        const portfolio = await shared(account.connection, keys, signal, (callSignal) =>
-          account.connection.adapter.getPortfolio({ brokerAccountId: account.brokerAccountId, parts, signal: callSignal }),
-        );
-        return toPortfolioModel(account, portfolio);
-      },
-      { naive },
-    ),
+    portfolio: createPortfolioLoader(async (account, parts) => {
+      const keys = coveringPartsKeys(parts).map((partsKey) => `portfolio|${account.brokerAccountId}|${partsKey}`);
+      const portfolio = await shared(account.connection, keys, signal, (callSignal) =>
+        account.connection.adapter.getPortfolio({ brokerAccountId: account.brokerAccountId, parts, signal: callSignal }),
+      );
+      return toPortfolioModel(account, portfolio);
+    }),
     orders: new DataLoader(
       settleEach(async (account: AccountModel) => {
         const orders = await shared(account.connection, `orders|${account.brokerAccountId}`, signal, (callSignal) =>
@@ -238,13 +230,14 @@ export function createLoaders({ signal, naive = false }: LoaderOptions): Loaders
         );
         return orders.map((order) => toOrderModel(account, order));
       }),
-      { cacheKeyFn: (account) => account.id, ...options },
+      { cacheKeyFn: (account) => account.id },
     ),
     operations: new DataLoader(
       settleEach(async ({ account, from, to, instrument: filter }: OperationsKey) => {
+        const listOperations = requireMethod(account.connection, 'listOperations');
         const key = `operations|${account.brokerAccountId}|${from}|${to}|${filter?.key ?? ''}`;
         const operations = await shared(account.connection, key, signal, (callSignal) =>
-          account.connection.adapter.listOperations({ brokerAccountId: account.brokerAccountId, from, to, instrument: filter, signal: callSignal }),
+          listOperations({ brokerAccountId: account.brokerAccountId, from, to, instrument: filter, signal: callSignal }),
         );
         return operations.map((operation) => toOperationModel(account, operation));
       }),
@@ -253,21 +246,20 @@ export function createLoaders({ signal, naive = false }: LoaderOptions): Loaders
         // Dispatched ahead of the other loaders' batches: paged trade histories are the one chain
         // of dependent broker calls in a wide query, so their first pages should leave first.
         batchScheduleFn: (dispatch) => queueMicrotask(dispatch),
-        ...options,
       },
     ),
     instrument,
-    lastPrice: new DataLoader(byConnection(loadLastPrices), { cacheKeyFn: instrumentCacheKey, ...options }),
+    lastPrice: new DataLoader(byConnection(loadLastPrices), { cacheKeyFn: instrumentCacheKey }),
     orderbook: new DataLoader(
       settleEach(async (key: OrderbookKey) => {
-        if (!key.connection.adapter.capabilities.orderbook) throw notSupported(key.connection, 'orderbooks');
+        const getOrderbook = requireMethod(key.connection, 'getOrderbook');
         const book = await shared(key.connection, `orderbook|${instrumentRefKey(key.ref)}|${key.depth}`, signal, (callSignal) =>
-          key.connection.adapter.getOrderbook({ instrument: key.ref, depth: key.depth, signal: callSignal }),
+          getOrderbook({ instrument: key.ref, depth: key.depth, signal: callSignal }),
         );
         return toOrderbookModel(key.connection, book);
       }),
-      { cacheKeyFn: (key) => `${instrumentCacheKey(key)}|${key.depth}`, ...options },
+      { cacheKeyFn: (key) => `${instrumentCacheKey(key)}|${key.depth}` },
     ),
-    averageFillPrice: new DataLoader(loadAverageFillPrices, { cacheKeyFn: (key) => `${key.account.id}|${key.orderId}`, ...options }),
+    averageFillPrice: new DataLoader(loadAverageFillPrices, { cacheKeyFn: (key) => `${key.account.id}|${key.orderId}` }),
   };
 }

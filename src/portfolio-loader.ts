@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { PortfolioParts } from './brokers/adapter.js';
-import type { AccountModel, PortfolioModel } from './models.js';
+import type { AccountModel, PortfolioModel } from './resolvers/models.js';
 
 /**
  * Portfolios by account and by the parts a query selects (`portfolio { positions }` needs no
@@ -56,7 +56,7 @@ function union(parts: PortfolioParts[]): PortfolioParts {
   return { positions: parts.some((part) => part.positions), cash: parts.some((part) => part.cash), valuation: parts.some((part) => part.valuation) };
 }
 
-export function createPortfolioLoader(fetch: Fetch, options: { naive: boolean }): PortfolioLoader {
+export function createPortfolioLoader(fetch: Fetch): PortfolioLoader {
   const batches = new DataLoader<PortfolioKey, PortfolioModel>(
     async (keys) => {
       const byAccount = new Map<string, PortfolioKey[]>();
@@ -69,13 +69,12 @@ export function createPortfolioLoader(fetch: Fetch, options: { naive: boolean })
       return Promise.all(keys.map((key) => answers.get(key.account.id)!));
     },
     // Keys are merged by account above; DataLoader's own cache cannot see that one set of parts covers another.
-    { cache: false, batch: !options.naive },
+    { cache: false },
   );
   const asked = new Map<string, Array<{ parts: PortfolioParts; portfolio: Promise<PortfolioModel> }>>();
 
   return {
     load(account, parts) {
-      if (options.naive) return batches.load({ account, parts });
       const earlier = asked.get(account.id);
       const covering = earlier?.find((entry) => covers(entry.parts, parts));
       if (covering) return covering.portfolio;

@@ -1,5 +1,5 @@
 import type { RequestListener } from 'node:http';
-import { createYoga, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { AuditLog } from './auth/audit-log.js';
 import { startAuditRetention } from './auth/audit-retention.js';
 import { FailedAuthenticationLimiter } from './auth/failed-auth-limiter.js';
@@ -8,9 +8,10 @@ import { useBearerAuth } from './auth/use-bearer-auth.js';
 import type { UpstreamCall, UpstreamObserver } from './brokers/http.js';
 import { createConnections } from './brokers/registry.js';
 import type { Config } from './config.js';
-import { ConnectionDirectory, createContextFactory, type ContextAdditions } from './context.js';
+import { ConnectionDirectory } from './brokers/connection.js';
+import { createContextFactory, type ContextAdditions } from './context.js';
 import { useTinkoffV1Compat } from './compat/use-tinkoff-v1-compat.js';
-import { createErrorMasker } from './errors.js';
+import { createErrorMasker } from './client-errors.js';
 import { listen, type RunningServer } from './http-server.js';
 import { silentLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
@@ -29,8 +30,10 @@ import { useSpecExecution, type ExecuteOperation } from './plugins/use-spec-exec
 import { createSchema } from './schema.js';
 import { SecretRegistry } from './secrets.js';
 import { openDatabase, type Database } from './storage/database.js';
+import type { LoaderFactory } from './loaders.js';
+import { auditDenied } from './trading/audit.js';
 import { IdempotencyLedger } from './trading/idempotency.js';
-import { auditDenied } from './trading/orders.js';
+import { tradingRequest } from './trading/request.js';
 
 export type { RunningServer } from './http-server.js';
 
@@ -58,8 +61,13 @@ export interface GatewayOptions {
   observer?: UpstreamObserver | undefined;
   /** GraphiQL's headers editor starts with these (demo: a READ token). */
   graphiqlHeaders?: Record<string, string> | undefined;
-  /** No batching, de-duplication or caches: only for the benchmark's comparison. */
-  naive?: boolean | undefined;
+  /**
+   * Builds each request's loaders; `createLoaders` (loaders.ts) unless set. The benchmark gives
+   * its baseline here (bench/baseline/), to show what batching and de-duplication are worth.
+   */
+  loaders?: LoaderFactory | undefined;
+  /** Whether identical reads in flight are shared across requests. Default true (brokers/single-flight.ts). */
+  shareCallsInFlight?: boolean | undefined;
   /** Shared with the logger, so log lines are scrubbed of the same secrets. */
   secrets?: SecretRegistry | undefined;
   /**
@@ -108,8 +116,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     createConnections(config.connections, {
       secrets,
       observer: observeBrokerCall,
-      cache: options.naive ? undefined : config.cache,
-      caching: !options.naive,
+      cache: config.cache,
+      shareCallsInFlight: options.shareCallsInFlight,
       onCircuitChange: (connection, state) => {
         metrics.observeCircuit(connection, state);
         logger.warn({ connection, state }, 'circuit breaker changed state');
@@ -129,19 +137,19 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     trading,
     requestTimeoutMilliseconds: config.server.requestTimeoutMs,
     maxBrokerCallsPerRequest: config.server.limits.maxBrokerCallsPerRequest,
-    naive: options.naive,
+    loaders: options.loaders,
   });
   const failures = new FailedAuthenticationLimiter(config.server.limits.authFailuresPerMinute);
   const warnings: string[] = [];
 
   const yoga = createYoga<Record<string, never>, ContextAdditions>({
-    schema: createSchema({ onDenied: ({ context, info, args }) => auditDenied(context, info.fieldName, args) }),
+    schema: createSchema({ onDenied: ({ context, info, args }) => auditDenied(tradingRequest(context), info.fieldName, args) }),
     graphqlEndpoint,
     healthCheckEndpoint: '/healthz',
     landingPage: false,
     logging: false,
     maskedErrors: { maskError },
-    context: createContext as (initial: YogaInitialContext) => ContextAdditions,
+    context: createContext,
     // Served by useGraphiQLPage: rendered once, not per page load.
     graphiql: false,
     // No CORS headers unless origins are configured: a random web page must not drive a trading gateway.

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { BrokerAdapter } from '../src/brokers/adapter.js';
+import type { CompleteBrokerAdapter as BrokerAdapter } from '../src/brokers/adapter.js';
 import { createAlorAdapter } from '../src/brokers/alor/adapter.js';
 import { alorRequestId } from '../src/brokers/alor/order-command.js';
 import { TokenKeeper } from '../src/brokers/alor/token-keeper.js';
@@ -9,7 +9,7 @@ import type { InstrumentInfo, PlaceOrderRequest } from '../src/domain.js';
 import { BrokerqlError } from '../src/errors.js';
 import { SecretRegistry } from '../src/secrets.js';
 import { alorSimulatorRefreshTokens, createAlorSimulator, type AlorSimulator, type AlorSimulatorOptions } from '../src/simulators/alor/server.js';
-import { connectionConfig, useAdapterTestBed } from './support/adapters.js';
+import { connectionConfig, connectionDependencies, useAdapterTestBed } from './support/adapters.js';
 import { brokerFailure } from './support/broker-failure.js';
 
 const testBed = useAdapterTestBed();
@@ -29,7 +29,7 @@ function adapter(simulator: AlorSimulator, overrides: Partial<AlorConnectionConf
     authUrl: simulator.authUrl,
     ...overrides,
   });
-  return testBed.track(createAlorAdapter(config, { secrets }));
+  return testBed.track(createAlorAdapter(config, connectionDependencies(secrets)));
 }
 
 function failure(promise: Promise<unknown>): Promise<BrokerqlError> {

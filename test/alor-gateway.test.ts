@@ -194,7 +194,7 @@ describe('ALOR orders through the mutations', () => {
     alor.server.injectFault({ route: 'POST order limit', fault: { kind: 'drop' }, times: 2, afterHandling: true });
     const lost = await graphql(stack.gateway, limitOrder('alor-lost-twice', '299.9'), { token: stack.tradeToken });
     expect(lost.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', connection: 'alor', retryable: false });
-    expect(lost.errors![0]!.message).toMatch(/could not find out whether it was placed/);
+    expect(lost.errors![0]!.message).toMatch(/whether the order was placed is unknown: ALOR did not confirm it/);
     expect(stack.gateway.audit.recent(1)[0]).toMatchObject({ outcome: 'unknown', idempotencyKey: 'alor-lost-twice' });
     expect(alor.state.orders.size).toBe(ordersBefore + 1);
 

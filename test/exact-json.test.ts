@@ -41,8 +41,11 @@ describe('parseJsonExact', () => {
     expect(reader('1e99')).toBe('fast');
     expect(reader('1E-300')).toBe('exact');
     expect(reader('1e+300')).toBe('exact');
-    // Digits in strings count too: a false alarm only costs the slower parser.
-    expect(reader('"E123"')).toBe('exact');
+    // Digits in strings count too (a false alarm only costs the slower parser), but an exponent
+    // only after a digit: "E123" in a string (a UUID's "e612…") is no number.
+    expect(reader('"E123"')).toBe('fast');
+    expect(reader('[1E123]')).toBe('exact');
+    expect(reader('"1E123"')).toBe('exact');
     expect(reader('"8800000000"')).toBe('fast');
   });
 

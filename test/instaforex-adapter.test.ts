@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { requireMethod } from '../src/brokers/capabilities.js';
 import { createInstaforexAdapter } from '../src/brokers/instaforex/adapter.js';
 import type { InstaforexConnectionConfig } from '../src/config.js';
 import { addDecimals } from '../src/decimal.js';
@@ -15,7 +16,7 @@ import {
   type InstaforexSimulator,
   type InstaforexSimulatorOptions,
 } from '../src/simulators/instaforex/server.js';
-import { connectionConfig, useAdapterTestBed } from './support/adapters.js';
+import { connectionConfig, connectionDependencies, useAdapterTestBed } from './support/adapters.js';
 import { brokerFailure } from './support/broker-failure.js';
 
 /** The InstaForex adapter against the simulator, over real loopback HTTP. */
@@ -37,7 +38,7 @@ async function startSimulator(options: InstaforexSimulatorOptions): Promise<Inst
 function connect(overrides: Record<string, unknown> = {}, target: InstaforexSimulator = simulator) {
   const config = connectionConfig<InstaforexConnectionConfig>({ id: 'ifx', broker: 'instaforex', ...instaforexSimulatorAccount, baseUrl: target.baseUrl, ...overrides });
   const secrets = new SecretRegistry();
-  return { adapter: testBed.track(createInstaforexAdapter(config, { secrets })), secrets };
+  return { adapter: testBed.track(createInstaforexAdapter(config, connectionDependencies(secrets))), secrets };
 }
 
 const adapter = (overrides: Record<string, unknown> = {}, target?: InstaforexSimulator) => connect(overrides, target).adapter;
@@ -368,16 +369,12 @@ describe('InstaForex read-only capabilities', () => {
     expect(adapter().capabilities).toEqual({ trading: false, orderTypes: [], orderbook: false, operations: true });
   });
 
-  it('answers placeOrder, cancelOrder and getOrderbook with NOT_SUPPORTED naming the broker, asking it nothing', async () => {
+  it('has no placeOrder, cancelOrder or getOrderbook: the capability gate answers NOT_SUPPORTED naming the broker, asking it nothing', async () => {
     const client = adapter();
-    const instrument = await client.getInstrument({ ref: { symbol: 'EURUSD' } });
-    const attempts = [
-      client.placeOrder({ brokerAccountId: login, instrument, side: 'BUY', type: 'MARKET', lots: 1, price: null, idempotencyKey: 'k' }),
-      client.cancelOrder({ brokerAccountId: login, orderId: '48213502' }),
-      client.getOrderbook({ instrument: { key: 'EURUSD' }, depth: 10 }),
-    ];
-    for (const attempt of attempts) {
-      const error = await failure(attempt);
+    expect([client.placeOrder, client.cancelOrder, client.getOrderbook]).toEqual([undefined, undefined, undefined]);
+    const connection = { id: 'ifx', broker: 'instaforex' as const, adapter: client };
+    for (const method of ['placeOrder', 'cancelOrder', 'getOrderbook'] as const) {
+      const error = await failure(Promise.resolve().then(() => requireMethod(connection, method)));
       expect(error.code).toBe('NOT_SUPPORTED');
       expect(error.message).toMatch(/^InstaForex \(INSTAFOREX\) does not support/);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BrokerAdapter } from '../src/brokers/adapter.js';
+import type { CompleteBrokerAdapter as BrokerAdapter } from '../src/brokers/adapter.js';
 import { createTinkoffAdapter } from '../src/brokers/tinkoff/adapter.js';
 import { tinkoffLimits } from '../src/brokers/tinkoff/limits.js';
 import type { TinkoffConnectionConfig } from '../src/config.js';

@@ -36,7 +36,7 @@ describe('A5: T-Invest 30057 is an order of unknown state, not a refusal', () =>
     expect(first.errors).toEqual([
       expect.objectContaining({ path: ['placeOrder'], extensions: { code: 'UPSTREAM_TIMEOUT', connection: 'tbank', retryable: false } }),
     ]);
-    expect(first.errors![0]!.message).toMatch(/no report of it \(The order is a duplicate, but the order report was not found \(30057\)\), so it may have been placed/);
+    expect(first.errors![0]!.message).toMatch(/whether the order was placed is unknown: T-Invest has an order with this request id but no report of it \(The order is a duplicate, but the order report was not found \(30057\)\)/);
     expect(stack.gateway.audit.recent(1)[0]).toMatchObject({ mutation: 'placeOrder', outcome: 'unknown', errorCode: 'UPSTREAM_TIMEOUT', idempotencyKey: 'duplicate-1' });
     // The first PostOrder (answer lost), the check by orderId, the resend answered 30057.
     expect(stack.tinkoff.server.requestCount('OrdersService/PostOrder')).toBe(2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BrokerAdapter } from '../src/brokers/adapter.js';
+import type { CompleteBrokerAdapter as BrokerAdapter } from '../src/brokers/adapter.js';
 import { createTinkoffV1Adapter } from '../src/brokers/tinkoff-v1/adapter.js';
 import type { TinkoffV1ConnectionConfig } from '../src/config.js';
 import { addDecimals } from '../src/decimal.js';

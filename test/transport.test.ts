@@ -109,7 +109,7 @@ describe('orders are never blindly retried', () => {
     const error = await failure(placeMarket('no-blind-retry'));
     // Not found by its request id, so sent once more with the same orderId (T-Invest deduplicates by it), then given up.
     expect(error).toMatchObject({ code: 'UPSTREAM_TIMEOUT', retryable: false });
-    expect(error.message).toMatch(/could not find out whether it was placed/);
+    expect(error.message).toMatch(/whether the order was placed is unknown: T-Invest did not confirm it/);
     const sent = simulator.server.recentRequests('OrdersService/PostOrder').map((entry) => JSON.parse(entry.body).orderId);
     expect(sent).toHaveLength(2);
     expect(sent[0]).toBe(sent[1]);

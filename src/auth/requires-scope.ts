@@ -2,7 +2,7 @@ import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { ForbiddenError } from '../errors.js';
-import type { Scope } from '../models.js';
+import type { Scope } from './viewer.js';
 
 /**
  * `@requiresScope(scope: TRADE)`: a field only a token with that scope may use. The SDL and the

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Database } from '../storage/database.js';
-import type { Scope, ViewerModel } from '../models.js';
+import type { Scope, ViewerModel } from './viewer.js';
 
 /**
  * brokerql's own access tokens. A secret is `bql_<id>_<43 characters>`: the id finds the row,

@@ -1,5 +1,6 @@
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../context.js';
+import { AuthenticationThrottledError, UnauthenticatedError } from '../errors.js';
 import { authenticateRequest, type RequestAuthenticator } from './authenticate-request.js';
 import type { AuthenticationFailure } from './tokens.js';
 
@@ -26,24 +27,9 @@ export function useBearerAuth(options: BearerAuthOptions): Plugin<GatewayContext
       const header = context.request.headers.get('authorization') ?? '';
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
       const result = authenticateRequest(options, context.request, context, match ? match[1] : header ? 'malformed' : undefined);
-      if ('blockedForSeconds' in result) {
-        const blockedFor = result.blockedForSeconds;
-        throw createGraphQLError('too many failed authentications from this address; try again later', {
-          extensions: {
-            code: 'RATE_LIMITED',
-            retryAfterSeconds: blockedFor,
-            http: { status: 429, headers: { 'Retry-After': String(blockedFor) } },
-          },
-        });
-      }
-      if ('failure' in result) {
-        throw createGraphQLError(messages[result.failure], {
-          extensions: {
-            code: 'UNAUTHENTICATED',
-            http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="brokerql"' } },
-          },
-        });
-      }
+      // Errors of the one tree: the error mask gives them their code and their HTTP status.
+      if ('blockedForSeconds' in result) throw new AuthenticationThrottledError(result.blockedForSeconds);
+      if ('failure' in result) throw new UnauthenticatedError(messages[result.failure]);
       extendContext({ viewer: result.viewer });
       // The request scope was made before anyone knew who is asking (context factory).
       const scope = (context as Partial<GatewayContext>).scope;

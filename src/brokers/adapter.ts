@@ -11,11 +11,12 @@ import type {
   PlaceOrderRequest,
   Portfolio,
 } from '../domain.js';
-import { NotSupportedError } from '../errors.js';
 import type { SecretRegistry } from '../secrets.js';
+import type { ConnectionCaches } from '../cache.js';
 import type { UpstreamObserver } from './http.js';
 import type { ClientIdentifiers } from './identifiers.js';
 import type { ConnectionPolicy } from './resilience/policy.js';
+import type { InFlight } from './single-flight.js';
 
 /** What a broker lets brokerql do. Anything not offered is answered with NOT_SUPPORTED. */
 export interface Capabilities {
@@ -30,6 +31,9 @@ export interface Capabilities {
    */
   idempotentOrders?: boolean;
 }
+
+/** The optional adapter methods that stand for a capability (capabilities.ts gates them). */
+export type GatedMethod = 'getOrderbook' | 'listOperations' | 'placeOrder' | 'cancelOrder';
 
 interface Cancellable {
   /** Aborted when the client goes away or the request's deadline passes. */
@@ -95,7 +99,9 @@ export interface AverageFillPricesParams extends AccountParams {
 /**
  * One upstream broker protocol, bound to one configured credential. Every method takes one
  * params object. Methods return the unified model of `domain.ts` and throw BrokerqlErrors
- * carrying this connection's id; a method outside the capabilities throws NotSupportedError.
+ * carrying this connection's id. What a broker cannot do, it leaves out: the optional methods
+ * below stand for capabilities, and the one gate in front of them (`requireMethod` in
+ * capabilities.ts) answers NOT_SUPPORTED for a method that is absent or not offered.
  */
 export interface BrokerAdapter {
   readonly broker: BrokerKind;
@@ -106,15 +112,18 @@ export interface BrokerAdapter {
   getPortfolio(params: PortfolioParams): Promise<Portfolio>;
   /** Throws NotFoundError when the broker does not know the instrument, BadUserInputError when the ref cannot name one. */
   getInstrument(params: InstrumentParams): Promise<InstrumentInfo>;
-  getOrderbook(params: OrderbookParams): Promise<Orderbook>;
   /** Active (unfinished) orders. */
   listOrders(params: AccountParams): Promise<Order[]>;
-  listOperations(params: OperationsParams): Promise<Operation[]>;
-  placeOrder(params: PlaceOrderParams): Promise<Order>;
-  /** Returns the order's final state after cancellation. */
-  cancelOrder(params: CancelOrderParams): Promise<Order>;
   /** Releases connection pools and timers. */
   close(): Promise<void>;
+  /** Capability `orderbook`. */
+  getOrderbook?(params: OrderbookParams): Promise<Orderbook>;
+  /** Capability `operations`. */
+  listOperations?(params: OperationsParams): Promise<Operation[]>;
+  /** Capability `trading`. */
+  placeOrder?(params: PlaceOrderParams): Promise<Order>;
+  /** Capability `trading`. Returns the order's final state after cancellation. */
+  cancelOrder?(params: CancelOrderParams): Promise<Order>;
   /** Last trade prices by instrument key, in as few calls as the broker allows; unknown keys are left out. */
   getLastPrices?(params: LastPricesParams): Promise<Map<string, Decimal>>;
   /** The most keys one call of getLastPrices may carry. */
@@ -127,15 +136,8 @@ export interface BrokerAdapter {
   getAverageFillPrices?(params: AverageFillPricesParams): Promise<Map<string, Decimal>>;
 }
 
-/**
- * What one account allows: its connection's capabilities, without trading where the broker lets
- * brokerql's credential only read the account, or the account is not open (closed, still
- * opening) — an order there would only come back refused.
- */
-export function accountCapabilities(connection: Capabilities, account: BrokerAccount): Capabilities {
-  const tradable = !account.readOnly && (account.status == null || account.status === 'OPEN');
-  return tradable || !connection.trading ? connection : { ...connection, trading: false, orderTypes: [] };
-}
+/** An adapter that offers every capability's method (the type its own tests and factory see). */
+export type CompleteBrokerAdapter = BrokerAdapter & Required<Pick<BrokerAdapter, GatedMethod>>;
 
 /** What the gateway hands every adapter factory besides its own connection config. */
 export interface AdapterDependencies {
@@ -144,23 +146,11 @@ export interface AdapterDependencies {
   /** This connection's request budget, circuit breaker and retries; pass it to every UpstreamClient. */
   policy?: ConnectionPolicy | undefined;
   /**
-   * Whether the adapter may keep answers (security metadata) and share calls in flight. False only
-   * in the benchmark's naive mode, which shows what a gateway without such care costs.
+   * The connection's caches across requests (instrument metadata under the config's `cache`
+   * limits): an adapter that must look up what its broker's rows leave out keeps the answers
+   * here. Absent or a cache turned off: every lookup goes to the broker.
    */
-  caching?: boolean | undefined;
-}
-
-const brokerNames: Record<BrokerKind, string> = {
-  tinkoff: 'T-Invest (TINKOFF)',
-  'tinkoff-v1': 'Tinkoff OpenAPI v1 (TINKOFF_V1)',
-  alor: 'ALOR',
-  instaforex: 'InstaForex (INSTAFOREX)',
-};
-
-/** The answer for anything outside a broker's capabilities: say which broker, never return an empty result. */
-export function notSupported(connection: { id: string; broker: BrokerKind }, what: string): NotSupportedError {
-  return new NotSupportedError(`${brokerNames[connection.broker]} does not support ${what} (connection "${connection.id}")`, {
-    connection: connection.id,
-    retryable: false,
-  });
+  caches?: ConnectionCaches | undefined;
+  /** The connection's calls in flight, for reads several methods share (InstaForex's balance); none: no sharing. */
+  inFlight?: InFlight | undefined;
 }

@@ -1,10 +1,11 @@
-import { Agent, errors as undiciErrors, request } from 'undici';
-import { InternalError, UpstreamTimeoutError, UpstreamUnavailableError, type BrokerqlError } from '../errors.js';
+import { Agent, request } from 'undici';
+import { InternalError } from '../errors.js';
 import { isPlainPath } from './identifiers.js';
 import { currentRequestScope, reserveBrokerCall } from '../request-scope.js';
 import { backoffDelay, retryAfterMilliseconds } from './resilience/backoff.js';
 import type { ConnectionPolicy } from './resilience/policy.js';
 import type { CallPriority } from './resilience/quota.js';
+import { transportError } from './transport-errors.js';
 
 /**
  * The HTTP transport every adapter uses: one keep-alive pool per connection, a connect and a
@@ -138,7 +139,7 @@ export class UpstreamClient {
         if (upstreamRequest.signal?.aborted) throw error;
         policy?.breaker.recordFailure();
         const delay = backoffDelay(attempt);
-        if (!canRetry(delay) || (error as BrokerqlError).code === 'UPSTREAM_TIMEOUT') throw error;
+        if (!canRetry(delay) || (error as { code?: unknown }).code === 'UPSTREAM_TIMEOUT') throw error;
         await sleep(delay, upstreamRequest.signal);
         continue;
       } finally {
@@ -210,41 +211,13 @@ export class UpstreamClient {
       report(response.statusCode, undefined);
       return { status: response.statusCode, headers: response.headers, text };
     } catch (error) {
-      const mapped = this.mapTransportError(error, timedOut, timeout);
+      const mapped = transportError(error, { connection, brokerLabel: this.options.brokerLabel, deadlinePassed: timedOut, timeoutMilliseconds: timeout });
       report(undefined, mapped.code);
       throw mapped;
     } finally {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);
     }
-  }
-
-  private mapTransportError(error: unknown, deadlinePassed: boolean, timeoutMilliseconds: number): BrokerqlError {
-    const { connection, brokerLabel } = this.options;
-    const seconds = Math.round(timeoutMilliseconds / 100) / 10;
-    if (
-      deadlinePassed ||
-      error instanceof undiciErrors.HeadersTimeoutError ||
-      error instanceof undiciErrors.BodyTimeoutError ||
-      (error instanceof Error && error.name === 'TimeoutError')
-    ) {
-      return new UpstreamTimeoutError(`${brokerLabel} did not answer within ${seconds}s`, { connection, cause: error });
-    }
-    const code = networkErrorCode(error);
-    // Refused, unknown host, or no connection in time: the request never left this machine.
-    const notSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || error instanceof undiciErrors.ConnectTimeoutError;
-    if (error instanceof undiciErrors.ConnectTimeoutError) {
-      return new UpstreamTimeoutError(`${brokerLabel} did not accept a connection in time`, {
-        connection,
-        cause: error,
-        mayHaveReachedBroker: false,
-      });
-    }
-    return new UpstreamUnavailableError(`${brokerLabel} is unreachable (${describeNetworkError(code)})`, {
-      connection,
-      cause: error,
-      mayHaveReachedBroker: !notSent,
-    });
   }
 
   async close(): Promise<void> {
@@ -254,30 +227,6 @@ export class UpstreamClient {
 
 function isServerError(response: UpstreamResponse): boolean {
   return response.status >= 500;
-}
-
-function networkErrorCode(error: unknown): unknown {
-  const candidate = error as { code?: unknown; cause?: { code?: unknown } } | null;
-  return candidate?.code ?? candidate?.cause?.code;
-}
-
-function describeNetworkError(code: unknown): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'host not found';
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-      return 'connection reset';
-    case 'UND_ERR_RES_EXCEEDED_MAX_SIZE':
-      return 'response too large';
-    case 'UND_ERR_ABORTED':
-      return 'request aborted';
-    default:
-      return typeof code === 'string' ? code : 'network error';
-  }
 }
 
 function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {

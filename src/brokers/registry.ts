@@ -1,9 +1,10 @@
-import { createConnectionCaches } from '../cache.js';
+import { createConnectionCaches, type CacheName } from '../cache.js';
 import type { CacheConfig, ConnectionConfig } from '../config.js';
 import type { BrokerKind } from '../domain.js';
 import { InternalError } from '../errors.js';
-import type { ConnectionModel } from '../models.js';
 import type { AdapterDependencies, BrokerAdapter } from './adapter.js';
+import type { ConnectionModel } from './connection.js';
+import { brokerLabels } from './labels.js';
 import type { CircuitState } from './resilience/circuit-breaker.js';
 import type { CallPriority } from './resilience/quota.js';
 import { createConnectionPolicy } from './resilience/policy.js';
@@ -13,7 +14,11 @@ import { createInstaforexAdapter } from './instaforex/adapter.js';
 import { createTinkoffAdapter } from './tinkoff/adapter.js';
 import { createTinkoffV1Adapter } from './tinkoff-v1/adapter.js';
 
-type AdapterFactory<Kind extends BrokerKind> = (
+/**
+ * The one signature every broker's adapter factory has: its own connection config, and what the
+ * gateway hands every adapter (secrets, observer, policy, caches, calls in flight).
+ */
+export type AdapterFactory<Kind extends BrokerKind> = (
   config: Extract<ConnectionConfig, { broker: Kind }>,
   dependencies: AdapterDependencies,
 ) => BrokerAdapter;
@@ -34,14 +39,17 @@ export function createAdapter(config: ConnectionConfig, dependencies: AdapterDep
   return factory(config as never, dependencies);
 }
 
-export interface ConnectionDependencies extends Omit<AdapterDependencies, 'policy'> {
+export interface ConnectionDependencies extends Pick<AdapterDependencies, 'secrets' | 'observer'> {
   /** Cross-request caches; none when absent (CLI commands). */
   cache?: CacheConfig | undefined;
-  /** False in the benchmark's naive mode: adapters keep nothing and share nothing either. */
-  caching?: boolean | undefined;
+  /**
+   * Whether identical reads in flight are shared across requests (brokers/single-flight.ts).
+   * Default true; the benchmark's baseline turns it off to show what sharing is worth.
+   */
+  shareCallsInFlight?: boolean | undefined;
   onCircuitChange?: (connection: string, state: CircuitState) => void;
   onQuotaGranted?: (connection: string, priority: CallPriority, waitedMilliseconds: number) => void;
-  onCacheLookup?: (connection: string, cache: 'instruments' | 'accounts', hit: boolean) => void;
+  onCacheLookup?: (connection: string, cache: CacheName, hit: boolean) => void;
 }
 
 /** One adapter per configured connection, each with its own budget, breaker and retry policy. */
@@ -56,25 +64,15 @@ export function createConnections(connections: readonly ConnectionConfig[], depe
       onCircuitChange: (state) => dependencies.onCircuitChange?.(config.id, state),
       onQuotaGranted: (priority, waited) => dependencies.onQuotaGranted?.(config.id, priority, waited),
     });
+    const caches = createConnectionCaches(dependencies.cache, (cache, hit) => dependencies.onCacheLookup?.(config.id, cache, hit));
+    const inFlight = dependencies.shareCallsInFlight === false ? undefined : new InFlight();
     return {
       id: config.id,
       broker: config.broker,
-      adapter: createAdapter(config, {
-        secrets: dependencies.secrets,
-        observer: dependencies.observer,
-        policy,
-        caching: dependencies.caching ?? true,
-      }),
+      adapter: createAdapter(config, { secrets: dependencies.secrets, observer: dependencies.observer, policy, caches, inFlight }),
       policy,
-      caches: createConnectionCaches(dependencies.cache, (cache, hit) => dependencies.onCacheLookup?.(config.id, cache, hit)),
-      inFlight: dependencies.caching === false ? undefined : new InFlight(),
+      caches,
+      inFlight,
     };
   });
 }
-
-const brokerLabels: Record<BrokerKind, string> = {
-  tinkoff: 'T-Invest',
-  'tinkoff-v1': 'Tinkoff OpenAPI v1',
-  alor: 'ALOR',
-  instaforex: 'InstaForex',
-};

@@ -1,8 +1,9 @@
 import type { Capabilities } from '../brokers/adapter.js';
 import { createConnections } from '../brokers/registry.js';
-import { BrokerqlError } from '../errors.js';
+import { clientCode } from '../client-errors.js';
+import { BrokerqlError, UpstreamUnreachableError } from '../errors.js';
 import type { BrokerAccount } from '../domain.js';
-import type { ConnectionModel } from '../models.js';
+import type { ConnectionModel } from '../brokers/connection.js';
 import { SecretRegistry } from '../secrets.js';
 import { loadCliConfig, parseCommandLine, type CommandEnvironment } from './common.js';
 import { formatTable } from './table.js';
@@ -57,14 +58,15 @@ function describeAccount(account: BrokerAccount): string {
   return known.length > 0 ? `${account.brokerAccountId} (${known.join(', ')})` : account.brokerAccountId;
 }
 
-/** What most likely is wrong, in words a person fixing the config can act on. */
+/** What most likely is wrong, in words a person fixing the config can act on: read from the error's class, code and status. */
 function reason(error: unknown): string {
   if (!(error instanceof BrokerqlError)) return `unexpected failure: ${error instanceof Error ? error.message : String(error)}`;
-  if (error.code === 'UPSTREAM_AUTH') return `wrong or expired credential — ${error.message}`;
+  const code = clientCode(error);
+  if (code === 'UPSTREAM_AUTH') return `wrong or expired credential — ${error.message}`;
   if (error.status === 404 || error.status === 405) return `wrong base URL (the broker answered HTTP ${error.status} for its accounts method) — ${error.message}`;
-  if (/connection refused|host not found/.test(error.message)) return `unreachable host — ${error.message}`;
-  if (error.code === 'UPSTREAM_TIMEOUT') return `no answer in time — ${error.message}`;
-  return `${error.code} — ${error.message}`;
+  if (error instanceof UpstreamUnreachableError) return `unreachable host — ${error.message}`;
+  if (code === 'UPSTREAM_TIMEOUT') return `no answer in time — ${error.message}`;
+  return `${code} — ${error.message}`;
 }
 
 function describe(capabilities: Capabilities): string {

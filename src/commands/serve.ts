@@ -9,15 +9,13 @@ export async function serveCommand(args: string[], environment: CommandEnvironme
       config: { type: 'string' },
       port: { type: 'string' },
       'log-level': { type: 'string' },
-      // Batching and caches off: only for the benchmark's comparison.
-      naive: { type: 'boolean' },
     },
     allowPositionals: false,
   });
   const config = loadCliConfig(values, environment);
   const secrets = new SecretRegistry();
   const logger = cliLogger(values['log-level'], environment, (text) => secrets.redact(text));
-  const gateway = createGateway(config, { logger, secrets, naive: values.naive });
+  const gateway = createGateway(config, { logger, secrets });
   // A stray rejection is a bug to fix, not a reason to drop every request in flight.
   const onUnhandled = (reason: unknown) =>
     logger.error({ error: secrets.redact(reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)) }, 'unhandled rejection');
@@ -28,7 +26,6 @@ export async function serveCommand(args: string[], environment: CommandEnvironme
       url: `${serving.server.url}/graphql`,
       metrics: serving.metricsServer ? `${serving.metricsServer.url}/metrics` : config.metrics.enabled ? `${serving.server.url}/metrics` : undefined,
       connections: config.connections.map((connection) => connection.id),
-      naive: values.naive || undefined,
     },
     'brokerql is serving',
   );

@@ -3,7 +3,7 @@ import { createConnections } from '../brokers/registry.js';
 import type { Config } from '../config.js';
 import { parseDuration } from '../duration.js';
 import { parseScopedId } from '../ids.js';
-import type { Scope } from '../models.js';
+import type { Scope } from '../auth/viewer.js';
 import { SecretRegistry } from '../secrets.js';
 import { openDatabase } from '../storage/database.js';
 import { loadCliConfig, parseCommandLine, UsageError, type CommandEnvironment } from './common.js';

@@ -1,11 +1,15 @@
+import { connectionAccounts, visibleConnections } from '../access.js';
+import type { ConnectionModel } from '../brokers/connection.js';
 import type { ClientIdentifiers } from '../brokers/identifiers.js';
+import { instrumentRefFromInput } from '../brokers/instrument-input.js';
 import { parseJsonExact } from '../brokers/json.js';
-import type { GatewayContext } from '../context.js';
+import type { RequestContext } from '../context.js';
 import { decimalFromJsonNumber, decimalInputLimitRule, isPlainDecimal, isWithinDecimalInputLimits } from '../decimal.js';
 import { BadUserInputError, NotFoundError } from '../errors.js';
-import type { AccountModel, ConnectionModel } from '../models.js';
-import { connectionAccounts, instrumentRefFromInput, visibleConnections } from '../resolvers/shared.js';
-import { auditDenied, cancelOrder, placeOrder } from '../trading/orders.js';
+import type { AccountModel } from '../resolvers/models.js';
+import { auditDenied } from '../trading/audit.js';
+import { cancelOrder, placeOrder } from '../trading/orders.js';
+import { tradingRequest } from '../trading/request.js';
 import {
   okEnvelope,
   ordersNotAllowedBody,
@@ -24,15 +28,15 @@ import {
  * the response body; refusals the proxy answered with a bare 404 return `null`. A route reads the
  * request body only once it knows it needs it.
  */
-export type ProxyRoute = (context: GatewayContext, query: URLSearchParams, readBody: () => Promise<string>) => Promise<string | null>;
+export type ProxyRoute = (context: RequestContext, query: URLSearchParams, readBody: () => Promise<string>) => Promise<string | null>;
 
 /** Connections whose accounts can be expressed in v1 shapes. */
-function tinkoffConnections(context: GatewayContext): ConnectionModel[] {
+function tinkoffConnections(context: RequestContext): ConnectionModel[] {
   return visibleConnections(context).filter((connection) => connection.broker === 'tinkoff' || connection.broker === 'tinkoff-v1');
 }
 
 /** The accounts of those connections this token may see, in config order. */
-async function tinkoffAccounts(context: GatewayContext): Promise<AccountModel[]> {
+async function tinkoffAccounts(context: RequestContext): Promise<AccountModel[]> {
   return (await Promise.all(tinkoffConnections(context).map((connection) => connectionAccounts(context, connection)))).flat();
 }
 
@@ -42,7 +46,7 @@ async function tinkoffAccounts(context: GatewayContext): Promise<AccountModel[]>
  * accounts, so a value no such connection could accept is refused first. The account's own
  * connection checks it again before its broker is called.
  */
-function checkForTinkoff(context: GatewayContext, check: (identifiers: ClientIdentifiers) => void): void {
+function checkForTinkoff(context: RequestContext, check: (identifiers: ClientIdentifiers) => void): void {
   let refusal: unknown;
   for (const connection of tinkoffConnections(context)) {
     try {
@@ -72,7 +76,7 @@ export class UnknownAccountError extends NotFoundError {
 const unknownAccount = () => new UnknownAccountError();
 
 /** The account with this broker account id, searched across the Tinkoff connections the token can see. */
-async function findAccount(context: GatewayContext, brokerAccountId: number): Promise<AccountModel> {
+async function findAccount(context: RequestContext, brokerAccountId: number): Promise<AccountModel> {
   for (const connection of tinkoffConnections(context)) {
     const accounts = await connectionAccounts(context, connection);
     // connectionAccounts already leaves out accounts outside the token's scope.
@@ -83,30 +87,30 @@ async function findAccount(context: GatewayContext, brokerAccountId: number): Pr
 }
 
 /** Without brokerAccountId the proxy hit the default ("Tinkoff") account: the first brokerage account. */
-async function defaultAccount(context: GatewayContext): Promise<AccountModel> {
+async function defaultAccount(context: RequestContext): Promise<AccountModel> {
   const accounts = await tinkoffAccounts(context);
   const account = accounts.find((candidate) => candidate.type === 'BROKERAGE') ?? accounts[0];
   if (!account) throw unknownAccount();
   return account;
 }
 
-async function accountFromQuery(context: GatewayContext, query: URLSearchParams): Promise<AccountModel | null> {
+async function accountFromQuery(context: RequestContext, query: URLSearchParams): Promise<AccountModel | null> {
   const id = intval(query.get('brokerAccountId'));
   return id ? findAccount(context, id) : null;
 }
 
-async function instrumentsOf(context: GatewayContext, account: AccountModel, keys: string[]) {
+async function instrumentsOf(context: RequestContext, account: AccountModel, keys: string[]) {
   const infos = await Promise.all(keys.map((key) => context.loaders.instrument.load({ connection: account.connection, ref: { key } })));
   return new Map(infos.map((info, index) => [keys[index]!, info]));
 }
 
-async function portfolioBody(context: GatewayContext, account: AccountModel): Promise<string> {
+async function portfolioBody(context: RequestContext, account: AccountModel): Promise<string> {
   const portfolio = await context.loaders.portfolio.load(account, { positions: true, cash: false, valuation: false });
   const instruments = await instrumentsOf(context, account, portfolio.positions.map((position) => position.instrument.hint.key));
   return okEnvelope(v1Portfolio(portfolio, instruments));
 }
 
-async function currenciesBody(context: GatewayContext, account: AccountModel): Promise<string> {
+async function currenciesBody(context: RequestContext, account: AccountModel): Promise<string> {
   return okEnvelope(v1Currencies(await context.loaders.portfolio.load(account, { positions: false, cash: true, valuation: false })));
 }
 
@@ -146,14 +150,14 @@ function orderRoute(type: 'LIMIT' | 'MARKET'): ProxyRoute {
     if (!figi || !brokerAccountId) return null;
     if (context.viewer.scope !== 'TRADE') {
       const account = await findAccount(context, brokerAccountId).catch(() => null);
-      auditDenied(context, 'placeOrder', { input: { accountId: account?.id ?? null, instrument: { figi }, type } });
+      auditDenied(tradingRequest(context), 'placeOrder', { input: { accountId: account?.id ?? null, instrument: { figi }, type } });
       return ordersNotAllowedBody;
     }
     // Everything the request says is checked before the first call (the account list).
     checkForTinkoff(context, (identifiers) => identifiers.checkInstrumentRef({ figi }));
     const order = readOrderBody(await readBody(), type === 'LIMIT');
     const account = await findAccount(context, brokerAccountId);
-    const placed = await placeOrder(context, {
+    const placed = await placeOrder(tradingRequest(context), {
       accountId: account.id,
       instrument: { figi },
       side: order.operation === 'Buy' ? 'BUY' : 'SELL',
@@ -214,10 +218,10 @@ export const proxyRoutes: Record<string, ProxyRoute> = {
     if (context.viewer.scope === 'TRADE') checkForTinkoff(context, (identifiers) => identifiers.checkOrderId(orderId));
     const account = (await accountFromQuery(context, query)) ?? (await defaultAccount(context));
     if (context.viewer.scope !== 'TRADE') {
-      auditDenied(context, 'cancelOrder', { accountId: account.id, orderId });
+      auditDenied(tradingRequest(context), 'cancelOrder', { accountId: account.id, orderId });
       return ordersNotAllowedBody;
     }
-    await cancelOrder(context, account.id, orderId);
+    await cancelOrder(tradingRequest(context), account.id, orderId);
     return okEnvelope({});
   },
 

@@ -1,6 +1,7 @@
-import type { Plugin, YogaInitialContext } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import { authenticateRequest, type RequestAuthenticator } from '../auth/authenticate-request.js';
-import type { ContextAdditions, GatewayContext } from '../context.js';
+import type { ContextFactory, RequestContext } from '../context.js';
+import { clientCode } from '../client-errors.js';
 import { BrokerqlError, type ErrorCode } from '../errors.js';
 import { ClientWentAwayError, RequestBodyTooLargeError } from '../plugins/use-request-body-limit.js';
 import { proxyRoutes, UnknownAccountError } from './proxy-routes.js';
@@ -8,13 +9,13 @@ import { errorEnvelope } from './v1-shapes.js';
 
 export interface TinkoffV1CompatOptions extends RequestAuthenticator {
   /** The gateway's context factory, so a proxy call gets the same loaders, deadline and trading service. */
-  createContext: (initial: YogaInitialContext) => Omit<ContextAdditions, 'viewer'>;
+  createContext: ContextFactory;
   redact: (text: string) => string;
   onUnexpected: (error: unknown) => void;
   endpoint?: string;
 }
 
-/** Broker-independent failures in v1's vocabulary (tinkoff.md §2.4). */
+/** The contract's codes (errors.ts `clientCode`) in v1's vocabulary (tinkoff.md §2.4); anything else is INTERNAL_ERROR. */
 const v1Codes: Partial<Record<ErrorCode, string>> = {
   BAD_USER_INPUT: 'VALIDATION_ERROR',
   NOT_FOUND: 'NOT_FOUND',
@@ -48,12 +49,7 @@ export function useTinkoffV1Compat(options: TinkoffV1CompatOptions): Plugin {
 
       const route = proxyRoutes[`${request.method} ${url.searchParams.get('action') ?? ''}`];
       if (!route) return respond(404);
-      const context = {
-        request,
-        params: {},
-        ...options.createContext({ request, params: {} } as unknown as YogaInitialContext),
-        viewer: authentication.viewer,
-      } as GatewayContext;
+      const context: RequestContext = { ...options.createContext({ request }), viewer: authentication.viewer };
       context.scope.client = authentication.viewer.tokenId;
       try {
         // Read only by a route that needs it, after its own checks (a READ token's order is refused unread).
@@ -63,14 +59,10 @@ export function useTinkoffV1Compat(options: TinkoffV1CompatOptions): Plugin {
         if (error instanceof RequestBodyTooLargeError) return respond(413, '', { connection: 'close' });
         // Nobody is left to read an answer; useRequestBodyLimit has logged it.
         if (error instanceof ClientWentAwayError) return respond(400);
-        if (error instanceof BrokerqlError && error.code === 'RATE_LIMITED') return respond(429);
+        const contractCode = clientCode(error);
+        if (contractCode === 'RATE_LIMITED') return respond(429);
         if (!(error instanceof BrokerqlError)) options.onUnexpected(error);
-        const code =
-          error instanceof UnknownAccountError
-            ? error.v1Code
-            : error instanceof BrokerqlError
-              ? (v1Codes[error.code] ?? 'INTERNAL_ERROR')
-              : 'INTERNAL_ERROR';
+        const code = error instanceof UnknownAccountError ? error.v1Code : (v1Codes[contractCode] ?? 'INTERNAL_ERROR');
         const message = error instanceof BrokerqlError ? options.redact(error.message) : 'INTERNAL_ERROR';
         return respond(200, errorEnvelope(code, message));
       }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { LosslessNumber, stringify } from 'lossless-json';
 import { divideDecimals, isZeroDecimal, truncateDecimal } from '../decimal.js';
 import type { InstrumentInfo, Money, OperationType, OrderStatus } from '../domain.js';
-import type { AccountModel, OperationModel, OrderModel, OrderbookModel, PortfolioModel } from '../models.js';
+import type { AccountModel, OperationModel, OrderModel, OrderbookModel, PortfolioModel } from '../resolvers/models.js';
 
 /**
  * The unified model written back in Tinkoff OpenAPI v1's shapes (tinkoff.md §4–§5), so a client

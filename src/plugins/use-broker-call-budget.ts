@@ -1,7 +1,8 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../context.js';
 import { BadUserInputError } from '../errors.js';
+import { appendErrors } from './append-errors.js';
 
 export interface BrokerCallBudgetOptions {
   /** server.limits.maxBrokerCallsPerRequest */
@@ -19,22 +20,16 @@ export interface BrokerCallBudgetOptions {
  * connection's broker budget for many seconds.
  */
 export function useBrokerCallBudget({ maxBrokerCallsPerRequest, maskError }: BrokerCallBudgetOptions): Plugin<GatewayContext> {
-  return {
-    onExecute({ args }) {
-      const context = args.contextValue as GatewayContext;
-      return {
-        onExecuteDone({ result, setResult }) {
-          const refused = context.scope?.refusedBrokerCalls ?? 0;
-          if (refused === 0 || Symbol.asyncIterator in result) return;
-          const made = context.scope.brokerCalls;
-          const summary = maskError(
-            new BadUserInputError(
-              `this request needed at least ${made + refused} broker calls; one request may make ${maxBrokerCallsPerRequest} (server.limits.maxBrokerCallsPerRequest). ${made} were made and the fields they fed are answered; ${refused} were refused and their fields are null`,
-            ),
-          );
-          setResult({ ...result, errors: [...(result.errors ?? []), summary] });
-        },
-      };
-    },
-  };
+  return appendErrors((context) => {
+    const refused = context.scope?.refusedBrokerCalls ?? 0;
+    if (refused === 0) return [];
+    const made = context.scope.brokerCalls;
+    return [
+      maskError(
+        new BadUserInputError(
+          `this request needed at least ${made + refused} broker calls; one request may make ${maxBrokerCallsPerRequest} (server.limits.maxBrokerCallsPerRequest). ${made} were made and the fields they fed are answered; ${refused} were refused and their fields are null`,
+        ),
+      ),
+    ];
+  });
 }

@@ -1,12 +1,13 @@
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { contractCode, extensionsRecord, rebuildGraphQLError } from '../errors.js';
+import { clientCode, contractCode, extensionsRecord, rebuildGraphQLError } from '../client-errors.js';
 
 /**
  * Every error a client sees carries one of the contract's codes. Errors from brokerql's own
  * tree are already mapped by the error mask; this catches the ones GraphQL and yoga produce
- * before execution (syntax, validation, a malformed request), which are the client's input.
- * Errors of any shape are accepted: no extensions, extensions that are not an object, no message.
+ * before execution (syntax, validation, a malformed request), and gives them the code
+ * `clientCode` (errors.ts) decides. Errors of any shape are accepted: no extensions, extensions
+ * that are not an object, no message.
  */
 export function useContractErrorCodes(): Plugin {
   return {
@@ -23,13 +24,8 @@ function withContractCodes(result: ExecutionResult): ExecutionResult {
     ...result,
     errors: result.errors.map((error) => {
       if (contractCode(error)) return error;
-      const extensions = extensionsRecord(error);
       const message = typeof error?.message === 'string' ? error.message : 'Unexpected error.';
-      // yoga's own failures stay failures; everything else it rejects is the request's fault.
-      return rebuildGraphQLError(error ?? undefined, message, {
-        ...extensions,
-        code: extensions['code'] === 'INTERNAL_SERVER_ERROR' ? 'INTERNAL' : 'BAD_USER_INPUT',
-      });
+      return rebuildGraphQLError(error ?? undefined, message, { ...extensionsRecord(error), code: clientCode(error) });
     }),
   };
 }

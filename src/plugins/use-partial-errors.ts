@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../context.js';
+import { appendErrors } from './append-errors.js';
 
 export interface PartialErrorsOptions {
   /** The gateway's error mask, so partial errors read exactly like any other error. */
@@ -12,20 +13,10 @@ export interface PartialErrorsOptions {
  * others answered) to the execution result, each with the path of the field it belongs to.
  */
 export function usePartialErrors({ maskError }: PartialErrorsOptions): Plugin<GatewayContext> {
-  return {
-    onExecute({ args }) {
-      const context = args.contextValue as GatewayContext;
-      return {
-        onExecuteDone({ result, setResult }) {
-          const collected = context.partialErrors?.items ?? [];
-          if (collected.length === 0 || Symbol.asyncIterator in result) return;
-          const added = collected.map(({ error, path }) => {
-            const masked = maskError(error);
-            return new GraphQLError(masked.message, { path, extensions: masked.extensions });
-          });
-          setResult({ ...result, errors: [...(result.errors ?? []), ...added] });
-        },
-      };
-    },
-  };
+  return appendErrors((context) =>
+    (context.partialErrors?.items ?? []).map(({ error, path }) => {
+      const masked = maskError(error);
+      return new GraphQLError(masked.message, { path, extensions: masked.extensions });
+    }),
+  );
 }

@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { ConnectionDirectory } from '../context.js';
+import type { ConnectionDirectory } from '../brokers/connection.js';
 import type { Database } from '../storage/database.js';
 
 export interface ReadinessOptions {

@@ -1,15 +1,14 @@
-import { accountCapabilities, wholePortfolio } from '../brokers/adapter.js';
+import { accountCapabilities } from '../brokers/capabilities.js';
+import { instrumentRefFromInput } from '../brokers/instrument-input.js';
+import { brokerEnums } from '../brokers/labels.js';
 import type { AccountResolvers } from '../generated/graphql.js';
 import { selectedPortfolioParts } from './selection.js';
-import { brokerEnum, instrumentRefFromInput } from './shared.js';
 
 export const Account: AccountResolvers = {
-  broker: (account) => brokerEnum(account.connection.broker),
+  broker: (account) => brokerEnums[account.connection.broker],
   status: (account) => account.status ?? null,
   capabilities: (account) => accountCapabilities(account.connection.adapter.capabilities, account),
-  // The benchmark's naive mode reads the whole portfolio, as a resolver blind to the selection would.
-  portfolio: (account, _arguments, context, info) =>
-    context.loaders.portfolio.load(account, context.naive ? wholePortfolio : selectedPortfolioParts(info)),
+  portfolio: (account, _arguments, context, info) => context.loaders.portfolio.load(account, selectedPortfolioParts(info)),
   orders: (account, _arguments, context) => context.loaders.orders.load(account),
 
   async operations(account, { from, to, instrument }, context) {

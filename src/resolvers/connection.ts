@@ -1,7 +1,8 @@
+import { connectionAccounts } from '../access.js';
+import { brokerEnums } from '../brokers/labels.js';
 import type { ConnectionResolvers } from '../generated/graphql.js';
-import { brokerEnum, connectionAccounts } from './shared.js';
 
 export const Connection: ConnectionResolvers = {
-  broker: (connection) => brokerEnum(connection.broker),
+  broker: (connection) => brokerEnums[connection.broker],
   accounts: (connection, _arguments, context) => connectionAccounts(context, connection),
 };

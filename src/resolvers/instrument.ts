@@ -2,7 +2,7 @@ import type { GatewayContext } from '../context.js';
 import type { InstrumentInfo } from '../domain.js';
 import type { InstrumentResolvers } from '../generated/graphql.js';
 import { scopedId } from '../ids.js';
-import type { InstrumentModel } from '../models.js';
+import type { InstrumentModel } from './models.js';
 import { validateOrderbookDepth } from './shared.js';
 
 /**
@@ -10,8 +10,6 @@ import { validateOrderbookDepth } from './shared.js';
  * A field that row did not carry is read from the broker's instrument metadata, fetched at
  * most once per instrument per request (and only if a query asks for such a field). Known
  * fields are answered synchronously: a query over a thousand operations makes no promises for them.
- * In the benchmark's naive mode every field fetches the metadata itself, as a resolver without
- * DataLoader and without those hints would.
  */
 function metadata(instrument: InstrumentModel, context: GatewayContext): Promise<InstrumentInfo> {
   return context.loaders.instrument.load({ connection: instrument.connection, ref: { key: instrument.hint.key } });
@@ -20,7 +18,7 @@ function metadata(instrument: InstrumentModel, context: GatewayContext): Promise
 function field<Name extends Exclude<keyof InstrumentInfo, 'key' | 'ticker'>>(name: Name) {
   return (instrument: InstrumentModel, _arguments: unknown, context: GatewayContext) => {
     const known = instrument.hint[name];
-    if (known !== undefined && !context.naive) return known;
+    if (known !== undefined) return known;
     return metadata(instrument, context).then((info) => info[name]);
   };
 }
@@ -28,7 +26,7 @@ function field<Name extends Exclude<keyof InstrumentInfo, 'key' | 'ticker'>>(nam
 export const Instrument: InstrumentResolvers = {
   id: (instrument) => scopedId(instrument.connection.id, instrument.hint.key),
   ticker(instrument, _arguments, context) {
-    if (instrument.hint.ticker && !context.naive) return instrument.hint.ticker;
+    if (instrument.hint.ticker) return instrument.hint.ticker;
     return metadata(instrument, context).then((info) => info.ticker || instrument.hint.key);
   },
   figi: field('figi'),

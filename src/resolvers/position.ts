@@ -2,7 +2,7 @@ import type { GatewayContext } from '../context.js';
 import { multiplyDecimals } from '../decimal.js';
 import type { Money } from '../domain.js';
 import type { PositionResolvers } from '../generated/graphql.js';
-import type { PositionModel } from '../models.js';
+import type { PositionModel } from './models.js';
 
 /**
  * Some brokers' portfolios carry no current price (Tinkoff v1). Then, only if a query asks for

@@ -1,13 +1,8 @@
+import { findVisibleAccount, requireConnection, visibleConnections } from '../access.js';
+import { instrumentRefFromInput } from '../brokers/instrument-input.js';
 import type { QueryResolvers } from '../generated/graphql.js';
-import { toInstrumentModel } from '../models.js';
-import {
-  findVisibleAccount,
-  instrumentRefFromInput,
-  listVisibleAccounts,
-  requireConnection,
-  validateOrderbookDepth,
-  visibleConnections,
-} from './shared.js';
+import { toInstrumentModel } from './models.js';
+import { listVisibleAccounts, validateOrderbookDepth } from './shared.js';
 
 export const Query: QueryResolvers = {
   viewer: (_parent, _arguments, context) => context.viewer,

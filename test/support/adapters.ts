@@ -1,10 +1,20 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { AdapterDependencies } from '../../src/brokers/adapter.js';
+import { InFlight } from '../../src/brokers/single-flight.js';
+import { createConnectionCaches } from '../../src/cache.js';
 import { parseConfig, type ConnectionConfig } from '../../src/config.js';
+import type { SecretRegistry } from '../../src/secrets.js';
 import type { SimulatorServer } from '../../src/simulators/common/server.js';
 
 /** One connection entry, as a config file would give it, validated. */
 export function connectionConfig<Config extends ConnectionConfig>(entry: Record<string, unknown>): Config {
   return parseConfig({ connections: [entry] }, { env: {} }).connections[0] as Config;
+}
+
+/** What the gateway hands a connection's adapter with the default config: its caches and its calls in flight. */
+export function connectionDependencies(secrets: SecretRegistry): AdapterDependencies {
+  const { cache } = parseConfig({}, { env: {}, needsConnections: false });
+  return { secrets, caches: createConnectionCaches(cache), inFlight: new InFlight() };
 }
 
 interface Closable {

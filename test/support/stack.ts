@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig, type Config } from '../../src/config.js';
-import type { Scope } from '../../src/models.js';
+import type { Scope } from '../../src/auth/viewer.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/server.js';
 import { startSimulators, type RunningSimulators, type SimulatedBroker } from '../../src/simulators/index.js';
 import type { TinkoffSimulator } from '../../src/simulators/tinkoff/server.js';

@@ -1,6 +1,6 @@
-import type { AlorConnectionConfig } from '../../config.js';
-import { wholePortfolio, type AdapterDependencies, type BrokerAdapter, type Capabilities } from '../adapter.js';
-import { UpstreamClient } from '../http.js';
+import type { AlorConnectionConfig } from './config.js';
+import { wholePortfolio, type AdapterDependencies, type Capabilities, type CompleteBrokerAdapter } from '../adapter.js';
+import { connectionUpstream } from '../connection-upstream.js';
 import type { ClientIdentifiers } from '../identifiers.js';
 import { AlorClient } from './client.js';
 import { alorExchange, alorOrderNumber, alorPortfolio } from './identifiers.js';
@@ -8,10 +8,12 @@ import { readAlorAverageFillPrices } from './fill-prices.js';
 import { alorInstrumentAddress, alorInstrumentKey } from './instrument-ref.js';
 import { readLastPrices } from './last-prices.js';
 import { mapAlorPortfolioType } from './map-alor-enums.js';
+import { alorLabel } from './map-alor-error.js';
 import { mapAlorOrder } from './map-alor-order.js';
 import { mapAlorOrderbook } from './map-alor-orderbook.js';
 import { heldSecurityRows, mapAlorPortfolio, positionAddress } from './map-alor-portfolio.js';
 import { alorPaths } from './paths.js';
+import type { AlorSecurity } from './map-alor-instrument.js';
 import { SecurityDirectory } from './security-directory.js';
 import { TokenKeeper } from './token-keeper.js';
 import { listAlorOperations } from './trade-history.js';
@@ -36,26 +38,17 @@ const maximumOrderbookDepth = 50;
  * accounts are the portfolios listed in the access token; client data is read on the configured
  * exchange (MOEX by default).
  */
-export function createAlorAdapter(config: AlorConnectionConfig, dependencies: AdapterDependencies): BrokerAdapter {
+export function createAlorAdapter(config: AlorConnectionConfig, dependencies: AdapterDependencies): CompleteBrokerAdapter {
   const connection = config.id;
-  const upstream = (baseUrl: string) =>
-    new UpstreamClient({
-      connection,
-      brokerLabel: 'ALOR',
-      baseUrl,
-      connectTimeoutMilliseconds: config.connectTimeoutMs,
-      timeoutMilliseconds: config.timeoutMs,
-      observer: dependencies.observer,
-      // One budget and breaker for both hosts: ALOR's 100 requests/s are per login.
-      policy: dependencies.policy,
-    });
+  // One budget and breaker for both hosts: ALOR's 100 requests/s are per login.
+  const upstream = (baseUrl: string) => connectionUpstream(config, dependencies, { brokerLabel: alorLabel, baseUrl });
   const api = upstream(config.apiUrl);
   const auth = upstream(config.authUrl);
   const client = new AlorClient(api, new TokenKeeper(auth, config.refreshToken, dependencies.secrets));
   const paths = alorPaths;
   // Validated by the config schema already; parsed here so that paths can be built from it.
   const exchange = alorExchange.parse(config.exchange, 'exchange', connection);
-  const securities = new SecurityDirectory(client, paths, Date.now, dependencies.caching ?? true);
+  const securities = new SecurityDirectory(client, paths, dependencies.caches?.instrumentDetails<AlorSecurity>());
   const trading = new AlorTrading(client, paths, exchange);
   /** Portfolios come from ALOR's own token; checked all the same before one goes into a path. */
   const portfolioOf = (brokerAccountId: string) => alorPortfolio.parse(brokerAccountId, 'accountId', connection);

@@ -1,23 +1,21 @@
-import {
-  NotFoundError,
-  RateLimitedError,
-  UpstreamAuthError,
-  UpstreamRejectedError,
-  UpstreamTimeoutError,
-  UpstreamUnavailableError,
-  type BrokerqlError,
-} from '../../errors.js';
-import { parseJsonExact } from '../json.js';
+import { RateLimitedError, UpstreamAuthError, UpstreamRejectedError, UpstreamTimeoutError, UpstreamUnavailableError, type BrokerqlError } from '../../errors.js';
 import { retryAfterSeconds, type UpstreamResponse } from '../http.js';
+import { parseJsonExact } from '../json.js';
+import { brokerLabels } from '../labels.js';
+import { failureOptions, mapUpstreamFailure, type BrokerErrorTable, type ErrorFactory } from '../upstream-errors.js';
 import { errorBodySchema } from './wire.js';
 
 /**
  * ALOR documents no error bodies except on order commands, whose 400 carries `{code, message}`:
  *   400 {"code":"OrderCreatesUncoveredRisk (400)","message":"Заявка приводит к отрицательной позиции по немаржинальной валюте"}
  *   400 {"code":"OrderToCancelNotFound (404)","message":"Order to cancel not found"}
- * 401/403/404/429/5xx come without a body, so the HTTP status decides the class; a few 400 codes
- * are not a refusal but an unknown outcome, and get their own class.
+ * 401/403/404/429/5xx come without a body, so the HTTP status decides the class (404, 408 and
+ * 504 by the shared rows of upstream-errors.ts); a few 400 codes are not a refusal but an
+ * unknown outcome, and get their own class.
  */
+
+/** How messages name the broker (labels.ts keeps every broker's label). */
+export const alorLabel = brokerLabels.alor;
 
 export interface AlorErrorDetails {
   /** The code's name without ALOR's " (NNN)" suffix, e.g. "OrderToCancelNotFound"; '' when absent. */
@@ -31,58 +29,42 @@ export interface AlorErrorContext {
   subject?: string | undefined;
 }
 
-type ErrorFactory = (details: AlorErrorDetails, context: AlorErrorContext, response: UpstreamResponse) => BrokerqlError;
-
-const refused: ErrorFactory = (details, { connection }, response) =>
-  new UpstreamRejectedError(`ALOR refused: ${details.message}${details.code ? ` (${details.code})` : ''}`, {
-    connection,
-    status: response.status,
-  });
-
-const timedOut: ErrorFactory = (_details, { connection }, response) =>
-  new UpstreamTimeoutError('ALOR timed out handling the request', { connection, status: response.status });
-
 /** 400 codes that are not the broker saying no. Keyed by name and by ALOR's number for it. */
 const byRejectionCode: Record<string, ErrorFactory> = {
   // The exchange did not confirm in time: the order may or may not exist.
-  CommandResponseTimeout: (details, { connection }, response) =>
-    new UpstreamTimeoutError(`ALOR got no answer from the exchange in time (${details.message}); check the orders list before retrying`, {
-      connection,
-      status: response.status,
-    }),
-  '900': (details, context, response) => byRejectionCode['CommandResponseTimeout']!(details, context, response),
-  UnknownError: (details, { connection }, response) =>
-    new UpstreamUnavailableError(`ALOR failed with an unknown error (${details.message})`, { connection, status: response.status }),
+  CommandResponseTimeout: (failure) =>
+    new UpstreamTimeoutError(`ALOR got no answer from the exchange in time (${failure.message}); check the orders list before retrying`, failureOptions(failure)),
+  '900': (failure) => byRejectionCode['CommandResponseTimeout']!(failure),
+  UnknownError: (failure) => new UpstreamUnavailableError(`ALOR failed with an unknown error (${failure.message})`, failureOptions(failure)),
 };
 
-const byStatus: Record<number, ErrorFactory> = {
-  400: (details, context, response) => (byRejectionCode[details.code] ?? refused)(details, context, response),
-  401: (_details, { connection }, response) =>
-    new UpstreamAuthError(
-      `ALOR refused the access token of connection "${connection}" even after a refresh; check that apiUrl and authUrl are the same contour (production or test)`,
-      { connection, status: response.status },
-    ),
-  403: (_details, { connection }, response) =>
-    new UpstreamAuthError(`ALOR refused access for connection "${connection}": the refresh token lacks the rights for this request or portfolio`, {
-      connection,
-      status: response.status,
-    }),
-  404: (_details, { connection, subject }, response) =>
-    new NotFoundError(`ALOR does not know ${subject ?? 'the requested resource'}`, { connection, status: response.status }),
-  408: timedOut,
-  429: (_details, { connection }, response) =>
-    new RateLimitedError('ALOR request limit reached for this login (100 requests per second)', {
-      connection,
-      status: response.status,
-      retryAfterSeconds: retryAfterSeconds(response),
-    }),
-  504: timedOut,
+export const alorErrors: BrokerErrorTable = {
+  readBody: readAlorErrorBody,
+  byCode: (failure) => (failure.status === 400 && Object.hasOwn(byRejectionCode, failure.code) ? byRejectionCode[failure.code] : undefined),
+  byStatus: {
+    400: (failure) =>
+      new UpstreamRejectedError(`ALOR refused: ${failure.message}${failure.code ? ` (${failure.code})` : ''}`, failureOptions(failure)),
+    401: (failure) =>
+      new UpstreamAuthError(
+        `ALOR refused the access token of connection "${failure.connection}" even after a refresh; check that apiUrl and authUrl are the same contour (production or test)`,
+        failureOptions(failure),
+      ),
+    403: (failure) =>
+      new UpstreamAuthError(
+        `ALOR refused access for connection "${failure.connection}": the refresh token lacks the rights for this request or portfolio`,
+        failureOptions(failure),
+      ),
+    // ALOR's limit is per login, not per token.
+    429: (failure) =>
+      new RateLimitedError('ALOR request limit reached for this login (100 requests per second)', {
+        ...failureOptions(failure),
+        retryAfterSeconds: retryAfterSeconds(failure.response),
+      }),
+  },
 };
 
 export function mapAlorError(response: UpstreamResponse, context: AlorErrorContext): BrokerqlError {
-  const factory = byStatus[response.status];
-  if (factory) return factory(readAlorErrorBody(response.text), context, response);
-  return new UpstreamUnavailableError(`ALOR answered HTTP ${response.status}`, { connection: context.connection, status: response.status });
+  return mapUpstreamFailure(response, { label: alorLabel, ...context }, alorErrors);
 }
 
 /** `{code, message}`, a bare JSON string, or nothing readable (an empty body, a proxy's HTML). */

@@ -1,4 +1,4 @@
-import { LRUCache } from 'lru-cache';
+import type { ObservedCache } from '../../cache.js';
 import { NotFoundError } from '../../errors.js';
 import type { AlorClient } from './client.js';
 import { alorExchange, alorSymbol } from './identifiers.js';
@@ -8,38 +8,37 @@ import type { AlorPaths } from './paths.js';
 import { alorRoutes } from './routes.js';
 import { securitySchema } from './wire.js';
 
-/** A security's lot size, step and currency change rarely; an hour-old answer is good enough. */
-const cacheMilliseconds = 60 * 60 * 1000;
-/** Far more securities than one client holds or trades, and a bound on what lookups can fill. */
-const maximumEntries = 5_000;
-
 /**
  * ALOR's position, order and trade rows carry no currency or price step, so the adapter reads them
- * from /md/v2/Securities/{exchange}/{symbol} — once per security per hour, shared by concurrent
- * callers, in a bounded LRU. Only answers are kept: a failed lookup is asked again next time.
+ * from /md/v2/Securities/{exchange}/{symbol}: once per security while the connection's instrument
+ * cache (config `cache`) keeps it, shared by concurrent callers. Only answers are kept: a failed
+ * lookup is asked again next time. Without a cache every lookup goes to ALOR.
  */
 export class SecurityDirectory {
-  private readonly entries = new LRUCache<string, { expiresAt: number; security: Promise<AlorSecurity> }>({ max: maximumEntries });
+  private readonly pending = new Map<string, Promise<AlorSecurity>>();
 
   constructor(
     private readonly client: AlorClient,
     private readonly paths: AlorPaths,
-    private readonly now: () => number = Date.now,
-    /** False only in the benchmark's naive mode: every lookup goes to ALOR. */
-    private readonly caching = true,
+    private readonly cache: ObservedCache<string, AlorSecurity> | undefined,
   ) {}
 
   /** Throws NotFoundError when ALOR does not know the security. */
   get(address: AlorInstrumentAddress): Promise<AlorSecurity> {
-    if (!this.caching) return this.fetch(address);
+    const { cache } = this;
+    if (!cache) return this.fetch(address);
     const key = alorInstrumentKey(address);
-    const cached = this.entries.get(key);
-    if (cached && this.now() < cached.expiresAt) return cached.security;
-    const security = this.fetch(address);
-    this.entries.set(key, { expiresAt: this.now() + cacheMilliseconds, security });
-    security.catch(() => {
-      if (this.entries.get(key)?.security === security) this.entries.delete(key);
-    });
+    const cached = cache.get(key);
+    if (cached) return Promise.resolve(cached);
+    const asked = this.pending.get(key);
+    if (asked) return asked;
+    const security = this.fetch(address)
+      .then((found) => {
+        cache.set(key, found);
+        return found;
+      })
+      .finally(() => this.pending.delete(key));
+    this.pending.set(key, security);
     return security;
   }
 

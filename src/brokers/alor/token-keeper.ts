@@ -1,21 +1,21 @@
-import { BrokerqlError, UpstreamAuthError, UpstreamUnavailableError } from '../../errors.js';
+import { UpstreamAuthError } from '../../errors.js';
 import type { SecretRegistry } from '../../secrets.js';
-import type { UpstreamClient } from '../http.js';
-import { parseJsonExact } from '../json.js';
+import type { UpstreamClient, UpstreamResponse } from '../http.js';
+import { RenewableCredential } from '../renewable-credential.js';
+import { readAnswer, unreadableAnswer, type AnswerReading } from '../upstream-answer.js';
 import { readAccessToken, type AccessToken } from './access-token.js';
-import { mapAlorError } from './map-alor-error.js';
+import { alorErrors, alorLabel } from './map-alor-error.js';
 import { alorRoutes } from './routes.js';
 import { refreshResponseSchema } from './wire.js';
 
 /**
  * Holds the connection's current ALOR access token and fetches the next one — before the current
- * one expires, or when ALOR refused it — with `POST {authUrl}/refresh?token=<refresh token>`.
- * Fetching is single-flight: however many requests find the token stale at once, one /refresh is
- * sent and all of them wait for it. A failed refresh is not remembered: the next request tries again.
+ * one expires, or when ALOR refused it — with `POST {authUrl}/refresh?token=<refresh token>`,
+ * as a renewable credential (renewable-credential.ts): one /refresh for every request waiting,
+ * and while ALOR's auth host fails for a passing reason, the current token until it really expires.
  */
 export class TokenKeeper {
-  private token: AccessToken | undefined;
-  private refreshing: Promise<AccessToken> | undefined;
+  private readonly credential: RenewableCredential<AccessToken>;
 
   constructor(
     private readonly auth: UpstreamClient,
@@ -24,44 +24,30 @@ export class TokenKeeper {
     private readonly now: () => number = Date.now,
   ) {
     secrets.add(refreshToken);
-  }
-
-  /**
-   * A token fit to send now. The early refresh leaves slack: when it fails for a passing reason
-   * (ALOR's auth host down or busy), the current token is used until it really expires. A refused
-   * refresh token is reported at once, so that the user learns of it before the access runs out.
-   */
-  async current(): Promise<AccessToken> {
-    const token = this.token;
-    if (token && this.now() < token.refreshAt) return token;
-    try {
-      return await this.refresh();
-    } catch (error) {
-      const passing = error instanceof BrokerqlError && error.retryable;
-      if (passing && token && this.token === token && this.now() < token.expiresAt) return token;
-      throw error;
-    }
-  }
-
-  /**
-   * The token to retry with after ALOR answered 401 to `rejected`. Every request that was refused
-   * the same token shares one refresh; one that was refused an older token gets the newer one.
-   */
-  async replace(rejected: AccessToken): Promise<AccessToken> {
-    if (this.token === rejected) this.token = undefined;
-    return this.token ?? this.refresh();
-  }
-
-  private refresh(): Promise<AccessToken> {
-    this.refreshing ??= this.fetchToken().finally(() => {
-      this.refreshing = undefined;
+    this.credential = new RenewableCredential({
+      obtain: () => this.fetchToken(),
+      isFresh: (token) => this.now() < token.refreshAt,
+      stillValid: (token) => this.now() < token.expiresAt,
     });
-    return this.refreshing;
+  }
+
+  /** A token fit to send now. */
+  current(): Promise<AccessToken> {
+    return this.credential.current();
+  }
+
+  /** The token to retry with after ALOR answered 401 to `rejected`. */
+  replace(rejected: AccessToken): Promise<AccessToken> {
+    return this.credential.replace(rejected);
+  }
+
+  /** Sends with the current token, and once more with a new one when ALOR answers 401. */
+  send(request: (token: AccessToken) => Promise<UpstreamResponse>): Promise<UpstreamResponse> {
+    return this.credential.send(request, (response) => response.status === 401);
   }
 
   private async fetchToken(): Promise<AccessToken> {
     const connection = this.auth.connection;
-    // No caller's signal: the refresh is shared, and one caller going away must not fail the others.
     const response = await this.auth.send({
       method: 'POST',
       path: '/refresh',
@@ -78,28 +64,18 @@ export class TokenKeeper {
         { connection, status: response.status },
       );
     }
-    if (response.status < 200 || response.status > 299) throw mapAlorError(response, { connection, subject: 'the token refresh endpoint' });
-    const token = this.readToken(response.text);
-    this.token = token;
-    return token;
-  }
-
-  private readToken(text: string): AccessToken {
-    let token: AccessToken | undefined;
-    try {
-      const body = refreshResponseSchema.safeParse(parseJsonExact(text));
-      if (body.success) {
-        this.secrets.addRotating(this, body.data.AccessToken);
-        token = readAccessToken(body.data.AccessToken, this.now());
-      }
-    } catch {
-      // Not JSON: reported below like a body without a token.
-    }
-    if (!token) {
-      throw new UpstreamUnavailableError('ALOR answered the token refresh without an access token brokerql can read', {
-        connection: this.auth.connection,
-      });
-    }
+    const reading: AnswerReading<typeof refreshResponseSchema> = {
+      label: alorLabel,
+      connection,
+      what: 'the token refresh',
+      subject: 'the token refresh endpoint',
+      errors: alorErrors,
+      schema: refreshResponseSchema,
+    };
+    const { AccessToken: value } = readAnswer(response, reading);
+    this.secrets.addRotating(this, value);
+    const token = readAccessToken(value, this.now());
+    if (!token) throw unreadableAnswer(reading, response.status, 'an access token brokerql cannot read');
     return token;
   }
 }

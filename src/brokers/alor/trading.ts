@@ -9,11 +9,13 @@ import {
 } from '../../errors.js';
 import type { PlaceOrderParams } from '../adapter.js';
 import type { UpstreamResponse } from '../http.js';
+import { acceptedOrder } from '../order-outcome.js';
 import { parseJsonExact } from '../json.js';
-import { isSuccess, type AlorClient } from './client.js';
+import { isSuccess } from '../upstream-answer.js';
+import type { AlorClient } from './client.js';
 import { alorOrderNumber, type AlorExchange, type AlorOrderNumber, type AlorPortfolio } from './identifiers.js';
 import { alorAddressOfKey } from './instrument-ref.js';
-import { readAlorErrorBody } from './map-alor-error.js';
+import { alorLabel, readAlorErrorBody } from './map-alor-error.js';
 import { mapAlorOrder } from './map-alor-order.js';
 import { alorRequestId, orderCommandBody } from './order-command.js';
 import type { AlorPaths } from './paths.js';
@@ -75,10 +77,7 @@ export class AlorTrading {
         response = await send();
       } catch (again) {
         if (!isUnansweredSend(again)) throw again;
-        throw new OrderStateUnknownError(
-          'ALOR did not confirm the order and brokerql could not find out whether it was placed; check the portfolio\'s orders. A retry with the same idempotencyKey asks again and cannot place it twice.',
-          { connection, cause: again },
-        );
+        throw new OrderStateUnknownError({ connection, reason: 'ALOR did not confirm it, even when asked again', repeatIsSafe: true, cause: again });
       }
     }
     const orderNumber = this.orderNumberOf(response, route, params.instrument.key);
@@ -89,10 +88,7 @@ export class AlorTrading {
     const checkedNumber = alorOrderNumber.read(orderNumber);
     const state = checkedNumber === undefined ? null : await this.read(instrument.exchange, portfolio, checkedNumber, params.signal).catch(() => null);
     if (!state) return orderFromRequest(orderNumber, params);
-    if (state.status === 'REJECTED') {
-      throw new UpstreamRejectedError(`ALOR rejected order ${orderNumber}: ${state.message ?? 'no reason given'}`, { connection });
-    }
-    return state;
+    return acceptedOrder(state, { label: alorLabel, connection });
   }
 
   async cancel(portfolio: AlorPortfolio, orderId: AlorOrderNumber, signal?: AbortSignal): Promise<Order> {

@@ -1,11 +1,11 @@
-import type { InstaforexConnectionConfig } from '../../config.js';
+import type { InstaforexConnectionConfig } from './config.js';
 import type { InstrumentInfo, InstrumentRef } from '../../domain.js';
 import { BadUserInputError, NotFoundError } from '../../errors.js';
 import type { ClientIdentifiers } from '../identifiers.js';
-import { notSupported, wholePortfolio, type AdapterDependencies, type BrokerAdapter, type Capabilities } from '../adapter.js';
-import { UpstreamClient } from '../http.js';
-import { InFlight } from '../single-flight.js';
+import { wholePortfolio, type AdapterDependencies, type BrokerAdapter, type Capabilities } from '../adapter.js';
+import { connectionUpstream } from '../connection-upstream.js';
 import { InstaforexClient } from './client.js';
+import { instaforexLabel } from './map-instaforex-error.js';
 import { instaforexSymbol, instaforexTicket } from './identifiers.js';
 import { instaforexInstrument } from './map-instaforex-instrument.js';
 import { mapInstaforexOperation } from './map-instaforex-operation.js';
@@ -16,7 +16,8 @@ import { balanceSchema, tradeRecordsSchema } from './wire.js';
 
 /**
  * The Client Cabinet API is for monitoring a trading account: no order placing, cancelling or
- * market depth anywhere (§6). Trading happens in MetaTrader.
+ * market depth anywhere (§6). Trading happens in MetaTrader. The adapter has no such methods,
+ * and the capability gate (capabilities.ts) answers NOT_SUPPORTED for them.
  */
 const capabilities: Capabilities = { trading: false, orderTypes: [], orderbook: false, operations: true };
 
@@ -24,37 +25,27 @@ const capabilities: Capabilities = { trading: false, orderTypes: [], orderbook: 
  * A read-only MT4 account at InstaForex: one connection is one trading account (its login), read
  * through the Client Cabinet API with the API password set in the cabinet.
  */
-export function createInstaforexAdapter(config: InstaforexConnectionConfig, dependencies: AdapterDependencies): BrokerAdapter {
+export function createInstaforexAdapter(
+  config: InstaforexConnectionConfig,
+  dependencies: AdapterDependencies,
+): BrokerAdapter & Required<Pick<BrokerAdapter, 'listOperations'>> {
   dependencies.secrets.add(config.password);
-  const http = new UpstreamClient({
-    connection: config.id,
-    brokerLabel: 'InstaForex',
-    baseUrl: config.baseUrl,
-    connectTimeoutMilliseconds: config.connectTimeoutMs,
-    timeoutMilliseconds: config.timeoutMs,
-    observer: dependencies.observer,
-    policy: dependencies.policy,
-  });
+  const http = connectionUpstream(config, dependencies, { brokerLabel: instaforexLabel, baseUrl: config.baseUrl });
   const client = new InstaforexClient(http, config, dependencies.secrets);
-  const connection = { id: config.id, broker: 'instaforex' as const };
   /** An account's currency never changes: read once from the balance, then reused for operations. */
   let knownCurrency: string | undefined;
-  // Portfolio, orders and operations of one query read the same two methods at the same moment.
-  const balances = new InFlight();
-  const openTrades = new InFlight();
-
-  const shared = dependencies.caching ?? true;
+  // Portfolio, orders and operations of one query read the same two methods at the same moment:
+  // one call each, shared through the connection's calls in flight (when it shares any).
+  const sharedRead = <Value>(key: string, read: () => Promise<Value>) => (dependencies.inFlight ? dependencies.inFlight.run(key, read) : read());
 
   async function readBalance(_signal: AbortSignal | undefined) {
-    const read = () => client.get('balance', balanceSchema);
-    const balance = await (shared ? balances.run('balance', read) : read());
+    const balance = await sharedRead('instaforex|balance', () => client.get('balance', balanceSchema));
     knownCurrency = accountCurrency(balance);
     return balance;
   }
 
   function readOpenTrades() {
-    const read = () => client.get('openTrades', tradeRecordsSchema);
-    return shared ? openTrades.run('openTrades', read) : read();
+    return sharedRead('instaforex|openTrades', () => client.get('openTrades', tradeRecordsSchema));
   }
 
   /** Only this connection's own login is an account here; any other id is not one of ours. */
@@ -106,10 +97,6 @@ export function createInstaforexAdapter(config: InstaforexConnectionConfig, depe
       return instaforexInstrument(symbolOf(ref));
     },
 
-    async getOrderbook() {
-      throw notSupported(connection, 'orderbooks');
-    },
-
     async listOrders({ brokerAccountId }) {
       checkAccount(brokerAccountId);
       const trades = await readOpenTrades();
@@ -137,14 +124,6 @@ export function createInstaforexAdapter(config: InstaforexConnectionConfig, depe
           return time >= start && time <= end;
         })
         .filter((operation) => !instrument || operation.instrument?.key === instrument.key);
-    },
-
-    async placeOrder() {
-      throw notSupported(connection, 'placing orders');
-    },
-
-    async cancelOrder() {
-      throw notSupported(connection, 'cancelling orders');
     },
 
     close: () => http.close(),

@@ -1,13 +1,13 @@
 import type { z } from 'zod';
-import type { InstaforexConnectionConfig } from '../../config.js';
-import { UpstreamUnavailableError } from '../../errors.js';
+import type { InstaforexConnectionConfig } from './config.js';
 import type { SecretRegistry } from '../../secrets.js';
 import type { UpstreamClient, UpstreamRequest, UpstreamResponse } from '../http.js';
 import type { Identifier } from '../identifiers.js';
-import { parseJsonExact } from '../json.js';
+import { RenewableCredential } from '../renewable-credential.js';
+import { isEmptyAnswer, isSuccess, readAnswer, unreadableAnswer } from '../upstream-answer.js';
+import { mapUpstreamFailure, type BrokerErrorTable } from '../upstream-errors.js';
 import { instaforexLogin } from './identifiers.js';
-import { badCredentials, mapInstaforexError, type InstaforexCall } from './map-instaforex-error.js';
-import { PasskeySession, type Passkey } from './passkey.js';
+import { badCredentials, instaforexErrors, instaforexLabel } from './map-instaforex-error.js';
 import { lowerCaseKeys } from './wire.js';
 
 /** The configurable client methods: `paths.balance`, `paths.openTrades`, `paths.closedTrades`. */
@@ -44,17 +44,15 @@ export function readPasskey(text: string): string | null | undefined {
   return typeof passkey === 'string' && /^[\x21-\x7e]{1,1024}$/.test(passkey) ? passkey : undefined;
 }
 
-const isSuccess = (response: UpstreamResponse) => response.status >= 200 && response.status < 300;
-
-/** A 2xx answer with `null` or nothing: no client method has a reason to send that for a readable account. */
-function isEmptyAnswer(response: UpstreamResponse): boolean {
-  const body = response.text.trim();
-  return isSuccess(response) && (body === '' || body === 'null');
-}
-
 /** InstaForex's ways of saying a passkey is no good (§5): 401 or 403, or possibly 200 with `null` or nothing. */
 function passkeyRefused(response: UpstreamResponse): boolean {
   return response.status === 401 || response.status === 403 || isEmptyAnswer(response);
+}
+
+interface Passkey {
+  value: string;
+  /** When the login that got it was asked for: the server's clock started no later than that. */
+  obtainedAt: number;
 }
 
 /**
@@ -63,7 +61,8 @@ function passkeyRefused(response: UpstreamResponse): boolean {
  * are unconfirmed guesses (§3).
  */
 export class InstaforexClient {
-  private readonly session: PasskeySession;
+  private readonly passkey: RenewableCredential<Passkey>;
+  private readonly errors: BrokerErrorTable;
   /** The `{login}` of every client method's path: digits, checked once (the config schema checks the same). */
   private readonly login: Identifier<'instaforex login'>;
 
@@ -72,13 +71,20 @@ export class InstaforexClient {
     private readonly config: InstaforexConnectionConfig,
     private readonly secrets: SecretRegistry,
   ) {
-    this.session = new PasskeySession({ login: () => this.requestPasskey(), maximumAgeMilliseconds: passkeyMaximumAgeMilliseconds });
+    this.passkey = new RenewableCredential({
+      obtain: async () => {
+        const obtainedAt = Date.now();
+        return { value: await this.requestPasskey(), obtainedAt };
+      },
+      isFresh: (passkey) => Date.now() - passkey.obtainedAt < passkeyMaximumAgeMilliseconds,
+    });
     this.login = instaforexLogin.parse(config.login, 'login', config.id);
+    this.errors = instaforexErrors(config.login);
   }
 
   /** Logs in, unless a usable passkey is held: proves the credentials work. */
   async authenticate(): Promise<void> {
-    await this.session.get();
+    await this.passkey.current();
   }
 
   /** GETs a client method and parses its body; a refused passkey is renewed and the call repeated once. */
@@ -87,30 +93,20 @@ export class InstaforexClient {
     schema: Schema,
     options: { query?: UpstreamRequest['query']; signal?: AbortSignal | undefined } = {},
   ): Promise<z.output<Schema>> {
-    const call = this.describe(method);
-    const request = (passkey: Passkey) =>
-      this.http.send({
-        method: 'GET',
-        path: this.methodPath(method),
-        query: options.query,
-        headers: { passkey: passkey.value, accept: 'application/json' },
-        route: method,
-        signal: options.signal,
-      });
-    const passkey = await this.session.get();
-    let response = await request(passkey);
-    if (passkeyRefused(response)) response = await request(await this.session.renew(passkey));
-    if (!isSuccess(response)) throw mapInstaforexError(response, call);
-    if (isEmptyAnswer(response)) throw this.unreadable(call, response, 'an empty body');
-    let body: unknown;
-    try {
-      body = lowerCaseKeys(parseJsonExact(response.text));
-    } catch {
-      throw this.unreadable(call, response, 'a body that is not JSON');
-    }
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) throw this.unreadable(call, response, 'a body brokerql cannot read');
-    return parsed.data;
+    const response = await this.passkey.send(
+      (passkey) =>
+        this.http.send({
+          method: 'GET',
+          path: this.methodPath(method),
+          query: options.query,
+          headers: { passkey: passkey.value, accept: 'application/json' },
+          route: method,
+          signal: options.signal,
+        }),
+      passkeyRefused,
+    );
+    const target = `paths.${method} ("${this.config.paths[method]}")`;
+    return readAnswer(response, { ...this.source(target), errors: this.errors, schema, unwrap: lowerCaseKeys });
   }
 
   private async requestPasskey(): Promise<string> {
@@ -126,11 +122,11 @@ export class InstaforexClient {
       purpose: 'authentication',
     });
     if (response.status === 401 || response.status === 403) throw badCredentials({ connection, login }, response.status);
-    const call = { connection, login, target: 'the token method api/Authentication/RequestClientApiToken' };
-    if (!isSuccess(response)) throw mapInstaforexError(response, call);
+    const source = this.source('the token method api/Authentication/RequestClientApiToken');
+    if (!isSuccess(response)) throw mapUpstreamFailure(response, source, this.errors);
     const passkey = readPasskey(response.text);
     if (passkey === null) throw badCredentials({ connection, login }, response.status);
-    if (passkey === undefined) throw this.unreadable(call, response, 'a passkey brokerql cannot use');
+    if (passkey === undefined) throw unreadableAnswer(source, response.status, 'a passkey brokerql cannot use');
     this.secrets.addRotating(this, passkey);
     return passkey;
   }
@@ -140,14 +136,8 @@ export class InstaforexClient {
     return `/${template.replace('{login}', this.login)}`;
   }
 
-  private describe(method: InstaforexMethod): InstaforexCall {
-    return { connection: this.config.id, login: this.config.login, target: `paths.${method} ("${this.config.paths[method]}")` };
-  }
-
-  private unreadable(call: InstaforexCall, response: UpstreamResponse, what: string) {
-    return new UpstreamUnavailableError(`InstaForex answered ${call.target} with ${what}`, {
-      connection: call.connection,
-      status: response.status,
-    });
+  /** What a message names: the configured path (or the token method) asked for. */
+  private source(target: string) {
+    return { label: instaforexLabel, connection: this.config.id, what: target, subject: target };
   }
 }

@@ -1,11 +1,7 @@
-import {
-  RateLimitedError,
-  UpstreamAuthError,
-  UpstreamTimeoutError,
-  UpstreamUnavailableError,
-  type BrokerqlError,
-} from '../../errors.js';
+import { RateLimitedError, UpstreamAuthError, UpstreamUnavailableError, type BrokerqlError } from '../../errors.js';
 import { retryAfterSeconds, type UpstreamResponse } from '../http.js';
+import { brokerLabels } from '../labels.js';
+import { failureOptions, mapUpstreamFailure, type BrokerErrorTable, type ErrorFactory } from '../upstream-errors.js';
 
 /**
  * InstaForex's errors are ASP.NET Web API's defaults (§5), e.g.
@@ -14,8 +10,12 @@ import { retryAfterSeconds, type UpstreamResponse } from '../http.js';
  *   500 {"Message":"An error has occurred."}
  *   503 an IIS HTML page
  * Their texts say nothing the status does not (and the 404 one repeats the upstream URL), so
- * messages are built from the status and what brokerql asked for, never from the body.
+ * messages are built from the status and what brokerql asked for (the failure's `subject`),
+ * never from the body. 408, 504 and other statuses take the shared rows (upstream-errors.ts).
  */
+
+/** How messages name the broker (labels.ts keeps every broker's label). */
+export const instaforexLabel = brokerLabels.instaforex;
 
 export interface InstaforexCall {
   connection: string;
@@ -24,56 +24,49 @@ export interface InstaforexCall {
   target: string;
 }
 
-type ErrorFactory = (call: InstaforexCall, response: UpstreamResponse) => BrokerqlError;
-
-const wrongPath: ErrorFactory = (call, response) =>
+const wrongPath: ErrorFactory = (failure) =>
   new UpstreamUnavailableError(
-    `InstaForex has no method at ${call.target} (HTTP ${response.status}): the configured path may be wrong; ` +
-      `compare it and baseUrl with the method list on your Client Cabinet's API page (connection "${call.connection}")`,
-    { connection: call.connection, status: response.status, retryable: false },
+    `InstaForex has no method at ${failure.subject} (HTTP ${failure.status}): the configured path may be wrong; ` +
+      `compare it and baseUrl with the method list on your Client Cabinet's API page (connection "${failure.connection}")`,
+    { ...failureOptions(failure), retryable: false },
   );
 
-const timedOut: ErrorFactory = (call, response) =>
-  new UpstreamTimeoutError(`InstaForex timed out handling ${call.target}`, { connection: call.connection, status: response.status });
-
-/** Only reached when a fresh passkey was refused too (the client logs in again once first). */
-const denied: ErrorFactory = (call, response) =>
-  new UpstreamAuthError(
-    `InstaForex refused a fresh passkey of login ${call.login} for ${call.target} (HTTP ${response.status}): ` +
-      `check that the Client Cabinet allows API access for this account and, if it limits access by IP mask, ` +
-      `that this machine's address is in it (connection "${call.connection}")`,
-    { connection: call.connection, status: response.status },
-  );
-
-const byStatus: Record<number, ErrorFactory> = {
-  400: (call, response) =>
-    new UpstreamUnavailableError(
-      `InstaForex refused the request for ${call.target} as invalid (HTTP 400): the configured path may not match the method ` +
-        `(connection "${call.connection}")`,
-      { connection: call.connection, status: response.status, retryable: false },
-    ),
-  401: denied,
-  403: denied,
-  404: wrongPath,
-  // The path names a method, but one that does not answer GET: a path meant for another call.
-  405: wrongPath,
-  408: timedOut,
-  429: (call, response) =>
-    new RateLimitedError(`InstaForex is limiting requests (${call.target})`, {
-      connection: call.connection,
-      status: response.status,
-      retryAfterSeconds: retryAfterSeconds(response),
-    }),
-  504: timedOut,
-};
+/** The rows for one login (its refusals name it). */
+export function instaforexErrors(login: string): BrokerErrorTable {
+  /** Only reached when a fresh passkey was refused too (the client logs in again once first). */
+  const denied: ErrorFactory = (failure) =>
+    new UpstreamAuthError(
+      `InstaForex refused a fresh passkey of login ${login} for ${failure.subject} (HTTP ${failure.status}): ` +
+        `check that the Client Cabinet allows API access for this account and, if it limits access by IP mask, ` +
+        `that this machine's address is in it (connection "${failure.connection}")`,
+      failureOptions(failure),
+    );
+  return {
+    // Never read: see above.
+    readBody: () => ({}),
+    byStatus: {
+      400: (failure) =>
+        new UpstreamUnavailableError(
+          `InstaForex refused the request for ${failure.subject} as invalid (HTTP 400): the configured path may not match the method ` +
+            `(connection "${failure.connection}")`,
+          { ...failureOptions(failure), retryable: false },
+        ),
+      401: denied,
+      403: denied,
+      404: wrongPath,
+      // The path names a method, but one that does not answer GET: a path meant for another call.
+      405: wrongPath,
+      429: (failure) =>
+        new RateLimitedError(`InstaForex is limiting requests (${failure.subject})`, {
+          ...failureOptions(failure),
+          retryAfterSeconds: retryAfterSeconds(failure.response),
+        }),
+    },
+  };
+}
 
 export function mapInstaforexError(response: UpstreamResponse, call: InstaforexCall): BrokerqlError {
-  const factory = byStatus[response.status];
-  if (factory) return factory(call, response);
-  return new UpstreamUnavailableError(`InstaForex answered HTTP ${response.status} to ${call.target}`, {
-    connection: call.connection,
-    status: response.status,
-  });
+  return mapUpstreamFailure(response, { label: instaforexLabel, connection: call.connection, subject: call.target }, instaforexErrors(call.login));
 }
 
 /** The token method refused the login and password: 401/403, or 200 with `null` or nothing (§2). */

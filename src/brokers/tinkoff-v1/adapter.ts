@@ -1,17 +1,17 @@
-import type { TinkoffV1ConnectionConfig } from '../../config.js';
+import type { TinkoffV1ConnectionConfig } from './config.js';
 import type { InstrumentInfo, InstrumentRef, Order } from '../../domain.js';
 import {
   BadUserInputError,
   BrokerqlError,
   NotFoundError,
   OrderStateUnknownError,
-  UpstreamRejectedError,
   isUnansweredSend,
 } from '../../errors.js';
-import { wholePortfolio, type AdapterDependencies, type BrokerAdapter, type Capabilities, type PlaceOrderParams } from '../adapter.js';
-import { UpstreamClient } from '../http.js';
+import { wholePortfolio, type AdapterDependencies, type Capabilities, type CompleteBrokerAdapter, type PlaceOrderParams } from '../adapter.js';
+import { connectionUpstream } from '../connection-upstream.js';
+import { acceptedOrder } from '../order-outcome.js';
 import type { ClientIdentifiers } from '../identifiers.js';
-import { isTinkoffV1BrokerFailure } from './map-tinkoff-v1-error.js';
+import { isTinkoffV1BrokerFailure, tinkoffV1Label } from './map-tinkoff-v1-error.js';
 import { TinkoffV1Client } from './client.js';
 import { tinkoffV1AccountId, tinkoffV1InstrumentLookup, tinkoffV1OrderId } from './identifiers.js';
 import { mapTinkoffV1AccountType } from './map-tinkoff-v1-enums.js';
@@ -39,7 +39,7 @@ const capabilities: Capabilities = { trading: true, orderTypes: ['LIMIT', 'MARKE
 /** /market/orderbook accepts depth 1..20 (swagger "[1..20]"). */
 const maximumOrderbookDepth = 20;
 
-const broker = 'Tinkoff OpenAPI v1';
+const broker = tinkoffV1Label;
 
 /**
  * Tinkoff Investments OpenAPI v1 (REST, deprecated; shut down in 2023). Every account-scoped
@@ -48,19 +48,10 @@ const broker = 'Tinkoff OpenAPI v1';
  * v1 has no idempotency keys, so the `idempotencyKey` of placeOrder is not sent anywhere;
  * brokerql's own ledger keeps a repeated request from reaching the broker twice.
  */
-export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, dependencies: AdapterDependencies): BrokerAdapter {
+export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, dependencies: AdapterDependencies): CompleteBrokerAdapter {
   dependencies.secrets.add(config.token);
-  const http = new UpstreamClient({
-    connection: config.id,
-    brokerLabel: broker,
-    baseUrl: config.baseUrl,
-    connectTimeoutMilliseconds: config.connectTimeoutMs,
-    timeoutMilliseconds: config.timeoutMs,
-    observer: dependencies.observer,
-    policy: dependencies.policy,
-    // v1 answers ordinary refusals (unknown FIGI, no funds) with 500 too: only real failures count.
-    isBrokerFailure: isTinkoffV1BrokerFailure,
-  });
+  // v1 answers ordinary refusals (unknown FIGI, no funds) with 500 too: only real failures count.
+  const http = connectionUpstream(config, dependencies, { brokerLabel: broker, baseUrl: config.baseUrl, isBrokerFailure: isTinkoffV1BrokerFailure });
   const client = new TinkoffV1Client(http, config.token);
   const connection = config.id;
   /** Account ids come from /user/accounts; checked all the same before one goes into a query. */
@@ -182,13 +173,8 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
         if (found) return found;
         throw unknown;
       }
-      const order = mapTinkoffV1PlacedOrder(placed, request);
       // The exchange's refusal comes as HTTP 200 with status "Rejected" and the reason in `message`.
-      if (order.status === 'REJECTED') {
-        const reason = placed.message || placed.rejectReason || 'no reason given';
-        throw new UpstreamRejectedError(`${broker} rejected order ${order.id}: ${reason}`, { connection });
-      }
-      return order;
+      return acceptedOrder(mapTinkoffV1PlacedOrder(placed, request), { label: broker, connection });
     },
 
     /**
@@ -266,8 +252,11 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
  */
 function outcomeUnknown(error: unknown): unknown {
   if (!(error instanceof BrokerqlError) || !isUnansweredSend(error)) return error;
-  return new OrderStateUnknownError(
-    `${error.message}; whether the order was placed is unknown (it is not among the account's recent operations yet), check the account's orders before placing it again`,
-    { connection: error.connection, status: error.status, cause: error },
-  );
+  return new OrderStateUnknownError({
+    connection: error.connection,
+    reason: `${error.message}, and it is not among the account's recent operations yet`,
+    repeatIsSafe: false,
+    status: error.status,
+    cause: error,
+  });
 }

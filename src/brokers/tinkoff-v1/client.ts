@@ -1,8 +1,7 @@
 import type { z } from 'zod';
-import { UpstreamUnavailableError } from '../../errors.js';
 import type { UpstreamClient, UpstreamRequest } from '../http.js';
-import { parseJsonExact } from '../json.js';
-import { mapTinkoffV1ErrorPayload, mapTinkoffV1HttpError } from './map-tinkoff-v1-error.js';
+import { readAnswer } from '../upstream-answer.js';
+import { mapTinkoffV1ErrorPayload, tinkoffV1Errors, tinkoffV1Label } from './map-tinkoff-v1-error.js';
 import { envelopeSchema, errorPayloadSchema } from './wire.js';
 
 export interface TinkoffV1Call<Schema extends z.ZodType> {
@@ -48,39 +47,30 @@ export class TinkoffV1Client {
       priority: call.kind ?? 'read',
     });
     const connection = this.http.connection;
-    if (response.status < 200 || response.status > 299) throw mapTinkoffV1HttpError(response, connection);
-    const context = { connection, status: response.status };
-
-    let json: unknown;
-    try {
-      json = parseJsonExact(response.text);
-    } catch {
-      throw this.unreadable(route, response.status);
-    }
-    const envelope = envelopeSchema.safeParse(json);
-    if (!envelope.success) throw this.unreadable(route, response.status);
-    // Production wrote "Ok", SDK fixtures "OK"; the official samples compared upper-cased.
-    switch (envelope.data.status.toLowerCase()) {
-      case 'ok': {
-        const payload = call.payload.safeParse(envelope.data.payload);
-        if (!payload.success) throw this.unreadable(route, response.status);
-        return payload.data;
-      }
-      case 'error': {
-        // Proxies in front of v1 (invest_proxy.php) echo error envelopes with HTTP 200.
-        const payload = errorPayloadSchema.safeParse(envelope.data.payload);
-        if (!payload.success) throw this.unreadable(route, response.status);
-        throw mapTinkoffV1ErrorPayload(payload.data, context);
-      }
-      default:
-        throw this.unreadable(route, response.status);
-    }
-  }
-
-  private unreadable(route: string, status: number) {
-    return new UpstreamUnavailableError(`Tinkoff OpenAPI v1 sent an answer to ${route} that brokerql cannot read`, {
-      connection: this.http.connection,
-      status,
+    return readAnswer(response, {
+      label: tinkoffV1Label,
+      connection,
+      what: route,
+      errors: tinkoffV1Errors,
+      schema: call.payload,
+      // Every answer is an envelope: the payload of an "Ok" one is the value, an "Error" one is the
+      // broker's refusal (proxies in front of v1, invest_proxy.php, echo them with HTTP 200).
+      unwrap: (json, fail) => {
+        const envelope = envelopeSchema.safeParse(json);
+        if (!envelope.success) return fail();
+        // Production wrote "Ok", SDK fixtures "OK"; the official samples compared upper-cased.
+        switch (envelope.data.status.toLowerCase()) {
+          case 'ok':
+            return envelope.data.payload;
+          case 'error': {
+            const payload = errorPayloadSchema.safeParse(envelope.data.payload);
+            if (!payload.success) return fail();
+            throw mapTinkoffV1ErrorPayload(payload.data, { connection, status: response.status });
+          }
+          default:
+            return fail();
+        }
+      },
     });
   }
 }

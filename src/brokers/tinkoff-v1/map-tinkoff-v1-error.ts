@@ -4,12 +4,13 @@ import {
   RateLimitedError,
   UpstreamAuthError,
   UpstreamRejectedError,
-  UpstreamTimeoutError,
   UpstreamUnavailableError,
   type BrokerqlError,
 } from '../../errors.js';
 import { retryAfterSeconds, type UpstreamResponse } from '../http.js';
 import { parseJsonExact } from '../json.js';
+import { brokerLabels } from '../labels.js';
+import { failureOptions, mapUpstreamFailure, type BrokerErrorTable, type ErrorFactory, type UpstreamFailure } from '../upstream-errors.js';
 import { envelopeSchema, errorPayloadSchema, type ErrorPayload } from './wire.js';
 
 /**
@@ -18,29 +19,25 @@ import { envelopeSchema, errorPayloadSchema, type ErrorPayload } from './wire.js
  *   500 {"trackingId":"…","payload":{"message":"Unknown account","code":"GATEWAY_REQUEST_DATA_ERROR"},"status":"Error"}
  * so `payload.code` (and for a few codes the message) decides the class, through the table
  * below. 401 and 429 come with empty bodies and outages with nginx HTML: there the HTTP status
- * decides. The broker's own message is kept wherever it explains a refusal.
+ * decides (504 and 429 by the shared rows of upstream-errors.ts). The broker's own message is
+ * kept wherever it explains a refusal.
  */
 
-const broker = 'Tinkoff OpenAPI v1';
+/** How messages name the broker (labels.ts keeps every broker's label). */
+export const tinkoffV1Label = brokerLabels['tinkoff-v1'];
+const broker = tinkoffV1Label;
 
-interface ErrorContext {
-  connection: string;
-  status: number;
-}
-
-type ErrorFactory = (message: string, context: ErrorContext) => BrokerqlError;
-
-const refused: ErrorFactory = (message, context) => new UpstreamRejectedError(`${broker} refused: ${message}`, context);
-const notFound: ErrorFactory = (message, context) => new NotFoundError(`${broker}: ${message}`, context);
-const invalidParameters: ErrorFactory = (message, context) =>
-  new BadUserInputError(`${broker} refused the request parameters: ${message}`, context);
-const wrongTokenKind: ErrorFactory = (message, context) =>
+const refused: ErrorFactory = (failure) => new UpstreamRejectedError(`${broker} refused: ${failure.message}`, failureOptions(failure));
+const notFound: ErrorFactory = (failure) => new NotFoundError(`${broker}: ${failure.message}`, failureOptions(failure));
+const invalidParameters: ErrorFactory = (failure) =>
+  new BadUserInputError(`${broker} refused the request parameters: ${failure.message}`, failureOptions(failure));
+const wrongTokenKind: ErrorFactory = (failure) =>
   new UpstreamAuthError(
-    `${broker} refused the token of connection "${context.connection}" (${message}): a sandbox token works only with the sandbox base URL, a trading token only with the production one; check the connection's token and baseUrl`,
-    context,
+    `${broker} refused the token of connection "${failure.connection}" (${failure.message}): a sandbox token works only with the sandbox base URL, a trading token only with the production one; check the connection's token and baseUrl`,
+    failureOptions(failure),
   );
-const internal: ErrorFactory = (message, context) =>
-  new UpstreamUnavailableError(`${broker} had an internal error (${message}); try again later`, { ...context, retryable: true });
+const internal: ErrorFactory = (failure) =>
+  new UpstreamUnavailableError(`${broker} had an internal error (${failure.message}); try again later`, { ...failureOptions(failure), retryable: true });
 
 interface CodeRule {
   /** Messages that say more than the code does, checked in order. */
@@ -74,49 +71,59 @@ const byCode: Record<string, CodeRule> = {
   INSTRUMENT_ERROR: { messages: [[/cannot find/i, notFound]], otherwise: refused },
 };
 
-/** An error envelope's payload, whatever HTTP status carried it. */
-export function mapTinkoffV1ErrorPayload(payload: ErrorPayload, context: ErrorContext): BrokerqlError {
-  const code = payload.code ?? '';
-  const message = payload.message || code || 'no error details';
-  const rule = Object.hasOwn(byCode, code) ? byCode[code] : undefined;
-  if (!rule) return refused(code && code !== message ? `${message} (${code})` : message, context);
-  const specific = rule.messages?.find(([pattern]) => pattern.test(message));
-  return (specific?.[1] ?? rule.otherwise)(message, context);
+/** The row for an error envelope's code; a code not listed is a refusal that names it. */
+function payloadRow(failure: UpstreamFailure): ErrorFactory {
+  const rule = Object.hasOwn(byCode, failure.code) ? byCode[failure.code] : undefined;
+  if (!rule) {
+    const { code, message } = failure;
+    return () => refused({ ...failure, message: code && code !== message ? `${message} (${code})` : message });
+  }
+  return rule.messages?.find(([pattern]) => pattern.test(failure.message))?.[1] ?? rule.otherwise;
 }
 
-type StatusFactory = (context: ErrorContext, response: UpstreamResponse) => BrokerqlError;
-
-const rateLimited =
-  (what: string): StatusFactory =>
-  (context, response) =>
-    new RateLimitedError(`${broker} ${what}`, { ...context, retryAfterSeconds: retryAfterSeconds(response) });
-
-/** For answers without a readable error envelope (empty bodies, nginx pages). */
-const byStatus: Record<number, StatusFactory> = {
-  401: (context) =>
-    new UpstreamAuthError(`${broker} refused the token of connection "${context.connection}"; check the token in the config`, context),
-  // After the shutdown in 2023 every v1 call was answered 403 with an HTML page.
-  403: (context) =>
-    new UpstreamAuthError(
-      `${broker} denied access to connection "${context.connection}" (HTTP 403); the v1 API was shut down in 2023, consider the T-Invest v2 broker "tinkoff"`,
-      context,
-    ),
-  // Per-address flood protection ("Too Many Connections").
-  421: rateLimited('refused: too many connections from this address'),
-  429: rateLimited('request limit reached for this token'),
-  504: (context) => new UpstreamTimeoutError(`${broker} timed out handling the request`, context),
+export const tinkoffV1Errors: BrokerErrorTable = {
+  readBody: (text) => {
+    const payload = readErrorPayload(text);
+    return { message: payload?.message || payload?.code, code: payload?.code };
+  },
+  // 401 and 429 are decided by their status: the SDKs never read their (empty) bodies.
+  byCode: (failure) => (failure.status === 401 || failure.status === 429 || !failure.code ? undefined : payloadRow(failure)),
+  byStatus: {
+    401: (failure) =>
+      new UpstreamAuthError(`${broker} refused the token of connection "${failure.connection}"; check the token in the config`, failureOptions(failure)),
+    // After the shutdown in 2023 every v1 call was answered 403 with an HTML page.
+    403: (failure) =>
+      new UpstreamAuthError(
+        `${broker} denied access to connection "${failure.connection}" (HTTP 403); the v1 API was shut down in 2023, consider the T-Invest v2 broker "tinkoff"`,
+        failureOptions(failure),
+      ),
+    // A bare 404 is nginx's page for a path v1 does not have (a wrong base URL), not an unknown resource.
+    404: (failure) => new UpstreamUnavailableError(`${broker} answered HTTP ${failure.status}`, failureOptions(failure)),
+    // Per-address flood protection ("Too Many Connections").
+    421: (failure) =>
+      new RateLimitedError(`${broker} refused: too many connections from this address`, {
+        ...failureOptions(failure),
+        retryAfterSeconds: retryAfterSeconds(failure.response),
+      }),
+  },
 };
+
+/** An error envelope's payload, whatever HTTP status carried it (proxies echo them with 200). */
+export function mapTinkoffV1ErrorPayload(payload: ErrorPayload, context: { connection: string; status: number }): BrokerqlError {
+  const code = payload.code ?? '';
+  const failure: UpstreamFailure = {
+    label: broker,
+    ...context,
+    response: { status: context.status, headers: {}, text: '' },
+    message: payload.message || code || 'no error details',
+    code,
+  };
+  return payloadRow(failure)(failure);
+}
 
 /** Any answer outside 2xx. */
 export function mapTinkoffV1HttpError(response: UpstreamResponse, connection: string): BrokerqlError {
-  const context = { connection, status: response.status };
-  // 401 and 429 are decided by their status: the SDKs never read their (empty) bodies.
-  const statusRule = byStatus[response.status];
-  if (response.status === 401 || response.status === 429) return statusRule!(context, response);
-  const payload = readErrorPayload(response.text);
-  if (payload?.code) return mapTinkoffV1ErrorPayload(payload, context);
-  if (statusRule) return statusRule(context, response);
-  return new UpstreamUnavailableError(`${broker} answered HTTP ${response.status}`, context);
+  return mapUpstreamFailure(response, { label: broker, connection }, tinkoffV1Errors);
 }
 
 /**
@@ -143,4 +150,3 @@ function readErrorPayload(text: string): ErrorPayload | undefined {
     return undefined;
   }
 }
-

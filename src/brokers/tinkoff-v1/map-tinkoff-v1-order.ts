@@ -48,6 +48,7 @@ export function mapTinkoffV1PlacedOrder(placed: PlacedOrder, request: PlaceOrder
     executedLots: placed.executedLots,
     averageFillPrice: null,
     createdAt: null,
-    message: placed.message || null,
+    // The exchange's reason for a refusal; older answers carried only `rejectReason`.
+    message: placed.message || placed.rejectReason || null,
   };
 }

@@ -1,13 +1,15 @@
 import { v5 as uuidV5 } from 'uuid';
-import type { TinkoffConnectionConfig } from '../../config.js';
+import type { TinkoffConnectionConfig } from './config.js';
 import type { InstrumentInfo, InstrumentRef } from '../../domain.js';
-import { BrokerqlError, OrderStateUnknownError, UpstreamRejectedError, isUnansweredSend } from '../../errors.js';
-import { wholePortfolio, type AdapterDependencies, type BrokerAdapter, type Capabilities } from '../adapter.js';
-import { UpstreamClient } from '../http.js';
+import { BrokerqlError, OrderStateUnknownError, isUnansweredSend } from '../../errors.js';
+import { wholePortfolio, type AdapterDependencies, type Capabilities, type CompleteBrokerAdapter } from '../adapter.js';
+import { connectionUpstream } from '../connection-upstream.js';
+import { acceptedOrder } from '../order-outcome.js';
 import type { ClientIdentifiers } from '../identifiers.js';
 import { TinkoffClient } from './client.js';
 import { readTinkoffInstrumentKey, tinkoffAccountId, tinkoffInstrumentLookup, tinkoffOrderId } from './identifiers.js';
 import { mapTinkoffAccount } from './map-tinkoff-account.js';
+import { tinkoffLabel } from './map-tinkoff-error.js';
 import { mapTinkoffInstrument } from './map-tinkoff-instrument.js';
 import { mapTinkoffOperation } from './map-tinkoff-operation.js';
 import { mapTinkoffOrder } from './map-tinkoff-order.js';
@@ -52,17 +54,9 @@ export function tinkoffOrderRequestId(idempotencyKey: string): string {
   return uuidV5(idempotencyKey, idempotencyNamespace);
 }
 
-export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependencies: AdapterDependencies): BrokerAdapter {
+export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependencies: AdapterDependencies): CompleteBrokerAdapter {
   dependencies.secrets.add(config.token);
-  const http = new UpstreamClient({
-    connection: config.id,
-    brokerLabel: 'T-Invest',
-    baseUrl: config.baseUrl,
-    connectTimeoutMilliseconds: config.connectTimeoutMs,
-    timeoutMilliseconds: config.timeoutMs,
-    observer: dependencies.observer,
-    policy: dependencies.policy,
-  });
+  const http = connectionUpstream(config, dependencies, { brokerLabel: tinkoffLabel, baseUrl: config.baseUrl });
   const client = new TinkoffClient(http, config.token);
   const connection = config.id;
 
@@ -93,11 +87,7 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
    * the same answer: the state is unknown unless GetOrderState finds the order.
    */
   async function reconcileOrder(body: Record<string, unknown>, signal: AbortSignal | undefined, cause: unknown) {
-    const unknown = () =>
-      new OrderStateUnknownError(
-        'T-Invest did not confirm the order and brokerql could not find out whether it was placed; check the account\'s orders. A retry with the same idempotencyKey checks again and cannot place it twice.',
-        { connection },
-      );
+    const unknown = () => new OrderStateUnknownError({ connection, reason: 'T-Invest did not confirm it', repeatIsSafe: true });
     try {
       return await client.call(
         'OrdersService/GetOrderState',
@@ -192,11 +182,7 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
         if (!isUnansweredSend(error)) throw error;
         response = await reconcileOrder(body, signal, error);
       }
-      const order = mapTinkoffOrder(response, connection, instrument.lotSize);
-      if (order.status === 'REJECTED') {
-        throw new UpstreamRejectedError(`T-Invest rejected the order: ${order.message ?? 'no reason given'}`, { connection });
-      }
-      return order;
+      return acceptedOrder(mapTinkoffOrder(response, connection, instrument.lotSize), { label: tinkoffLabel, connection });
     },
 
     async cancelOrder({ brokerAccountId, orderId, signal }) {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { UpstreamUnavailableError } from '../../errors.js';
 import type { UpstreamClient } from '../http.js';
-import { mapTinkoffError } from './map-tinkoff-error.js';
+import { readAnswer } from '../upstream-answer.js';
+import { tinkoffErrors, tinkoffLabel } from './map-tinkoff-error.js';
 
 const servicePrefix = '/tinkoff.public.invest.api.contract.v1.';
 
@@ -38,22 +38,6 @@ export class TinkoffClient {
       retryable: kind === 'read',
       priority: kind,
     });
-    if (response.status < 200 || response.status > 299) throw mapTinkoffError(response, this.http.connection);
-    let json: unknown;
-    try {
-      json = JSON.parse(response.text);
-    } catch {
-      throw this.unreadable(method, response.status);
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) throw this.unreadable(method, response.status);
-    return parsed.data;
-  }
-
-  private unreadable(method: string, status: number) {
-    return new UpstreamUnavailableError(`T-Invest sent a response to ${method} that brokerql cannot read`, {
-      connection: this.http.connection,
-      status,
-    });
+    return readAnswer(response, { label: tinkoffLabel, connection: this.http.connection, what: method, errors: tinkoffErrors, schema });
   }
 }

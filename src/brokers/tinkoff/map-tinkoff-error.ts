@@ -1,14 +1,8 @@
-import {
-  NotFoundError,
-  OrderStateUnknownError,
-  RateLimitedError,
-  UpstreamAuthError,
-  UpstreamRejectedError,
-  UpstreamTimeoutError,
-  UpstreamUnavailableError,
-  type BrokerqlError,
-} from '../../errors.js';
+import { NotFoundError, OrderStateUnknownError, RateLimitedError, UpstreamAuthError, UpstreamRejectedError, type BrokerqlError } from '../../errors.js';
 import { headerValue, type UpstreamResponse } from '../http.js';
+import { parseJsonExact } from '../json.js';
+import { brokerLabels } from '../labels.js';
+import { failureOptions, mapUpstreamFailure, type BrokerErrorTable, type ErrorFactory } from '../upstream-errors.js';
 import { errorBodySchema } from './wire.js';
 
 /**
@@ -19,71 +13,64 @@ import { errorBodySchema } from './wire.js';
  * The HTTP status decides the class; a few 400 numbers are the broker refusing an order
  * (funds, price bands, trading hours) rather than brokerql sending something malformed. The API
  * error numbers whose meaning differs from their status's are looked up first (`byNumber`).
+ * 408, 504 and statuses not listed take the shared rows (upstream-errors.ts).
  */
-type ErrorFactory = (message: string, connection: string, response: UpstreamResponse) => BrokerqlError;
 
-const rejected: ErrorFactory = (message, connection, response) =>
-  new UpstreamRejectedError(`T-Invest refused: ${message}`, { connection, status: response.status });
-
-const byStatus: Record<number, ErrorFactory> = {
-  400: rejected,
-  401: (message, connection, response) =>
-    new UpstreamAuthError(`T-Invest refused the API token of connection "${connection}" (${message}); check the token in the config`, {
-      connection,
-      status: response.status,
-    }),
-  403: (message, connection, response) =>
-    new UpstreamAuthError(`T-Invest token of connection "${connection}" lacks the rights for this request (${message})`, {
-      connection,
-      status: response.status,
-    }),
-  404: (message, connection, response) => new NotFoundError(`T-Invest: ${message}`, { connection, status: response.status }),
-  408: (_message, connection, response) =>
-    new UpstreamTimeoutError('T-Invest timed out handling the request', { connection, status: response.status }),
-  429: (_message, connection, response) => {
-    const reset = Number(headerValue(response.headers, 'x-ratelimit-reset'));
-    return new RateLimitedError('T-Invest request limit reached for this token', {
-      connection,
-      status: response.status,
-      retryAfterSeconds: Number.isFinite(reset) && reset > 0 ? Math.ceil(reset) : undefined,
-    });
-  },
-  504: (_message, connection, response) =>
-    new UpstreamTimeoutError('T-Invest timed out handling the request', { connection, status: response.status }),
-};
+/** How messages name the broker (labels.ts keeps every broker's label). */
+export const tinkoffLabel = brokerLabels.tinkoff;
 
 /** API error numbers (tinvest-v2/api_errors.json) that mean more than their HTTP status says. */
 const byNumber: Record<string, ErrorFactory> = {
   // 400 {"code":3,"message":"The order is a duplicate, but the order report was not found","description":30057}
   // T-Invest knows this orderId (so an order with it may well exist) but cannot say what became
   // of it: not a refusal. A repeat with the same key re-checks, and cannot place a second order.
-  '30057': (message, connection, response) =>
-    new OrderStateUnknownError(
-      `T-Invest has an order with this request id but no report of it (${message}), so it may have been placed; check the account's orders. A retry with the same idempotencyKey checks again and cannot place it twice.`,
-      { connection, status: response.status },
-    ),
+  '30057': (failure) =>
+    new OrderStateUnknownError({
+      connection: failure.connection,
+      reason: `T-Invest has an order with this request id but no report of it (${failure.message})`,
+      repeatIsSafe: true,
+      status: failure.status,
+    }),
+};
+
+export const tinkoffErrors: BrokerErrorTable = {
+  readBody: readError,
+  byCode: (failure) => (Object.hasOwn(byNumber, failure.code) ? byNumber[failure.code] : undefined),
+  byStatus: {
+    400: (failure) => new UpstreamRejectedError(`T-Invest refused: ${failure.message}`, failureOptions(failure)),
+    401: (failure) =>
+      new UpstreamAuthError(
+        `T-Invest refused the API token of connection "${failure.connection}" (${failure.message}); check the token in the config`,
+        failureOptions(failure),
+      ),
+    403: (failure) =>
+      new UpstreamAuthError(`T-Invest token of connection "${failure.connection}" lacks the rights for this request (${failure.message})`, failureOptions(failure)),
+    404: (failure) => new NotFoundError(`T-Invest: ${failure.message}`, failureOptions(failure)),
+    // T-Invest says when its window resets in its own header, not in Retry-After.
+    429: (failure) => {
+      const reset = Number(headerValue(failure.response.headers, 'x-ratelimit-reset'));
+      return new RateLimitedError('T-Invest request limit reached for this token', {
+        ...failureOptions(failure),
+        retryAfterSeconds: Number.isFinite(reset) && reset > 0 ? Math.ceil(reset) : undefined,
+      });
+    },
+  },
 };
 
 export function mapTinkoffError(response: UpstreamResponse, connection: string): BrokerqlError {
-  const { message, number } = readError(response.text);
-  const factory = (number === undefined ? undefined : byNumber[number]) ?? byStatus[response.status];
-  if (factory) return factory(message, connection, response);
-  return new UpstreamUnavailableError(`T-Invest answered HTTP ${response.status}`, {
-    connection,
-    status: response.status,
-  });
+  return mapUpstreamFailure(response, { label: tinkoffLabel, connection }, tinkoffErrors);
 }
 
 /** The message as clients see it ("Not enough balance (30034)") and the API error number, when the body has them. */
-function readError(text: string): { message: string; number: string | undefined } {
+function readError(text: string): { message?: string; code?: string } {
   try {
-    const body = errorBodySchema.safeParse(JSON.parse(text));
+    const body = errorBodySchema.safeParse(parseJsonExact(text));
     if (body.success && body.data.message) {
-      const number = body.data.description === undefined ? undefined : String(body.data.description);
-      return { message: number === undefined ? body.data.message : `${body.data.message} (${number})`, number };
+      const number = body.data.description;
+      return { message: number === undefined ? body.data.message : `${body.data.message} (${number})`, code: number };
     }
   } catch {
     // Not JSON: proxies in front of T-Invest answer some failures with HTML.
   }
-  return { message: 'no error details', number: undefined };
+  return {};
 }

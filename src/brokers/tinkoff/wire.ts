@@ -3,19 +3,41 @@ import { z } from 'zod';
 /**
  * T-Invest API v2 REST bodies, reduced to the fields brokerql maps (unknown fields are
  * dropped). Source: ../shared/brokers/tinvest-v2/openapi.yaml. int64 values arrive as JSON
- * strings; proto3 may omit zero values, so numeric parts default to zero.
+ * strings; proto3 may omit zero values, so numeric parts default to zero. Bodies are read with
+ * `parseJsonExact`, so every JSON number arrives as its text; a number is accepted too
+ * (fixtures written as objects).
  */
 
 const int64 = z.union([z.string().regex(/^-?\d+$/), z.number().int()]).transform(String);
+/**
+ * An int32 such as `nano` or `lot`: the exact parser's text of a whole number (every price of a
+ * 1,000-operation page passes here, so one transform checks and converts), or a number.
+ */
+const int32 = z.union([z.string(), z.number()]).transform((value, context): number => {
+  const number = typeof value === 'number' ? value : /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(number)) {
+    context.issues.push({ code: 'custom', message: 'expected a whole number', input: value });
+    return z.NEVER;
+  }
+  return number;
+});
 
 export const quotationSchema = z.object({
   units: int64.default('0'),
-  nano: z.number().int().min(-999_999_999).max(999_999_999).default(0),
+  nano: int32.pipe(z.number().min(-999_999_999).max(999_999_999)).default(0),
 });
 export type Quotation = z.output<typeof quotationSchema>;
 
 export const moneyValueSchema = quotationSchema.extend({ currency: z.string().default('') });
 export type MoneyValue = z.output<typeof moneyValueSchema>;
+
+/** How a row names its instrument; proto3 leaves out empty strings, so each defaults to ''. */
+const instrumentNaming = {
+  figi: z.string().default(''),
+  instrumentUid: z.string().default(''),
+  ticker: z.string().default(''),
+  classCode: z.string().default(''),
+};
 
 export const accountsResponseSchema = z.object({
   accounts: z
@@ -65,7 +87,7 @@ export const instrumentSchema = z.object({
   name: z.string().default(''),
   instrumentType: z.string().default(''),
   currency: z.string().default(''),
-  lot: z.number().int().default(0),
+  lot: int32.default(0),
   minPriceIncrement: quotationSchema.optional(),
 });
 export type WireInstrument = z.output<typeof instrumentSchema>;
@@ -75,10 +97,7 @@ export const instrumentResponseSchema = z.object({ instrument: instrumentSchema 
 const orderbookLevelSchema = z.object({ price: quotationSchema, quantity: int64 });
 
 export const orderBookResponseSchema = z.object({
-  figi: z.string().default(''),
-  instrumentUid: z.string().default(''),
-  ticker: z.string().default(''),
-  classCode: z.string().default(''),
+  ...instrumentNaming,
   bids: z.array(orderbookLevelSchema).default([]),
   asks: z.array(orderbookLevelSchema).default([]),
   lastPrice: quotationSchema.optional(),
@@ -95,10 +114,7 @@ export const orderStateSchema = z.object({
   executedOrderPrice: moneyValueSchema.optional(),
   /** Average price per unit of the fills; OrderState only, PostOrder's answer has none. */
   averagePositionPrice: moneyValueSchema.optional(),
-  figi: z.string().default(''),
-  instrumentUid: z.string().default(''),
-  ticker: z.string().default(''),
-  classCode: z.string().default(''),
+  ...instrumentNaming,
   direction: z.string().default('ORDER_DIRECTION_UNSPECIFIED'),
   orderType: z.string().default('ORDER_TYPE_UNSPECIFIED'),
   orderDate: z.string().optional(),
@@ -115,10 +131,7 @@ export const operationItemSchema = z.object({
   date: z.string(),
   type: z.string().default('OPERATION_TYPE_UNSPECIFIED'),
   state: z.string().default('OPERATION_STATE_UNSPECIFIED'),
-  figi: z.string().default(''),
-  instrumentUid: z.string().default(''),
-  ticker: z.string().default(''),
-  classCode: z.string().default(''),
+  ...instrumentNaming,
   instrumentType: z.string().default(''),
   payment: moneyValueSchema.optional(),
   price: moneyValueSchema.optional(),
@@ -136,9 +149,8 @@ export const operationsByCursorResponseSchema = z.object({
 
 /** Every non-2xx body: `{"code":3,"message":"interval is invalid","description":30011}`. */
 export const errorBodySchema = z.object({
-  code: z.number().optional(),
   message: z.string().optional(),
-  description: z.union([z.number(), z.string()]).optional(),
+  description: z.union([z.number(), z.string()]).transform(String).optional(),
 });
 
 export const lastPricesResponseSchema = z.object({

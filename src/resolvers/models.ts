@@ -1,36 +1,22 @@
-import type { BrokerAdapter } from './brokers/adapter.js';
-import type { ConnectionPolicy } from './brokers/resilience/policy.js';
-import type { InFlight } from './brokers/single-flight.js';
-import type { ConnectionCaches } from './cache.js';
+import type { ConnectionModel } from '../brokers/connection.js';
 import type {
   BrokerAccount,
-  BrokerKind,
   InstrumentHint,
   Operation,
   Order,
   Orderbook,
   Portfolio,
   Position,
-} from './domain.js';
-import { scopedId } from './ids.js';
+} from '../domain.js';
+import { scopedId } from '../ids.js';
 
 /**
  * The parent objects GraphQL resolvers receive (codegen `mappers`): the broker-neutral domain
  * objects of `domain.ts`, plus the connection and account they belong to, so that nested
  * fields (Position.instrument, Order.account, ...) can be resolved without another lookup.
+ * (The two other parents live where they mean something: `Connection` is the runtime
+ * connection of brokers/connection.ts, `Viewer` the token of auth/viewer.ts.)
  */
-
-export interface ConnectionModel {
-  id: string;
-  broker: BrokerKind;
-  adapter: BrokerAdapter;
-  /** Its budget and circuit breaker, for health reports and metrics. */
-  policy: ConnectionPolicy;
-  /** Instrument metadata and the account list, kept across requests. */
-  caches: ConnectionCaches;
-  /** Identical reads in flight, shared across requests; none in the benchmark's naive mode. */
-  inFlight: InFlight | undefined;
-}
 
 export interface AccountModel extends BrokerAccount {
   /** `<connection id>:<broker account id>` */
@@ -64,16 +50,6 @@ export interface OperationModel extends Omit<Operation, 'instrument'> {
 
 export interface OrderbookModel extends Omit<Orderbook, 'instrument'> {
   instrument: InstrumentModel;
-}
-
-export type Scope = 'READ' | 'TRADE';
-
-export interface ViewerModel {
-  tokenId: string;
-  name: string;
-  scope: Scope;
-  /** Account ids this token is limited to; null means every account. */
-  accountIds: readonly string[] | null;
 }
 
 export function toAccountModel(connection: ConnectionModel, account: BrokerAccount): AccountModel {
