@@ -1,5 +1,7 @@
 import Big from 'big.js';
 import { valueOf, type SimulatedInstrument, type SimulatedTrade } from './data.js';
+import type { BookLevel } from '../common/market.js';
+import { marketKey } from './market.js';
 import type { AlorSimulatorState, Holding, SimulatedOrder } from './state.js';
 import { alorTime, decimal, endOfDay } from './wire.js';
 
@@ -242,19 +244,11 @@ export function securityBody(instrument: SimulatedInstrument, tradingOpen: boole
   };
 }
 
-/** Book levels around the instrument's price, best first; volumes in lots, the same on every call. */
+/** The market's book, best first; volumes in lots. */
 export function bookLevels(state: AlorSimulatorState, instrument: SimulatedInstrument, depth: number) {
-  const { bid, ask } = state.bestPrices(instrument);
-  const step = new Big(instrument.minstep);
-  const seed = instrument.symbol.length * 11;
-  const level = (start: string, index: number, direction: 1 | -1, salt: number) => ({
-    price: decimal(new Big(start).plus(step.times(index * direction))),
-    volume: ((index * 37 + seed + salt) % 400) + 1,
-  });
-  return {
-    bids: Array.from({ length: depth }, (_, index) => level(bid, index, -1, 0)),
-    asks: Array.from({ length: depth }, (_, index) => level(ask, index, 1, 17)),
-  };
+  const book = state.market.book(marketKey(instrument.exchange, instrument.symbol), depth);
+  const level = (entry: BookLevel) => ({ price: decimal(entry.price), volume: entry.quantity });
+  return { bids: book.bids.map(level), asks: book.asks.map(level) };
 }
 
 /** `response_OrderBook_Simple`; ALOR example `OrderBook_Simple`. */

@@ -8,8 +8,9 @@ import {
   type SimulatorRequest,
   type SimulatorResponse,
 } from '../common/server.js';
+import { clockAndNow, type SimulatorClock } from '../common/clock.js';
 import { readOrderCommand } from './commands.js';
-import { alorSimulatorRefreshTokens, AccessTokenIssuer, portfoliosOf, type AccessClaims } from './token.js';
+import { alorSimulatorRefreshTokens, AccessTokenIssuer, portfoliosOf, type AccessClaims, type TokenCheck } from './token.js';
 import { orderBody, orderbookBody, positionBody, moneyBody, quoteBody, riskBody, securityBody, summaryBody, tradeBody } from './responses.js';
 import { AlorSimulatorState, type OrderRequest } from './state.js';
 import type { SimulatedTrade } from './data.js';
@@ -37,6 +38,10 @@ export interface AlorSimulatorOptions {
   requestsPerSecond?: number;
   /** The simulator's clock: token expiry, rate windows, order and trade times. */
   now?: () => Date;
+  /** The market's and the streams' clock (`now` follows it unless given). */
+  clock?: SimulatorClock;
+  /** Seed of the market's random walk. Default 1. */
+  marketSeed?: number;
 }
 
 export interface AlorSimulator {
@@ -48,6 +53,10 @@ export interface AlorSimulator {
   readonly authUrl: string;
   /** Refresh tokens /refresh refuses from now on (403), as if revoked in ALOR's cabinet. */
   revokeRefreshToken(token: string): void;
+  /** The same check as every API route's, for the stream simulator's per-message `token`. */
+  checkAccessToken(token: string): TokenCheck;
+  /** Switch: every access token issued so far expires now (REST 401, stream `Invalid JWT token!`). */
+  expireAccessTokens(): void;
 }
 
 /** Counter names, stable for tests and the benchmark. */
@@ -89,8 +98,8 @@ interface Caller {
 }
 
 export function createAlorSimulator(options: AlorSimulatorOptions = {}): AlorSimulator {
-  const now = options.now ?? (() => new Date());
-  const state = new AlorSimulatorState(now);
+  const { clock, now } = clockAndNow(options.clock, options.now);
+  const state = new AlorSimulatorState(now, { clock, seed: options.marketSeed });
   const issuer = new AccessTokenIssuer(options.accessTokenLifetimeSeconds ?? 1800, now);
   // ALOR: 100 requests per second per user (alor.dev "HTTP API overview").
   const requestsPerSecond = options.requestsPerSecond ?? 100;
@@ -341,6 +350,8 @@ export function createAlorSimulator(options: AlorSimulatorOptions = {}): AlorSim
     revokeRefreshToken(token: string) {
       refreshTokens.delete(token);
     },
+    checkAccessToken: (token) => issuer.check(token),
+    expireAccessTokens: () => issuer.expireAll(),
   };
 }
 

@@ -9,64 +9,24 @@ import {
   type SimulatedInstrument,
   type SimulatedTrade,
 } from './data.js';
+import { Listeners } from '../common/clock.js';
+import type { MarketModel, MarketOptions } from '../common/market.js';
+import { marketKey, openAlorMarket } from './market.js';
+import type { AlorStateEvent, Holding, OrderRequest, OrderStatus, SimulatedOrder } from './orders.js';
 import { AlorRejection, orderRejections } from './wire.js';
 
 /**
  * The mutable world behind the ALOR simulator: roubles and holdings per portfolio, today's
  * orders and trades, past sessions' trades, and the replies remembered per X-REQID.
  *
- * Orders behave as the exchange does from the client's side: a marketable order fills at once
- * and completely at the best opposite price (best bid = last price, best ask = one step above),
- * with a 0.05 % fee; any other limit order rests as `working` and reserves roubles (buy) or
- * units (sell) until it is cancelled. ALOR's risk check refuses an order that would take roubles
- * or units below zero — the seeded portfolios are not margin accounts.
+ * Orders behave as the exchange does from the client's side: a marketable order takes the
+ * market's book level by level, with a 0.05 % fee per trade; the rest of a limit order rests in
+ * the book as `working`, reserving roubles (buy) or units (sell), until someone's trade fills it
+ * or it is cancelled. ALOR's risk check refuses an order that would take roubles or units below
+ * zero — the seeded portfolios are not margin accounts. Every change is announced on `events`.
  */
 
-export type OrderStatus = 'working' | 'filled' | 'canceled' | 'rejected';
-export type TimeInForce = 'oneday' | 'immediateorcancel' | 'fillorkill' | 'attheclose' | 'goodtillcancelled' | 'bookorcancel';
-
-export interface SimulatedOrder {
-  id: string;
-  portfolio: string;
-  exchange: string;
-  symbol: string;
-  board: string;
-  type: 'limit' | 'market';
-  side: 'buy' | 'sell';
-  status: OrderStatus;
-  lots: number;
-  filledLots: number;
-  /** The limit price; '0' for a market order. */
-  price: string;
-  timeInForce: TimeInForce;
-  comment: string | null;
-  iceberg: { fixedLots: number; variancePercent: number } | null;
-  placedAt: number;
-  updatedAt: number;
-}
-
-export interface OrderRequest {
-  portfolio: string;
-  exchange: string;
-  symbol: string;
-  side: 'buy' | 'sell';
-  lots: number;
-  type: 'limit' | 'market';
-  /** Required for limit orders. */
-  price?: string;
-  timeInForce: TimeInForce;
-  comment: string | null;
-  iceberg: SimulatedOrder['iceberg'];
-}
-
-export interface Holding {
-  exchange: string;
-  symbol: string;
-  units: string;
-  averagePrice: string;
-  /** Units at the start of today's session. */
-  openUnits: string;
-}
+export type { AlorStateEvent, Holding, OrderRequest, OrderStatus, SimulatedOrder, TimeInForce } from './orders.js';
 
 interface PortfolioBook {
   /** Roubles, including what working buy orders reserve. */
@@ -85,6 +45,8 @@ const activeStatuses: ReadonlySet<OrderStatus> = new Set(['working']);
 export class AlorSimulatorState {
   /** Copies, so a test may change prices or trading status without touching other simulators. */
   readonly instruments: SimulatedInstrument[] = seedInstruments.map((instrument) => ({ ...instrument }));
+  readonly market: MarketModel;
+  readonly events = new Listeners<AlorStateEvent>();
   readonly orders = new Map<string, SimulatedOrder>();
   /** Today's session trades (GET …/trades). */
   readonly sessionTrades: SimulatedTrade[] = [];
@@ -97,12 +59,21 @@ export class AlorSimulatorState {
   private nextOrderNumber = 41423838000;
   private nextTradeNumber = 9055212000;
 
-  constructor(private readonly now: () => Date = () => new Date()) {
+  constructor(
+    private readonly now: () => Date = () => new Date(),
+    marketOptions: MarketOptions = {},
+  ) {
+    this.market = openAlorMarket(this.instruments, marketOptions);
+    // Someone else's trade reached one of the customers' resting orders.
+    this.market.restingFills.add((fill) => {
+      const order = this.orders.get(fill.orderId);
+      if (order?.status === 'working') this.fill(order, this.instrument(order.exchange, order.symbol)!, fill.lots, fill.price, fill.time);
+    });
     for (const [portfolio, balance] of Object.entries(openingBalances)) {
       const holdings = new Map<string, Holding>();
       for (const holding of balance.holdings) {
         const units = String(holding.units);
-        holdings.set(key('MOEX', holding.symbol), { exchange: 'MOEX', symbol: holding.symbol, units, averagePrice: holding.averagePrice, openUnits: units });
+        holdings.set(marketKey('MOEX', holding.symbol), { exchange: 'MOEX', symbol: holding.symbol, units, averagePrice: holding.averagePrice, openUnits: units });
       }
       this.books.set(portfolio, { cash: balance.cash, openingCash: balance.cash, holdings });
     }
@@ -134,6 +105,7 @@ export class AlorSimulatorState {
         order.status = 'canceled';
         order.updatedAt = placedAt + 5 * 60_000;
       }
+      if (order.status === 'working') this.rest(order);
     }
   }
 
@@ -188,7 +160,8 @@ export class AlorSimulatorState {
   }
 
   bestPrices(instrument: SimulatedInstrument): { bid: string; ask: string } {
-    return { bid: instrument.lastPrice, ask: new Big(instrument.lastPrice).plus(instrument.minstep).toFixed() };
+    const { bid, ask } = this.market.best(marketKey(instrument.exchange, instrument.symbol));
+    return { bid: bid ?? instrument.lastPrice, ask: ask ?? new Big(instrument.lastPrice).plus(instrument.minstep).toFixed() };
   }
 
   // ---- X-REQID --------------------------------------------------------------------------
@@ -231,7 +204,7 @@ export class AlorSimulatorState {
       const free = this.cash(request.portfolio).minus(this.reservedCash(request.portfolio));
       if (free.lt(cost)) throw new AlorRejection(400, orderRejections.uncoveredCurrency);
     } else {
-      const held = new Big(this.books.get(request.portfolio)?.holdings.get(key(request.exchange, request.symbol))?.units ?? '0');
+      const held = new Big(this.books.get(request.portfolio)?.holdings.get(marketKey(request.exchange, request.symbol))?.units ?? '0');
       if (held.minus(this.reservedUnits(request.portfolio, request.exchange, request.symbol)).lt(units)) {
         throw new AlorRejection(400, orderRejections.uncoveredInstrument);
       }
@@ -258,11 +231,21 @@ export class AlorSimulatorState {
       updatedAt: placedAt,
     };
     this.orders.set(order.id, order);
+    this.events.emit({ kind: 'order', order });
 
     const passiveOnly = order.timeInForce === 'bookorcancel';
     const immediateOnly = order.timeInForce === 'immediateorcancel' || order.timeInForce === 'fillorkill';
-    if (marketable && !passiveOnly) this.fill(order, instrument, order.lots, fillPrice, placedAt);
-    else if (marketable || immediateOnly) order.status = 'canceled';
+    const limit = order.type === 'limit' ? order.price : undefined;
+    const key = marketKey(order.exchange, order.symbol);
+    // Fill-or-kill takes all of its lots within its limit, or nothing.
+    const killed = order.timeInForce === 'fillorkill' && this.market.available(key, order.side, limit) < order.lots;
+    if (marketable && !passiveOnly && !killed) {
+      for (const fill of this.market.execute(key, order.side, order.lots, limit)) this.fill(order, instrument, fill.lots, fill.price, placedAt);
+    }
+    if (order.status !== 'working') return order;
+    // What is left: a day order rests; a market order, a passive one that would trade, or an immediate one is cancelled.
+    if ((marketable && passiveOnly) || immediateOnly || order.type === 'market') this.cancel(order);
+    else this.rest(order);
     return order;
   }
 
@@ -271,8 +254,7 @@ export class AlorSimulatorState {
     if (!order || order.portfolio !== portfolio || !activeStatuses.has(order.status)) {
       throw new AlorRejection(400, orderRejections.orderToCancelNotFound);
     }
-    order.status = 'canceled';
-    order.updatedAt = this.now().getTime();
+    this.cancel(order);
     return order;
   }
 
@@ -291,14 +273,29 @@ export class AlorSimulatorState {
     }
     // Release the old order's reservation for the new order's risk check; restore it if refused.
     old.status = 'canceled';
+    this.market.cancel(old.id);
     try {
       const replacement = this.placeOrder(request);
       old.updatedAt = replacement.placedAt;
+      this.events.emit({ kind: 'order', order: old });
       return replacement;
     } catch (error) {
       old.status = 'working';
+      this.rest(old);
       throw error;
     }
+  }
+
+  private rest(order: SimulatedOrder): void {
+    const side = order.side === 'buy' ? 'bid' : 'ask';
+    this.market.rest(marketKey(order.exchange, order.symbol), order.id, side, order.price, order.lots - order.filledLots);
+  }
+
+  private cancel(order: SimulatedOrder): void {
+    order.status = 'canceled';
+    order.updatedAt = this.now().getTime();
+    this.market.cancel(order.id);
+    this.events.emit({ kind: 'order', order });
   }
 
   private fill(order: SimulatedOrder, instrument: SimulatedInstrument, lots: number, price: string, at: number): void {
@@ -310,7 +307,7 @@ export class AlorSimulatorState {
     const commission = commissionFor(volume);
     const buying = order.side === 'buy';
 
-    const holdingKey = key(order.exchange, order.symbol);
+    const holdingKey = marketKey(order.exchange, order.symbol);
     const held = book.holdings.get(holdingKey) ?? { exchange: order.exchange, symbol: order.symbol, units: '0', averagePrice: '0', openUnits: '0' };
     const heldUnits = new Big(held.units);
     const remaining = buying ? heldUnits.plus(units) : heldUnits.minus(units);
@@ -325,7 +322,7 @@ export class AlorSimulatorState {
     order.filledLots += lots;
     order.updatedAt = at;
     if (order.filledLots === order.lots) order.status = 'filled';
-    this.sessionTrades.push({
+    const trade: SimulatedTrade = {
       id: String(this.nextTradeNumber++),
       orderId: order.id,
       portfolio: order.portfolio,
@@ -341,10 +338,9 @@ export class AlorSimulatorState {
       commission: commission.toFixed(),
       volume: volume.toFixed(),
       comment: order.comment,
-    });
+    };
+    this.sessionTrades.push(trade);
+    this.events.emit({ kind: 'trade', trade });
+    this.events.emit({ kind: 'order', order });
   }
-}
-
-function key(exchange: string, symbol: string): string {
-  return `${exchange}:${symbol}`;
 }

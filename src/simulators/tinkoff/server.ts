@@ -8,6 +8,8 @@ import {
   type SimulatorRequest,
   type SimulatorResponse,
 } from '../common/server.js';
+import { clockAndNow, type SimulatorClock } from '../common/clock.js';
+import type { BookLevel } from '../common/market.js';
 import type { SimulatedInstrument } from './data.js';
 import { TinkoffSimulatorState, type SimulatedOrder } from './state.js';
 import { errorBody, moneyValue, quotation, readQuotation, TinkoffApiError, tinkoffErrors, type TinkoffErrorName } from './wire.js';
@@ -30,6 +32,10 @@ export interface TinkoffSimulatorOptions {
   /** Enforce T-Invest's per-minute request limits (on by default; the benchmark turns them off). */
   rateLimits?: boolean;
   now?: () => Date;
+  /** The market's and the streams' clock (`now` follows it unless given). */
+  clock?: SimulatorClock;
+  /** Seed of the market's random walk. Default 1. */
+  marketSeed?: number;
 }
 
 export const tinkoffSimulatorTokens = {
@@ -56,11 +62,18 @@ export interface TinkoffSimulator {
   state: TinkoffSimulatorState;
   /** Base URL for a `broker: tinkoff` connection (…/rest). */
   readonly baseUrl: string;
+  /** GetPortfolio's and GetPositions' answers for an account, for the stream simulator to push. */
+  portfolio(accountId: string): Record<string, unknown>;
+  positions(accountId: string): Record<string, unknown>;
+  /** What a token may do, or undefined for an unknown or revoked one. */
+  tokenAccess(token: string): 'full' | 'readonly' | undefined;
+  /** Revokes a token: REST answers 40003 from now on (the streams close theirs with it). */
+  revokeToken(token: string): void;
 }
 
 export function createTinkoffSimulator(options: TinkoffSimulatorOptions = {}): TinkoffSimulator {
-  const now = options.now ?? (() => new Date());
-  const state = new TinkoffSimulatorState(now);
+  const { clock, now } = clockAndNow(options.clock, options.now);
+  const state = new TinkoffSimulatorState(now, { clock, seed: options.marketSeed });
   const tokens = new Map(
     (options.tokens ?? [
       { token: tinkoffSimulatorTokens.full, access: 'full' },
@@ -162,35 +175,7 @@ export function createTinkoffSimulator(options: TinkoffSimulatorOptions = {}): T
 
       method('OperationsService', 'GetPortfolio', (body) => portfolio(requireAccount(body))),
 
-      method('OperationsService', 'GetPositions', (body) => {
-        const accountId = requireAccount(body);
-        const blocked = state.blockedCash(accountId);
-        return {
-          money: [...state.totalCash(accountId)].map(([currency, total]) =>
-            moneyValue(new Big(total).minus(blocked.get(currency) ?? '0').toFixed(), currency),
-          ),
-          blocked: [...blocked].map(([currency, amount]) => moneyValue(amount, currency)),
-          securities: [...state.securities(accountId)].map(([figi, holding]) => {
-            const instrument = state.instrument(figi);
-            const blockedUnits = state.blockedUnits(accountId, figi);
-            return {
-              figi,
-              blocked: blockedUnits,
-              balance: new Big(holding.quantity).minus(blockedUnits).toFixed(),
-              positionUid: instrument.positionUid,
-              instrumentUid: instrument.uid,
-              ticker: instrument.ticker,
-              classCode: instrument.classCode,
-              exchangeBlocked: false,
-              instrumentType: instrument.instrumentType,
-            };
-          }),
-          limitsLoadingInProgress: false,
-          futures: [],
-          options: [],
-          accountId,
-        };
-      }),
+      method('OperationsService', 'GetPositions', (body) => positions(requireAccount(body))),
 
       method('InstrumentsService', 'GetInstrumentBy', (body) => {
         const { idType, id, classCode } = body as { idType?: unknown; id?: unknown; classCode?: unknown };
@@ -224,18 +209,15 @@ export function createTinkoffSimulator(options: TinkoffSimulatorOptions = {}): T
           throw new TinkoffApiError(tinkoffErrors.invalidDepth);
         }
         const time = now().toISOString();
-        const { bid, ask } = state.bestPrices(instrument);
-        const step = new Big(instrument.minPriceIncrement);
-        const level = (start: string, index: number, direction: 1 | -1) => ({
-          price: quotation(new Big(start).plus(step.times(index * direction)).toFixed()),
-          quantity: String(((index * 37 + instrument.ticker.length * 11) % 400) + 1),
-        });
+        // The market's book: it moves with the random walk and the customers' orders.
+        const book = state.market.book(instrument.figi, depth);
+        const level = (entry: BookLevel) => ({ price: quotation(entry.price), quantity: String(entry.quantity) });
         const band = state.limits(instrument);
         return {
           figi: instrument.figi,
           depth,
-          bids: Array.from({ length: depth }, (_, index) => level(bid, index, -1)),
-          asks: Array.from({ length: depth }, (_, index) => level(ask, index, 1)),
+          bids: book.bids.map(level),
+          asks: book.asks.map(level),
           lastPrice: quotation(instrument.lastPrice),
           closePrice: quotation(instrument.lastPrice),
           limitUp: quotation(band.up),
@@ -336,6 +318,35 @@ export function createTinkoffSimulator(options: TinkoffSimulatorOptions = {}): T
       })),
     ],
   });
+
+  function positions(accountId: string) {
+    const blocked = state.blockedCash(accountId);
+    return {
+      money: [...state.totalCash(accountId)].map(([currency, total]) =>
+        moneyValue(new Big(total).minus(blocked.get(currency) ?? '0').toFixed(), currency),
+      ),
+      blocked: [...blocked].map(([currency, amount]) => moneyValue(amount, currency)),
+      securities: [...state.securities(accountId)].map(([figi, holding]) => {
+        const instrument = state.instrument(figi);
+        const blockedUnits = state.blockedUnits(accountId, figi);
+        return {
+          figi,
+          blocked: blockedUnits,
+          balance: new Big(holding.quantity).minus(blockedUnits).toFixed(),
+          positionUid: instrument.positionUid,
+          instrumentUid: instrument.uid,
+          ticker: instrument.ticker,
+          classCode: instrument.classCode,
+          exchangeBlocked: false,
+          instrumentType: instrument.instrumentType,
+        };
+      }),
+      limitsLoadingInProgress: false,
+      futures: [],
+      options: [],
+      accountId,
+    };
+  }
 
   function portfolio(accountId: string) {
     const usdRate = state.instrument('BBG0013HGFT4').lastPrice;
@@ -553,5 +564,9 @@ export function createTinkoffSimulator(options: TinkoffSimulatorOptions = {}): T
     get baseUrl() {
       return `${server.url}/rest`;
     },
+    portfolio,
+    positions,
+    tokenAccess: (token) => tokens.get(token),
+    revokeToken: (token) => void tokens.delete(token),
   };
 }

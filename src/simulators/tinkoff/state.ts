@@ -10,46 +10,21 @@ import {
   type SeedOperation,
   type SimulatedInstrument,
 } from './data.js';
+import { fillOperations, type PostOrderInput, type SimulatedOrder, type TinkoffOrderEvent } from './orders.js';
 import { TinkoffApiError, tinkoffErrors } from './wire.js';
+import { Listeners } from '../common/clock.js';
+import type { MarketFill, MarketModel, MarketOptions } from '../common/market.js';
+import { openTinkoffMarket } from './market.js';
 
 /**
  * The mutable world behind the T-Invest simulator: holdings, cash, orders and operations.
- * Orders behave like an exchange would from the customer's view: a marketable order fills at
- * once (at the best opposite price, with a 0.05% broker fee as a separate operation), any
- * other limit order rests and blocks cash or securities until it is cancelled.
+ * A marketable order takes the market's book level by level (a 0.05% broker fee per fill, as a
+ * separate operation); the rest of a limit order rests in the book, blocking cash or securities,
+ * until someone's trade fills it or it is cancelled. Every change of an order is announced on
+ * `events` (the stream simulator's OrderStateStream, PositionsStream and PortfolioStream).
  */
 
-export interface SimulatedOrder {
-  orderId: string;
-  orderRequestId: string;
-  accountId: string;
-  figi: string;
-  direction: 'ORDER_DIRECTION_BUY' | 'ORDER_DIRECTION_SELL';
-  orderType: 'ORDER_TYPE_LIMIT' | 'ORDER_TYPE_MARKET';
-  status:
-    | 'EXECUTION_REPORT_STATUS_NEW'
-    | 'EXECUTION_REPORT_STATUS_PARTIALLYFILL'
-    | 'EXECUTION_REPORT_STATUS_FILL'
-    | 'EXECUTION_REPORT_STATUS_CANCELLED'
-    | 'EXECUTION_REPORT_STATUS_REJECTED';
-  lots: number;
-  executedLots: number;
-  /** Limit price, or the fill price of a market order. */
-  price: string;
-  executedPrice: string | undefined;
-  commission: string;
-  orderDate: string;
-}
-
-export interface PostOrderInput {
-  accountId: string;
-  figi: string;
-  direction: 'ORDER_DIRECTION_BUY' | 'ORDER_DIRECTION_SELL';
-  orderType: 'ORDER_TYPE_LIMIT' | 'ORDER_TYPE_MARKET';
-  lots: number;
-  price: string | undefined;
-  orderRequestId: string;
-}
+export type { PostOrderInput, SimulatedOrder, SimulatedTrade, TinkoffOrderEvent } from './orders.js';
 
 interface Holding {
   quantity: string;
@@ -61,7 +36,10 @@ const activeStatuses = new Set(['EXECUTION_REPORT_STATUS_NEW', 'EXECUTION_REPORT
 
 export class TinkoffSimulatorState {
   readonly accounts = seedAccounts.map((account) => ({ ...account }));
-  readonly instruments = instruments;
+  /** Copies: trades on this simulator's market move their last prices, nobody else's. */
+  readonly instruments = instruments.map((instrument) => ({ ...instrument }));
+  readonly market: MarketModel;
+  readonly events = new Listeners<TinkoffOrderEvent>();
   readonly holdings = new Map<string, Map<string, Holding>>();
   /** Total cash (free + blocked) per account, per lower-case currency. */
   readonly cash = new Map<string, Map<string, string>>();
@@ -75,10 +53,21 @@ export class TinkoffSimulatorState {
    * answered with 30057, "the order is a duplicate, but the order report was not found".
    */
   reportsDelayed = false;
+  /** Switch: the exchange rejects this many of the next orders (PostOrder answers REJECTED). */
+  exchangeRejectsNext = 0;
   private readonly requestIds = new Map<string, string>();
   private nextNumber = 52219000000;
 
-  constructor(private readonly now: () => Date = () => new Date()) {
+  constructor(
+    private readonly now: () => Date = () => new Date(),
+    marketOptions: MarketOptions = {},
+  ) {
+    this.market = openTinkoffMarket(this.instruments, marketOptions);
+    // Someone else's trade reached one of the customers' resting orders.
+    this.market.restingFills.add((fill) => {
+      const order = this.orders.get(fill.orderId);
+      if (order && activeStatuses.has(order.status)) this.fill(order, this.instrument(order.figi), fill);
+    });
     for (const [accountId, rows] of Object.entries(seedHoldings)) {
       this.holdings.set(accountId, new Map(rows.map((row) => [row.figi, { quantity: row.quantity, averagePrice: row.averagePrice }])));
     }
@@ -92,6 +81,8 @@ export class TinkoffSimulatorState {
         commission: '0',
       });
       this.requestIds.set(`${order.accountId}:${order.orderRequestId}`, order.orderId);
+      const side = order.direction === 'ORDER_DIRECTION_BUY' ? 'bid' : 'ask';
+      this.market.rest(order.figi, order.orderId, side, order.price, order.lots - order.executedLots);
     }
   }
 
@@ -144,7 +135,8 @@ export class TinkoffSimulatorState {
   }
 
   bestPrices(instrument: SimulatedInstrument): { bid: string; ask: string } {
-    return { bid: instrument.lastPrice, ask: new Big(instrument.lastPrice).plus(instrument.minPriceIncrement).toFixed() };
+    const { bid, ask } = this.market.best(instrument.figi);
+    return { bid: bid ?? instrument.lastPrice, ask: ask ?? new Big(instrument.lastPrice).plus(instrument.minPriceIncrement).toFixed() };
   }
 
   /** Exchange price band: ±20% of the last price, on the price step. */
@@ -217,7 +209,27 @@ export class TinkoffSimulatorState {
     };
     this.orders.set(order.orderId, order);
     this.requestIds.set(`${input.accountId}:${input.orderRequestId}`, order.orderId);
-    if (marketable) this.fill(order, instrument, fee);
+    this.announce('placed', order);
+    if (this.exchangeRejectsNext > 0) {
+      this.exchangeRejectsNext -= 1;
+      order.status = 'EXECUTION_REPORT_STATUS_REJECTED';
+      this.announce('rejected', order);
+      return order;
+    }
+    const limit = input.orderType === 'ORDER_TYPE_LIMIT' ? new Big(input.price!).toFixed() : undefined;
+    if (marketable) {
+      for (const fill of this.market.execute(input.figi, buying ? 'buy' : 'sell', order.lots, limit)) this.fill(order, instrument, fill);
+    }
+    const left = order.lots - order.executedLots;
+    if (left > 0 && limit === undefined) {
+      // A market order takes what the book has; the exchange cancels the rest.
+      order.status = 'EXECUTION_REPORT_STATUS_CANCELLED';
+      this.announce('cancelled', order);
+    } else if (left > 0) {
+      order.price = limit!;
+      this.market.rest(input.figi, order.orderId, buying ? 'bid' : 'ask', limit!, left);
+      if (order.executedLots === 0) this.announce('booked', order);
+    }
     return order;
   }
 
@@ -227,12 +239,15 @@ export class TinkoffSimulatorState {
       throw new TinkoffApiError(tinkoffErrors.orderNotFound);
     }
     order.status = 'EXECUTION_REPORT_STATUS_CANCELLED';
+    this.market.cancel(order.orderId);
+    this.announce('cancelled', order);
     return order;
   }
 
-  private fill(order: SimulatedOrder, instrument: SimulatedInstrument, fee: string): void {
-    const units = new Big(order.lots).times(instrument.lot);
-    const amount = units.times(order.price);
+  private fill(order: SimulatedOrder, instrument: SimulatedInstrument, fill: Pick<MarketFill, 'price' | 'lots' | 'tradeId'>): void {
+    const units = new Big(fill.lots).times(instrument.lot);
+    const amount = units.times(fill.price);
+    const fee = amount.times(feeRate).round(2, Big.roundHalfUp).toFixed();
     const buying = order.direction === 'ORDER_DIRECTION_BUY';
     const holdings = this.holdings.get(order.accountId) ?? new Map<string, Holding>();
     this.holdings.set(order.accountId, holdings);
@@ -249,37 +264,20 @@ export class TinkoffSimulatorState {
     const delta = buying ? amount.plus(fee).times(-1) : amount.minus(fee);
     cash.set(instrument.currency, new Big(cash.get(instrument.currency) ?? '0').plus(delta).toFixed());
 
-    order.status = 'EXECUTION_REPORT_STATUS_FILL';
-    order.executedLots = order.lots;
-    order.executedPrice = order.price;
-    order.commission = fee;
+    const executedBefore = order.executedLots;
+    order.executedLots += fill.lots;
+    order.status = order.executedLots === order.lots ? 'EXECUTION_REPORT_STATUS_FILL' : 'EXECUTION_REPORT_STATUS_PARTIALLYFILL';
+    const executedValue = new Big(order.executedPrice ?? '0').times(executedBefore).plus(new Big(fill.price).times(fill.lots));
+    order.executedPrice = executedValue.div(order.executedLots).round(9, Big.roundHalfUp).toFixed(); // the average so far
+    order.commission = new Big(order.commission).plus(fee).toFixed();
     const date = this.now().toISOString();
-    this.operations.push({
-      id: order.orderId,
-      accountId: order.accountId,
-      date,
-      type: buying ? 'OPERATION_TYPE_BUY' : 'OPERATION_TYPE_SELL',
-      state: 'OPERATION_STATE_EXECUTED',
-      figi: order.figi,
-      currency: instrument.currency,
-      payment: (buying ? amount.times(-1) : amount).toFixed(),
-      price: order.price,
-      quantity: units.toNumber(),
-      quantityDone: units.toNumber(),
-      commission: new Big(fee).times(-1).toFixed(),
-      description: buying ? 'Покупка ценных бумаг' : 'Продажа ценных бумаг',
-    });
-    this.operations.push({
-      id: `${this.nextNumber++}`,
-      accountId: order.accountId,
-      date,
-      type: 'OPERATION_TYPE_BROKER_FEE',
-      state: 'OPERATION_STATE_EXECUTED',
-      figi: order.figi,
-      currency: instrument.currency,
-      payment: new Big(fee).times(-1).toFixed(),
-      description: 'Удержание комиссии за операцию',
-    });
+    const tradeOperationId = executedBefore === 0 ? order.orderId : String(this.nextNumber++);
+    this.operations.push(...fillOperations(order, instrument, { ...fill, units, amount, fee, date, tradeOperationId, feeOperationId: String(this.nextNumber++) }));
+    this.events.emit({ kind: 'filled', order, trade: { tradeId: fill.tradeId, price: fill.price, lots: fill.lots, time: date }, time: date });
+  }
+
+  private announce(kind: 'placed' | 'booked' | 'cancelled' | 'rejected', order: SimulatedOrder): void {
+    this.events.emit({ kind, order, time: this.now().toISOString() });
   }
 
   newTrackingId(): string {
