@@ -1,6 +1,7 @@
 import Big from 'big.js';
 import { moneyValue } from '../wire.js';
-import { coalesce, onFirstRequest, type StreamContext } from './context.js';
+import { coalesce } from '../../common/throttle.js';
+import { onFirstRequest, type StreamContext } from './context.js';
 import { pingDelay, streamErrors, strings, timestamp, trackingId } from './protocol.js';
 
 /**

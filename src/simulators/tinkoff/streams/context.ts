@@ -64,23 +64,3 @@ export function onFirstRequest(context: StreamContext, listener: (request: Recor
     listener(request);
   });
 }
-
-/**
- * Runs `flush` once, after everything the current request did: one REST call announces several
- * order changes in a row (placed, filled, …), and a portfolio or positions message shows where
- * they ended, not each step.
- */
-export function coalesce<Key>(flush: (keys: Set<Key>) => void): (key: Key) => void {
-  let waiting: Set<Key> | undefined;
-  return (key) => {
-    if (!waiting) {
-      waiting = new Set();
-      queueMicrotask(() => {
-        const keys = waiting!;
-        waiting = undefined;
-        flush(keys);
-      });
-    }
-    waiting.add(key);
-  };
-}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ClockTimer } from '../../common/clock.js';
+import { Throttle } from '../../common/throttle.js';
 import type { SimulatedInstrument } from '../data.js';
 import type { StreamContext } from './context.js';
 import { countedKinds } from './limits.js';
@@ -32,8 +33,8 @@ interface Subscription {
   instrument: SimulatedInstrument;
   depth: number;
   subscriptionId: string;
-  lastSentAt: number | undefined;
-  pending: ClockTimer | undefined;
+  /** Order books only: limits.md allows one message per subscription per 100 ms. */
+  throttle: Throttle | undefined;
 }
 
 const kinds = Object.keys(subscriptionNames) as MarketDataKind[];
@@ -51,19 +52,8 @@ export function serveMarketData(context: StreamContext, serverSide: boolean): vo
   }
 
   function sendBook(subscription: Subscription): void {
-    subscription.pending = undefined;
-    subscription.lastSentAt = clock.now();
     const message = orderbookMessage(state, subscription.instrument, subscription.depth);
     context.send(message, { subscription: subscription.key, time: message.orderbook.time });
-  }
-
-  // limits.md: one orderbook message per subscription per 100 ms. A change inside the interval
-  // waits for its end, and the message then carries the book as it is by then.
-  function bookChanged(subscription: Subscription): void {
-    if (subscription.pending) return;
-    const wait = subscription.lastSentAt === undefined ? 0 : subscription.lastSentAt + settings.orderbookIntervalMilliseconds - clock.now();
-    if (wait <= 0) sendBook(subscription);
-    else subscription.pending = clock.after(wait, () => sendBook(subscription));
   }
 
   function sendLastPrice(subscription: Subscription, time: number): void {
@@ -74,7 +64,7 @@ export function serveMarketData(context: StreamContext, serverSide: boolean): vo
   const stopListening = state.market.changes.add((change) => {
     for (const subscription of subscriptions.values()) {
       if (subscription.instrument.figi !== change.key) continue;
-      if (change.kind === 'book' && subscription.kind === 'orderbook') bookChanged(subscription);
+      if (change.kind === 'book') subscription.throttle?.changed();
       if (change.kind === 'trade' && subscription.kind === 'lastPrice') sendLastPrice(subscription, change.time);
       if (change.kind === 'trade' && subscription.kind === 'trades') {
         context.send(tradeMessage(subscription.instrument, change), { subscription: subscription.key, time: timestamp(change.time) });
@@ -84,7 +74,7 @@ export function serveMarketData(context: StreamContext, serverSide: boolean): vo
   context.onClose(() => {
     stopListening();
     idleTimer?.cancel();
-    for (const subscription of subscriptions.values()) subscription.pending?.cancel();
+    for (const subscription of subscriptions.values()) subscription.throttle?.cancel();
   });
 
   /** `instrument_id` takes a FIGI, an instrument uid or `ticker_classCode` (marketdata.proto); `figi` is the deprecated field. */
@@ -118,7 +108,8 @@ export function serveMarketData(context: StreamContext, serverSide: boolean): vo
         else if (existing) subscriptionId = existing.subscriptionId;
         else if (countedKinds.has(kind) && counted >= settings.subscriptionsPerStream) status = 'SUBSCRIPTION_STATUS_LIMIT_IS_EXCEEDED';
         else {
-          const subscription = { kind, key, instrument, depth, subscriptionId: randomUUID(), lastSentAt: undefined, pending: undefined };
+          const subscription: Subscription = { kind, key, instrument, depth, subscriptionId: randomUUID(), throttle: undefined };
+          if (kind === 'orderbook') subscription.throttle = new Throttle(clock, settings.orderbookIntervalMilliseconds, () => sendBook(subscription));
           subscriptions.set(key, subscription);
           fresh.push(subscription);
           subscriptionId = subscription.subscriptionId;
@@ -128,7 +119,7 @@ export function serveMarketData(context: StreamContext, serverSide: boolean): vo
         const existing = subscriptions.get(key) ?? [...subscriptions.values()].find((candidate) => depth === 0 && candidate.key.startsWith(`${base}:`));
         if (!existing) status = instrument ? 'SUBSCRIPTION_STATUS_SUBSCRIPTION_NOT_FOUND' : 'SUBSCRIPTION_STATUS_INSTRUMENT_NOT_FOUND';
         else {
-          existing.pending?.cancel();
+          existing.throttle?.cancel();
           subscriptions.delete(existing.key);
           subscriptionId = existing.subscriptionId;
         }
@@ -144,7 +135,7 @@ export function serveMarketData(context: StreamContext, serverSide: boolean): vo
   /** What a new subscription gets at once. */
   function sendCurrent(subscription: Subscription): void {
     const now = clock.now();
-    if (subscription.kind === 'orderbook') sendBook(subscription);
+    subscription.throttle?.sendNow();
     if (subscription.kind === 'lastPrice') sendLastPrice(subscription, now);
     if (subscription.kind === 'info') {
       const message = tradingStatusMessage(state, subscription.instrument, now);
