@@ -23,7 +23,10 @@ export interface SimulatedOrder {
   executedLots: number;
   /** Limit price, or the fill price of a market order. */
   price: string;
+  /** The average price of the fills so far (to 9 decimals, as T-Invest's averagePositionPrice). */
   executedPrice: string | undefined;
+  /** Σ price × lots of the fills so far, exact: the executed amount is this × the lot size. */
+  executedValue: string;
   commission: string;
   orderDate: string;
 }

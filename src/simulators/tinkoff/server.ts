@@ -458,7 +458,7 @@ export function createTinkoffSimulator(options: TinkoffSimulatorOptions = {}): T
       initialOrderPrice: moneyValue(units.times(order.price).toFixed(), instrument.currency),
       // The whole executed amount (orders.proto: average price × quantity), of what is filled so far.
       executedOrderPrice: moneyValue(
-        order.executedPrice ? new Big(order.executedLots).times(instrument.lot).times(order.executedPrice).toFixed() : '0',
+        new Big(order.executedValue).times(instrument.lot).toFixed(),
         instrument.currency,
       ),
       totalOrderAmount: moneyValue(units.times(order.price).toFixed(), instrument.currency),

@@ -78,6 +78,7 @@ export class TinkoffSimulatorState {
         status: order.executedLots > 0 ? 'EXECUTION_REPORT_STATUS_PARTIALLYFILL' : 'EXECUTION_REPORT_STATUS_NEW',
         // A resting limit order's fills so far were at its limit.
         executedPrice: order.executedLots > 0 ? order.price : undefined,
+        executedValue: new Big(order.price).times(order.executedLots).toFixed(),
         commission: '0',
       });
       this.requestIds.set(`${order.accountId}:${order.orderRequestId}`, order.orderId);
@@ -204,6 +205,7 @@ export class TinkoffSimulatorState {
       executedLots: 0,
       price,
       executedPrice: undefined,
+      executedValue: '0',
       commission: '0',
       orderDate: this.now().toISOString(),
     };
@@ -267,8 +269,8 @@ export class TinkoffSimulatorState {
     const executedBefore = order.executedLots;
     order.executedLots += fill.lots;
     order.status = order.executedLots === order.lots ? 'EXECUTION_REPORT_STATUS_FILL' : 'EXECUTION_REPORT_STATUS_PARTIALLYFILL';
-    const executedValue = new Big(order.executedPrice ?? '0').times(executedBefore).plus(new Big(fill.price).times(fill.lots));
-    order.executedPrice = executedValue.div(order.executedLots).round(9, Big.roundHalfUp).toFixed(); // the average so far
+    order.executedValue = new Big(order.executedValue).plus(new Big(fill.price).times(fill.lots)).toFixed();
+    order.executedPrice = new Big(order.executedValue).div(order.executedLots).round(9, Big.roundHalfUp).toFixed();
     order.commission = new Big(order.commission).plus(fee).toFixed();
     const date = this.now().toISOString();
     const tradeOperationId = executedBefore === 0 ? order.orderId : String(this.nextNumber++);

@@ -90,7 +90,6 @@ function orderStateMessage(context: StreamContext, event: TinkoffOrderEvent) {
   const instrument = context.simulator.state.instrument(order.figi);
   const currency = instrument.currency;
   const units = new Big(order.lots).times(instrument.lot);
-  const executedUnits = new Big(order.executedLots).times(instrument.lot);
   const requestId = isUid(order.orderRequestId) ? order.orderRequestId : madeUpUid(order.orderId);
   const final = event.kind === 'cancelled' || event.kind === 'rejected' || order.status === 'EXECUTION_REPORT_STATUS_FILL';
   const cancelledLots = order.status === 'EXECUTION_REPORT_STATUS_CANCELLED' ? order.lots - order.executedLots : 0;
@@ -112,7 +111,7 @@ function orderStateMessage(context: StreamContext, event: TinkoffOrderEvent) {
       initialOrderPrice: moneyValue(units.times(order.price).toFixed(), currency),
       orderPrice: moneyValue(order.price, currency),
       amount: moneyValue(units.times(order.price).toFixed(), currency),
-      executedOrderPrice: moneyValue(order.executedPrice ? executedUnits.times(order.executedPrice).toFixed() : '0', currency),
+      executedOrderPrice: moneyValue(new Big(order.executedValue).times(instrument.lot).toFixed(), currency),
       currency,
       lotsRequested: String(order.lots),
       lotsExecuted: String(order.executedLots),
