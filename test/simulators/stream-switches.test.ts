@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { settle } from '../support/stream-client.js';
-import { mainAccount, sberUid, startTinkoffStreams, subscribeBlock, type TinkoffStreamStack } from '../support/tinkoff-streams.js';
+import { sberUid, startTinkoffStreams, subscribeBlock, type TinkoffStreamStack } from '../support/tinkoff-streams.js';
 
 /**
  * The stream simulators' test switches and records, on T-Invest's bridge (ALOR's `/ws` shares the
@@ -17,12 +17,7 @@ afterEach(async () => {
   await stack.stop();
 });
 
-async function orderStates() {
-  const client = await stack.open('OrdersStreamService/OrderStateStream');
-  client.send({ accounts: [mainAccount], pingDelayMillis: 5000 });
-  await client.nextWith('subscription');
-  return client;
-}
+const orderStates = async () => (await stack.orderStates({ pingDelayMillis: 5000 })).client;
 
 describe('switches', () => {
   it('cuts sockets without a close frame: all of them, or the ones picked', async () => {

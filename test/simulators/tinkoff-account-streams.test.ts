@@ -17,25 +17,18 @@ afterEach(async () => {
   await stack.stop();
 });
 
-async function orderStates() {
-  const client = await stack.open('OrdersStreamService/OrderStateStream');
-  client.send({ accounts: [mainAccount] });
-  const ack = await client.nextWith('subscription');
-  return { client, ack };
-}
-
 const withoutEmptyLists = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (_key, field) => (Array.isArray(field) && field.length === 0 ? undefined : field)));
 
 describe('OrderStateStream', () => {
   it('acknowledges the subscription as the docs show it', async () => {
-    const { ack } = await orderStates();
+    const { ack } = await stack.orderStates();
     expect(ack).toEqual({
       subscription: { trackingId: expect.stringMatching(/^[0-9a-f]{32}$/), status: 'RESULT_SUBSCRIPTION_STATUS_OK', streamId: expect.any(String), accounts: [mainAccount] },
     });
   });
 
   it('reports a market order twice: first under its request id, then filled under the exchange number, with the trade', async () => {
-    const { client } = await orderStates();
+    const { client } = await stack.orderStates();
     const key = randomUUID();
     const placed = await stack.order({ lots: 2, key });
     const first = (await client.nextWith('orderState')).orderState;
@@ -67,7 +60,7 @@ describe('OrderStateStream', () => {
   });
 
   it('reports a resting order, its partial fill by someone else\'s trade, and its cancel', async () => {
-    const { client } = await orderStates();
+    const { client } = await stack.orderStates();
     const bestBid = stack.simulator.state.market.book(sberFigi, 1).bids[0]!;
     const placed = await stack.order({ type: 'LIMIT', lots: 5, price: { units: '281', nano: 990000000 } });
     expect(placed.executionReportStatus).toBe('EXECUTION_REPORT_STATUS_NEW');
@@ -95,7 +88,7 @@ describe('OrderStateStream', () => {
   });
 
   it('reports an order the exchange rejects', async () => {
-    const { client } = await orderStates();
+    const { client } = await stack.orderStates();
     stack.simulator.state.exchangeRejectsNext = 1;
     const placed = await stack.order({ lots: 1 });
     expect(placed.executionReportStatus).toBe('EXECUTION_REPORT_STATUS_REJECTED');
@@ -108,7 +101,7 @@ describe('OrderStateStream', () => {
   });
 
   it('carries a made-up UID as orderRequestId when the order\'s key was not one (an order from another channel)', async () => {
-    const { client } = await orderStates();
+    const { client } = await stack.orderStates();
     const order = stack.simulator.state.postOrder({
       accountId: mainAccount,
       figi: sberFigi,

@@ -41,6 +41,13 @@ export async function startTinkoffStreams(options: TinkoffStreamsOptions = {}) {
       });
       return { status: response.status, ...((await response.json()) as object) };
     },
+    /** An OrderStateStream on the main account, subscribed (the acknowledgement taken). */
+    async orderStates(request: Record<string, unknown> = {}) {
+      const client = await this.open('OrdersStreamService/OrderStateStream');
+      client.send({ accounts: [mainAccount], ...request });
+      const ack = await client.nextWith('subscription');
+      return { client, ack };
+    },
     /** PostOrder over REST; the key is a fresh UID unless given. */
     order(fields: { figi?: string; direction?: 'BUY' | 'SELL'; type?: 'LIMIT' | 'MARKET'; lots?: number; price?: { units: string; nano: number }; key?: string }) {
       return this.rest('OrdersService/PostOrder', {

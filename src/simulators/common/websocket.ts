@@ -1,7 +1,8 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { systemClock, type ClockTimer, type SimulatorClock } from './clock.js';
+import { LoopbackListener } from './loopback.js';
 
 /**
  * The WebSocket machinery the stream simulators share: a loopback server of its own, the
@@ -170,15 +171,17 @@ export class StreamServer {
   socketsOpened = 0;
   private readonly subscribeCounts = new Map<string, number>();
   private log: SentMessage[] = [];
-  private readonly sockets = new Set<Socket>();
   /** The subprotocol the broker's route chose for each handshake (`ws` would otherwise take the first offered). */
   private readonly chosenProtocols = new WeakMap<IncomingMessage, string>();
   private readonly websockets = new WebSocketServer({
     noServer: true,
     handleProtocols: (_offered, request) => this.chosenProtocols.get(request) ?? false,
   });
-  private server: Server | undefined;
-  private port = 0;
+  private readonly listener = new LoopbackListener(() => {
+    const server = createServer((_request, response) => response.writeHead(426, { 'content-type': 'text/plain' }).end('Upgrade Required'));
+    server.on('upgrade', (request, socket, head) => this.upgrade(request, socket as Socket, head));
+    return server;
+  });
   private nextId = 1;
 
   constructor(private readonly options: StreamServerOptions) {
@@ -192,33 +195,18 @@ export class StreamServer {
 
   /** ws://127.0.0.1:<port> */
   get url(): string {
-    return `ws://127.0.0.1:${this.port}`;
+    return `ws://127.0.0.1:${this.listener.port}`;
   }
 
-  async start(port = this.port): Promise<string> {
-    const server = createServer((_request, response) => response.writeHead(426, { 'content-type': 'text/plain' }).end('Upgrade Required'));
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    server.on('upgrade', (request, socket, head) => this.upgrade(request, socket as Socket, head));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-    this.port = (server.address() as AddressInfo).port;
+  async start(port?: number): Promise<string> {
+    await this.listener.start(port);
     return this.url;
   }
 
   /** Stops listening and cuts every socket; `start()` again reuses the port. */
   async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
     for (const connection of this.connections) connection.terminate();
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.listener.stop();
   }
 
   // ---- switches and records -------------------------------------------------------------
