@@ -1,5 +1,8 @@
 import Big from 'big.js';
 import { Listeners, SeededRandom, systemClock, type ClockTimer, type SimulatorClock } from './clock.js';
+import { InstrumentBook, largestQuantity, visible, type Aggressor, type BookLevel, type BookSide } from './market-book.js';
+
+export type { Aggressor, BookLevel, BookSide } from './market-book.js';
 
 /**
  * A simulated exchange market, one per broker simulator: for each instrument a limit order book
@@ -15,9 +18,6 @@ import { Listeners, SeededRandom, systemClock, type ClockTimer, type SimulatorCl
  * simulators all read this one model, so what a client polls and what it is pushed agree.
  */
 
-export type BookSide = 'bid' | 'ask';
-export type Aggressor = 'buy' | 'sell';
-
 export interface MarketInstrument {
   /** The simulator's own key: a FIGI for T-Invest, `EXCHANGE:SYMBOL` for ALOR. */
   key: string;
@@ -25,12 +25,6 @@ export interface MarketInstrument {
   lastPrice: string;
   /** Lots at the index-th level (0 = best) of the opening book: the simulators' former static books. */
   seedQuantity(side: BookSide, index: number): number;
-}
-
-export interface BookLevel {
-  price: string;
-  /** Lots. */
-  quantity: number;
 }
 
 export interface BookView {
@@ -61,29 +55,6 @@ export interface RestingFill {
   time: number;
 }
 
-/** Levels kept on each side: T-Invest's deepest book (50), and ALOR's maximum depth too. */
-const levelsPerSide = 50;
-/** New liquidity arrives in 1–400 lots, the range of the simulators' former static books. */
-const largestQuantity = 400;
-
-interface Level {
-  price: Big;
-  text: string;
-  background: number;
-  resting: Array<{ orderId: string; lots: number }>;
-}
-
-interface InstrumentMarket {
-  key: string;
-  step: Big;
-  bids: Level[];
-  asks: Level[];
-  lastPrice: string;
-  time: number;
-}
-
-const visible = (level: Level) => level.background + level.resting.reduce((sum, order) => sum + order.lots, 0);
-
 export interface MarketOptions {
   /** Seed of the random walk. Default 1. */
   seed?: number;
@@ -96,7 +67,7 @@ export class MarketModel {
   /** Fills of customers' resting orders, for the broker simulator to book. */
   readonly restingFills = new Listeners<RestingFill>();
   readonly clock: SimulatorClock;
-  private readonly markets = new Map<string, InstrumentMarket>();
+  private readonly books = new Map<string, InstrumentBook>();
   private readonly restingIndex = new Map<string, { key: string; side: BookSide }>();
   private readonly random: SeededRandom;
   private nextTrade = 7653265991;
@@ -105,41 +76,24 @@ export class MarketModel {
   constructor(instruments: readonly MarketInstrument[], options: MarketOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.random = new SeededRandom(options.seed ?? 1);
-    const time = this.clock.now();
     for (const instrument of instruments) {
-      const step = new Big(instrument.priceStep);
-      const bid = new Big(instrument.lastPrice);
-      const ask = bid.plus(step);
-      const side = (start: Big, direction: 1 | -1, name: BookSide) =>
-        Array.from({ length: levelsPerSide }, (_, index) => level(start.plus(step.times(index * direction)), instrument.seedQuantity(name, index)));
-      this.markets.set(instrument.key, {
-        key: instrument.key,
-        step,
-        bids: side(bid, -1, 'bid').filter((entry) => entry.price.gt(0)),
-        asks: side(ask, 1, 'ask'),
-        lastPrice: bid.toFixed(),
-        time,
-      });
+      const book = new InstrumentBook(instrument.key, new Big(instrument.priceStep), instrument.lastPrice, this.clock.now(), instrument.seedQuantity);
+      this.books.set(instrument.key, book);
     }
   }
 
   get keys(): string[] {
-    return [...this.markets.keys()];
+    return [...this.books.keys()];
   }
 
   has(key: string): boolean {
-    return this.markets.has(key);
+    return this.books.has(key);
   }
 
   /** The top `depth` levels of each side, best first. */
   book(key: string, depth: number): BookView {
-    const market = this.market(key);
-    const top = (levels: Level[]) =>
-      levels
-        .filter((entry) => visible(entry) > 0)
-        .slice(0, depth)
-        .map((entry) => ({ price: entry.text, quantity: visible(entry) }));
-    return { bids: top(market.bids), asks: top(market.asks), time: market.time };
+    const book = this.instrument(key);
+    return { bids: book.top('bid', depth), asks: book.top('ask', depth), time: book.time };
   }
 
   best(key: string): { bid: string | undefined; ask: string | undefined } {
@@ -148,13 +102,12 @@ export class MarketModel {
   }
 
   lastPrice(key: string): string {
-    return this.market(key).lastPrice;
+    return this.instrument(key).lastPrice;
   }
 
   /** Lots an aggressive order could take at prices no worse than `limit` (all levels without one). */
   available(key: string, aggressor: Aggressor, limit?: string): number {
-    const levels = aggressor === 'buy' ? this.market(key).asks : this.market(key).bids;
-    return levels.filter((entry) => withinLimit(entry, aggressor, limit)).reduce((sum, entry) => sum + visible(entry), 0);
+    return this.instrument(key).available(aggressor, limit);
   }
 
   /**
@@ -162,52 +115,28 @@ export class MarketModel {
    * resting orders at each level, up to `lots` and no further than `limit`.
    */
   execute(key: string, aggressor: Aggressor, lots: number, limit?: string): MarketFill[] {
-    const market = this.market(key);
-    const levels = aggressor === 'buy' ? market.asks : market.bids;
+    const book = this.instrument(key);
     const time = this.clock.now();
-    const fills: MarketFill[] = [];
-    const restingFills: RestingFill[] = [];
-    let remaining = lots;
-    while (remaining > 0 && levels[0] && withinLimit(levels[0], aggressor, limit)) {
-      const top = levels[0];
-      const fromBackground = Math.min(top.background, remaining);
-      if (fromBackground > 0) {
-        top.background -= fromBackground;
-        remaining -= fromBackground;
-        fills.push({ price: top.text, lots: fromBackground, tradeId: this.tradeId() });
-      }
-      while (remaining > 0 && top.resting[0]) {
-        const resting = top.resting[0];
-        const taken = Math.min(resting.lots, remaining);
-        resting.lots -= taken;
-        remaining -= taken;
-        const fill = { price: top.text, lots: taken, tradeId: this.tradeId(), restingOrderId: resting.orderId };
-        fills.push(fill);
-        restingFills.push({ key, orderId: resting.orderId, price: fill.price, lots: taken, tradeId: fill.tradeId, time });
-        if (resting.lots === 0) {
-          top.resting.shift();
-          this.restingIndex.delete(resting.orderId);
-        }
-      }
-      if (visible(top) === 0) levels.shift();
-    }
+    const fills: MarketFill[] = book.take(aggressor, lots, limit).map((taken) => ({ ...taken, tradeId: String(this.nextTrade++) }));
     if (fills.length === 0) return fills;
-    market.lastPrice = fills.at(-1)!.price;
-    market.time = time;
-    this.replenish(market);
+    for (const fill of fills) if (fill.restingOrderId && !this.restingLots(fill.restingOrderId)) this.restingIndex.delete(fill.restingOrderId);
+    book.lastPrice = fills.at(-1)!.price;
+    book.time = time;
+    book.replenish(this.random);
     for (const fill of fills) this.changes.emit({ kind: 'trade', key, price: fill.price, lots: fill.lots, aggressor, time, tradeId: fill.tradeId });
     this.changes.emit({ kind: 'book', key, time });
-    for (const fill of restingFills) this.restingFills.emit(fill);
+    for (const fill of fills) {
+      if (fill.restingOrderId) this.restingFills.emit({ key, orderId: fill.restingOrderId, price: fill.price, lots: fill.lots, tradeId: fill.tradeId, time });
+    }
     return fills;
   }
 
   /** A customer's limit order joins the back of its price level. */
   rest(key: string, orderId: string, side: BookSide, price: string, lots: number): void {
-    const market = this.market(key);
-    this.levelAt(market, side, new Big(price)).resting.push({ orderId, lots });
+    const book = this.instrument(key);
+    book.levelAt(side, new Big(price)).resting.push({ orderId, lots });
     this.restingIndex.set(orderId, { key, side });
-    market.time = this.clock.now();
-    this.changes.emit({ kind: 'book', key, time: market.time });
+    this.touched(book);
   }
 
   /** Takes a resting order out of the book (cancelled); false when it is not there. */
@@ -215,20 +144,15 @@ export class MarketModel {
     const place = this.restingIndex.get(orderId);
     if (!place) return false;
     this.restingIndex.delete(orderId);
-    const market = this.market(place.key);
-    const levels = place.side === 'bid' ? market.bids : market.asks;
-    const index = levels.findIndex((entry) => entry.resting.some((order) => order.orderId === orderId));
-    const found = levels[index]!;
-    found.resting = found.resting.filter((order) => order.orderId !== orderId);
-    if (visible(found) === 0) levels.splice(index, 1);
-    market.time = this.clock.now();
-    this.changes.emit({ kind: 'book', key: place.key, time: market.time });
+    const book = this.instrument(place.key);
+    book.remove(place.side, orderId);
+    this.touched(book);
     return true;
   }
 
   /** One step of the random walk for each instrument (or the ones named). */
   tick(keys: readonly string[] = this.keys): void {
-    for (const key of keys) this.walk(this.market(key));
+    for (const key of keys) this.walk(this.instrument(key));
   }
 
   /** Ticks by itself, `ticksPerSecond` times a second, until stopped (0 stops). */
@@ -254,77 +178,46 @@ export class MarketModel {
     return this.ticker !== undefined;
   }
 
-  private walk(market: InstrumentMarket): void {
+  private walk(book: InstrumentBook): void {
     const roll = this.random.below(3);
     const aggressor: Aggressor = roll === 0 ? 'buy' : 'sell';
-    const top = (aggressor === 'buy' ? market.asks : market.bids)[0];
+    const top = book.opposite(aggressor)[0];
     if (roll < 2 && top) {
       // Someone trades part of the best level (never deeper: one tick, one price).
-      this.execute(market.key, aggressor, 1 + this.random.below(Math.min(visible(top), 50)), top.text);
+      this.execute(book.key, aggressor, 1 + this.random.below(Math.min(visible(top), 50)), top.text);
       return;
     }
-    const bid = market.bids[0]?.price;
-    const ask = market.asks[0]?.price;
+    const bid = book.bids[0]?.price;
+    const ask = book.asks[0]?.price;
     const side: BookSide = this.random.below(2) === 0 ? 'bid' : 'ask';
-    if (bid && ask && ask.minus(bid).gt(market.step)) {
+    if (bid && ask && ask.minus(bid).gt(book.step)) {
       // A gap: new liquidity one step inside the spread, so prices walk rather than drift away.
-      const price = side === 'bid' ? bid.plus(market.step) : ask.minus(market.step);
-      this.levelAt(market, side, price).background += 1 + this.random.below(largestQuantity);
+      const price = side === 'bid' ? bid.plus(book.step) : ask.minus(book.step);
+      book.levelAt(side, price).background += 1 + this.random.below(largestQuantity);
     } else {
-      const levels = side === 'bid' ? market.bids : market.asks;
+      const levels = book.side(side);
       const changed = levels[this.random.below(Math.min(10, levels.length))];
       if (changed) changed.background = Math.max(1, changed.background + this.random.below(41) - 20);
     }
-    this.replenish(market);
-    market.time = this.clock.now();
-    this.changes.emit({ kind: 'book', key: market.key, time: market.time });
+    book.replenish(this.random);
+    this.touched(book);
   }
 
-  /** Keeps 50 levels of background liquidity on each side, adding new ones beyond the deepest. */
-  private replenish(market: InstrumentMarket): void {
-    for (const side of ['bid', 'ask'] as const) {
-      const levels = side === 'bid' ? market.bids : market.asks;
-      const direction = side === 'bid' ? -1 : 1;
-      let count = levels.filter((entry) => entry.background > 0).length;
-      while (count < levelsPerSide) {
-        const deepest = [...levels].reverse().find((entry) => entry.background > 0)?.price;
-        const opposite = (side === 'bid' ? market.asks : market.bids)[0]?.price ?? new Big(market.lastPrice);
-        const price = deepest ? deepest.plus(market.step.times(direction)) : opposite.plus(market.step.times(direction));
-        if (price.lte(0)) break;
-        this.levelAt(market, side, price).background += 1 + this.random.below(largestQuantity);
-        count += 1;
-      }
-    }
+  private touched(book: InstrumentBook): void {
+    book.time = this.clock.now();
+    this.changes.emit({ kind: 'book', key: book.key, time: book.time });
   }
 
-  /** The level at `price` on that side, created in sorted place when missing. */
-  private levelAt(market: InstrumentMarket, side: BookSide, price: Big): Level {
-    const levels = side === 'bid' ? market.bids : market.asks;
-    const before = (entry: Level) => (side === 'bid' ? entry.price.gt(price) : entry.price.lt(price));
-    let index = 0;
-    while (index < levels.length && before(levels[index]!)) index += 1;
-    if (levels[index]?.price.eq(price)) return levels[index]!;
-    const created = level(price, 0);
-    levels.splice(index, 0, created);
-    return created;
+  /** Lots of a resting order still in the book. */
+  private restingLots(orderId: string): number {
+    const place = this.restingIndex.get(orderId);
+    const level = place ? this.instrument(place.key).side(place.side).find((entry) => entry.resting.some((order) => order.orderId === orderId)) : undefined;
+    return level?.resting.find((order) => order.orderId === orderId)?.lots ?? 0;
   }
 
-  private market(key: string): InstrumentMarket {
-    const market = this.markets.get(key);
-    if (!market) throw new Error(`the simulated market has no instrument ${key}`);
-    return market;
+  private instrument(key: string): InstrumentBook {
+    const book = this.books.get(key);
+    if (!book) throw new Error(`the simulated market has no instrument ${key}`);
+    return book;
   }
-
-  private tradeId(): string {
-    return String(this.nextTrade++);
-  }
-}
-
-function level(price: Big, background: number): Level {
-  return { price, text: price.toFixed(), background, resting: [] };
-}
-
-function withinLimit(entry: Level, aggressor: Aggressor, limit: string | undefined): boolean {
-  if (limit === undefined) return true;
-  return aggressor === 'buy' ? entry.price.lte(limit) : entry.price.gte(limit);
 }

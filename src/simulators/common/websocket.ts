@@ -243,7 +243,9 @@ export class StreamServer {
 
   record(entry: SentMessage): void {
     this.log.push(entry);
-    if (this.log.length > (this.options.sendLogLimit ?? 100_000)) this.log.splice(0, this.log.length - (this.options.sendLogLimit ?? 100_000));
+    // Trimmed a tenth at a time, not one entry per message.
+    const limit = this.options.sendLogLimit ?? 100_000;
+    if (this.log.length > limit + Math.ceil(limit / 10)) this.log.splice(0, this.log.length - limit);
   }
 
   resetRecords(): void {
