@@ -112,6 +112,17 @@ describe('subscriptions', () => {
     });
   });
 
+  it('lists the live subscriptions on getMySubscriptions', async () => {
+    const client = await stack.open(marketData);
+    client.send(book(20));
+    const subscribed = (await client.nextWith('subscribeOrderBookResponse')).subscribeOrderBookResponse.orderBookSubscriptions[0];
+    client.send({ getMySubscriptions: {} });
+    const listed = (await client.nextWith('subscribeOrderBookResponse')).subscribeOrderBookResponse.orderBookSubscriptions;
+    expect(listed).toEqual([{ ...subscribed }]);
+    await settle(client);
+    expect(client.unread.filter((message) => 'subscribeLastPriceResponse' in message)).toEqual([]);
+  });
+
   it('speaks the protos own names under `json-proto` and reads snake_case requests', async () => {
     const client = await stack.open(marketData, { protocols: ['json-proto', tinkoffSimulatorTokens.full] });
     expect(client.socket.protocol).toBe('json-proto');
