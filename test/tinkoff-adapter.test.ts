@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BrokerAdapter } from '../src/brokers/adapter.js';
 import { createTinkoffAdapter } from '../src/brokers/tinkoff/adapter.js';
+import { tinkoffLimits } from '../src/brokers/tinkoff/limits.js';
 import type { TinkoffConnectionConfig } from '../src/config.js';
 import { BrokerqlError } from '../src/errors.js';
 import { SecretRegistry } from '../src/secrets.js';
@@ -219,9 +220,10 @@ describe('T-Invest v2 adapter upstream failures', () => {
   it('turns the per-minute limit into RATE_LIMITED with the reset time', async () => {
     const limited = createTinkoffSimulator({ rateLimits: true });
     await limited.server.start();
+    const perMinute = tinkoffLimits.find((limit) => limit.name === 'UsersService')!.requests;
     try {
       const client = adapter({ baseUrl: limited.baseUrl });
-      const results = await Promise.allSettled(Array.from({ length: 51 }, () => client.listAccounts({})));
+      const results = await Promise.allSettled(Array.from({ length: perMinute + 1 }, () => client.listAccounts({})));
       const rejected = results.filter((result) => result.status === 'rejected');
       expect(rejected).toHaveLength(1);
       const error = (rejected[0] as PromiseRejectedResult).reason as BrokerqlError & { retryAfterSeconds?: number };

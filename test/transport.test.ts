@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createConnectionPolicy, type ConnectionPolicy } from '../src/brokers/resilience/policy.js';
 import { createTinkoffAdapter } from '../src/brokers/tinkoff/adapter.js';
-import type { TinkoffConnectionConfig } from '../src/config.js';
+import { createTinkoffV1Adapter } from '../src/brokers/tinkoff-v1/adapter.js';
+import { tinkoffV1Limits } from '../src/brokers/tinkoff-v1/limits.js';
+import type { TinkoffConnectionConfig, TinkoffV1ConnectionConfig } from '../src/config.js';
 import { BrokerqlError } from '../src/errors.js';
 import { runInRequestScope } from '../src/request-scope.js';
 import { SecretRegistry } from '../src/secrets.js';
 import { createTinkoffSimulator, tinkoffSimulatorTokens } from '../src/simulators/tinkoff/server.js';
+import { createTinkoffV1Simulator, tinkoffV1SimulatorTokens } from '../src/simulators/tinkoff-v1/server.js';
 import { connectionConfig, useAdapterTestBed } from './support/adapters.js';
 
 /** The transport's policy (retries, Retry-After, circuit breaker, budget) seen from a real adapter and a real simulator. */
@@ -171,15 +174,27 @@ describe('budget', () => {
   });
 
   it('answers RATE_LIMITED at once when the broker budget cannot be met before the deadline', async () => {
-    const { adapter } = adapterWithPolicy({ quota: true });
-    // UsersService allows 50 a minute: the 51st cannot go before a one-second deadline.
-    const results = await runInRequestScope({ deadline: Date.now() + 1000, brokerCalls: 0 }, () =>
-      Promise.allSettled(Array.from({ length: 51 }, () => adapter.listAccounts({}))),
+    // Tinkoff v1 allows 100 order lists a minute (one more every 0.6 s) and has no per-second
+    // limit on top (T-Invest's 50 a second would pace a burst before its minute ran out): the
+    // call past the minute's budget cannot go before a half-second deadline.
+    const limit = tinkoffV1Limits.find((candidate) => candidate.name === 'orders')!.requests;
+    const legacy = createTinkoffV1Simulator({ rateLimits: false });
+    await testBed.start(legacy.server);
+    const config = connectionConfig<TinkoffV1ConnectionConfig>({
+      id: 'tinkoff-legacy',
+      broker: 'tinkoff-v1',
+      token: tinkoffV1SimulatorTokens.trading,
+      baseUrl: legacy.baseUrl,
+    });
+    const policy = createConnectionPolicy({ connection: 'tinkoff-legacy', broker: 'tinkoff-v1', brokerLabel: 'Tinkoff v1', quota: true, maxConcurrentRequests: limit });
+    const adapter = testBed.track(createTinkoffV1Adapter(config, { secrets: new SecretRegistry(), policy }));
+    const results = await runInRequestScope({ deadline: Date.now() + 500, brokerCalls: 0 }, () =>
+      Promise.allSettled(Array.from({ length: limit + 1 }, () => adapter.listOrders({ brokerAccountId: '2054816137' }))),
     );
     const refused = results.filter((result) => result.status === 'rejected').map((result) => (result as PromiseRejectedResult).reason);
     expect(refused).toHaveLength(1);
     expect(refused[0]).toMatchObject({ code: 'RATE_LIMITED', mayHaveReachedBroker: false });
-    expect(simulator.server.requestCount(route)).toBe(50);
+    expect(legacy.server.requestCount('GET /orders')).toBe(limit);
   });
 });
 

@@ -1,18 +1,67 @@
-import { alorSimulatorRefreshTokens, createAlorSimulator, type AlorSimulator } from './alor/server.js';
-import { createAlorStreams, type AlorStreams } from './alor/streams/server.js';
+import type { StartedSimulator } from './common/entry.js';
 import type { MarketModel } from './common/market.js';
-import type { StreamServer } from './common/websocket.js';
-import { createInstaforexSimulator, instaforexSimulatorAccount, type InstaforexSimulator } from './instaforex/server.js';
-import { createTinkoffSimulator, tinkoffSimulatorTokens, type TinkoffSimulator } from './tinkoff/server.js';
-import { createTinkoffStreams, type TinkoffStreams } from './tinkoff/streams/server.js';
-import { createTinkoffV1Simulator, tinkoffV1SimulatorTokens, type TinkoffV1Simulator } from './tinkoff-v1/server.js';
 import type { SimulatorServer } from './common/server.js';
+import type { StreamServer } from './common/websocket.js';
+import { startSimulator as startAlor } from './alor/index.js';
+import type { AlorSimulator } from './alor/server.js';
+import type { AlorStreams } from './alor/streams/server.js';
+import { startSimulator as startInstaforex } from './instaforex/index.js';
+import type { InstaforexSimulator } from './instaforex/server.js';
+import { startSimulator as startTinkoff } from './tinkoff/index.js';
+import type { TinkoffSimulator } from './tinkoff/server.js';
+import type { TinkoffStreams } from './tinkoff/streams/server.js';
+import { startSimulator as startTinkoffV1 } from './tinkoff-v1/index.js';
+import type { TinkoffV1Simulator } from './tinkoff-v1/server.js';
 
 /**
- * Starts one simulator per supported broker on loopback — for `brokerql demo`, the tests and
- * the benchmark — and says how a brokerql connection reaches each of them.
+ * Broker simulators: one real HTTP server per broker wire protocol, and one WebSocket server per
+ * broker stream protocol, on loopback, for `brokerql demo`, the tests and the benchmark. They
+ * never import adapter code (and adapters never import them); from src/brokers they read only
+ * the brokers' published limits (`src/brokers/<broker>/limits.ts`), the same tables the
+ * gateway's request budget reads (test/simulator-imports.test.ts holds both rules).
+ *
+ * Every simulator folder has the same files, one per role:
+ *
+ *   index.ts     `startSimulator`: start it (and its streams) and say how a brokerql connection
+ *                reaches it
+ *   server.ts    the route table: `create<Broker>Simulator`, one route per endpoint of the
+ *                broker, built by common/routes.ts (auth → limits → parse → handler →
+ *                broker-shaped answer); the credentials and route names tests use
+ *   auth.ts      the broker's credentials: which tokens it accepts, issues and checks
+ *   errors.ts    the broker's error bodies, and the refusal handlers throw to answer one
+ *   requests.ts  reading what clients send (bodies, path and query parameters) the broker's way
+ *   bodies.ts    answer bodies built from the state, field for field as the broker writes them
+ *   wire.ts      how the broker writes single values: numbers, times, envelopes
+ *   market.ts    the simulated market: order book, price band and price step, what a fill or a
+ *                position is worth; where the market moves (T-Invest, ALOR), how the broker's
+ *                instruments open in common/market.ts's model
+ *   state.ts     the simulated broker's mutable world, its queries and the changes it announces
+ *   orders.ts    how orders execute against the state, where that would make state.ts too long
+ *                (T-Invest, Tinkoff v1, ALOR; InstaForex is read-only)
+ *   data.ts      seed data (the one kind of file allowed past 300 lines)
+ *   streams/     the broker's stream simulator, where the broker streams (T-Invest, ALOR):
+ *                streams/server.ts `create<Broker>Streams` on a started simulator, reporting
+ *                from its state and market; the other files there, one per kind of stream
+ *
+ * and, where only one broker has the role: alor/history.ts (trade-history pages),
+ * instaforex/paths.ts (its configurable method paths). common/ holds what they share: the HTTP
+ * server with its counters, latency and faults (server.ts, faults.ts, http.ts, loopback.ts), the
+ * route pipeline (routes.ts), enforcement of a limits table (limits.ts, rate-limiter.ts), the
+ * `startSimulator` signature (entry.ts), the seeded market model (market.ts, market-book.ts),
+ * the WebSocket server with its switches and records (websocket.ts), and the streams' clock and
+ * throttles (clock.ts, throttle.ts). ./stream-control.ts serves the stream switches over HTTP for
+ * the benchmark.
  */
-export type SimulatedBroker = 'tinkoff' | 'tinkoff-v1' | 'alor' | 'instaforex';
+
+/** The simulators by broker kind: each entry starts one (with its streams) and gives its brokerql connection. */
+const simulatorRegistry = {
+  tinkoff: startTinkoff,
+  'tinkoff-v1': startTinkoffV1,
+  alor: startAlor,
+  instaforex: startInstaforex,
+};
+
+export type SimulatedBroker = keyof typeof simulatorRegistry;
 
 export interface SimulatorOptions {
   /** Which brokers to start; all four by default. */
@@ -55,68 +104,28 @@ export interface RunningSimulators {
   stop(): Promise<void>;
 }
 
-export const allSimulatedBrokers: readonly SimulatedBroker[] = ['tinkoff', 'tinkoff-v1', 'alor', 'instaforex'];
+export const allSimulatedBrokers = Object.keys(simulatorRegistry) as SimulatedBroker[];
+
+/** Where each broker's simulator, and its stream simulator, is found on `RunningSimulators`. */
+const runningField = { tinkoff: 'tinkoff', 'tinkoff-v1': 'tinkoffV1', alor: 'alor', instaforex: 'instaforex' } as const;
+const runningStreamsField: Partial<Record<SimulatedBroker, 'tinkoffStreams' | 'alorStreams'>> = { tinkoff: 'tinkoffStreams', alor: 'alorStreams' };
 
 export async function startSimulators(options: SimulatorOptions = {}): Promise<RunningSimulators> {
-  const brokers = new Set(options.brokers ?? allSimulatedBrokers);
-  const rateLimits = options.rateLimits ?? true;
-  const streams = options.streams ?? true;
-  const marketSeed = options.marketSeed;
+  const wanted = new Set(options.brokers ?? allSimulatedBrokers);
+  const startOptions = { rateLimits: options.rateLimits ?? true, streams: options.streams ?? true, marketSeed: options.marketSeed };
   const running: RunningSimulators = { servers: [], connections: [], streamServers: [], streamUrls: {}, markets: [], stop: async () => undefined };
-
-  if (brokers.has('tinkoff')) {
-    const simulator = createTinkoffSimulator({ rateLimits, marketSeed });
-    await simulator.server.start();
-    running.tinkoff = simulator;
-    running.servers.push(simulator.server);
-    running.markets.push(simulator.state.market);
-    running.connections.push({ id: 'tbank', broker: 'tinkoff', token: tinkoffSimulatorTokens.full, baseUrl: simulator.baseUrl });
-    if (streams) {
-      running.tinkoffStreams = createTinkoffStreams(simulator);
-      await running.tinkoffStreams.server.start();
-      running.streamServers.push(running.tinkoffStreams.server);
-      running.streamUrls['tbank'] = { streamUrl: running.tinkoffStreams.url };
+  for (const broker of allSimulatedBrokers.filter((candidate) => wanted.has(candidate))) {
+    const started: StartedSimulator<unknown, unknown> = await simulatorRegistry[broker](startOptions);
+    Object.assign(running, { [runningField[broker]]: started.simulator });
+    running.servers.push(started.server);
+    running.connections.push(started.connection);
+    if (started.market) running.markets.push(started.market);
+    const streamsField = runningStreamsField[broker];
+    if (started.streams && streamsField) {
+      Object.assign(running, { [streamsField]: started.streams.streams });
+      running.streamServers.push(started.streams.server);
+      running.streamUrls[started.connection['id']!] = started.streams.urls;
     }
-  }
-  if (brokers.has('tinkoff-v1')) {
-    const simulator = createTinkoffV1Simulator({ rateLimits });
-    await simulator.server.start();
-    running.tinkoffV1 = simulator;
-    running.servers.push(simulator.server);
-    running.connections.push({ id: 'tinkoff-legacy', broker: 'tinkoff-v1', token: tinkoffV1SimulatorTokens.trading, baseUrl: simulator.baseUrl });
-  }
-  if (brokers.has('alor')) {
-    const simulator = createAlorSimulator({ rateLimits, marketSeed });
-    await simulator.server.start();
-    running.alor = simulator;
-    running.servers.push(simulator.server);
-    running.markets.push(simulator.state.market);
-    running.connections.push({
-      id: 'alor',
-      broker: 'alor',
-      refreshToken: alorSimulatorRefreshTokens.valid,
-      apiUrl: simulator.apiUrl,
-      authUrl: simulator.authUrl,
-    });
-    if (streams) {
-      running.alorStreams = createAlorStreams(simulator);
-      await running.alorStreams.server.start();
-      running.streamServers.push(running.alorStreams.server);
-      running.streamUrls['alor'] = { wsUrl: running.alorStreams.url };
-    }
-  }
-  if (brokers.has('instaforex')) {
-    const simulator = createInstaforexSimulator();
-    await simulator.server.start();
-    running.instaforex = simulator;
-    running.servers.push(simulator.server);
-    running.connections.push({
-      id: 'ifx',
-      broker: 'instaforex',
-      login: instaforexSimulatorAccount.login,
-      password: instaforexSimulatorAccount.password,
-      baseUrl: simulator.baseUrl,
-    });
   }
   for (const server of running.servers) server.setLatency(options.latencyMilliseconds ?? 0);
   for (const market of running.markets) market.startTicking(options.marketTicksPerSecond ?? 2);

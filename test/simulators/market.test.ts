@@ -130,9 +130,9 @@ describe('REST orders against the market', () => {
   });
 
   it('cancels what a fill-or-kill ALOR order cannot take within its limit, and the rest of an immediate-or-cancel one', () => {
-    const state = createAlorSimulator().state;
+    const { state, orders } = createAlorSimulator();
     const order = (timeInForce: 'fillorkill' | 'immediateorcancel') =>
-      state.placeOrder({ portfolio: 'D38291', exchange: 'MOEX', symbol: 'GAZP', side: 'buy', lots: 100, type: 'limit', price: '128.35', timeInForce, comment: null, iceberg: null });
+      orders.place({ portfolio: 'D38291', exchange: 'MOEX', symbol: 'GAZP', side: 'buy', lots: 100, type: 'limit', price: '128.35', timeInForce, comment: null, iceberg: null });
     const killed = order('fillorkill');
     expect([killed.status, killed.filledLots]).toEqual(['canceled', 0]);
     const partial = order('immediateorcancel');

@@ -102,7 +102,7 @@ describe('OrderStateStream', () => {
 
   it('carries a made-up UID as orderRequestId when the order\'s key was not one (an order from another channel)', async () => {
     const { client } = await stack.orderStates();
-    const order = stack.simulator.state.postOrder({
+    const order = stack.simulator.orders.post({
       accountId: mainAccount,
       figi: sberFigi,
       direction: 'ORDER_DIRECTION_BUY',

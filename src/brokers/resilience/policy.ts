@@ -1,4 +1,9 @@
 import type { BrokerKind } from '../../domain.js';
+import { alorLimits } from '../alor/limits.js';
+import { instaforexLimits } from '../instaforex/limits.js';
+import { limitsFor, type RequestLimit } from '../limits.js';
+import { tinkoffLimits } from '../tinkoff/limits.js';
+import { tinkoffV1Limits } from '../tinkoff-v1/limits.js';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
 import { ConnectionQuota, type CallPriority, type QuotaBucket } from './quota.js';
 
@@ -26,51 +31,44 @@ export interface PolicyOptions {
   onQuotaGranted?: (priority: CallPriority, waitedMilliseconds: number) => void;
 }
 
-const perMinute = (name: string, limit: number, matches: (key: string) => boolean): QuotaBucket => ({
-  name,
-  matches,
-  perSecond: limit / 60,
-  burst: limit,
-});
-const perSecond = (name: string, limit: number): QuotaBucket => ({ name, matches: () => true, everyRoute: true, perSecond: limit, burst: limit });
-const contains = (fragment: string) => (key: string) => key.includes(fragment);
+/** Each broker's published limits, from its `limits.ts` (the simulators enforce the same tables). */
+const brokerLimits: Record<BrokerKind, readonly RequestLimit[]> = {
+  tinkoff: tinkoffLimits,
+  'tinkoff-v1': tinkoffV1Limits,
+  alor: alorLimits,
+  instaforex: instaforexLimits,
+};
 
 /**
- * Keys are `${method} ${path}`. T-Invest v2: per-minute limits per service or method and
- * 50 requests/s per IP (T-Invest docs "limits"). Tinkoff v1: per-minute limits per resource
- * (tinkoff.md §3). ALOR: 100 requests/s per user (alor.md §13). InstaForex publishes none;
- * two a second is what its own clients keep to (instaforex.md §5).
+ * A token bucket per published limit, enforced by the broker or only asked for (T-Invest's 50
+ * a second per address, InstaForex's pace): a per-minute limit refills continuously and allows
+ * its whole minute at once after a quiet period. Keys are `${method} ${path}` below the base URL.
  */
-export const brokerQuotaBuckets: Record<BrokerKind, QuotaBucket[]> = {
-  tinkoff: [
-    perSecond('per second', 50),
-    perMinute('UsersService', 50, contains('.UsersService/')),
-    perMinute('OperationsService', 100, contains('.OperationsService/')),
-    perMinute('MarketDataService', 150, contains('.MarketDataService/')),
-    perMinute('InstrumentsService', 100, contains('.InstrumentsService/')),
-    perMinute('GetOrders', 100, contains('OrdersService/GetOrders')),
-    perMinute('PostOrder', 150, contains('OrdersService/PostOrder')),
-    perMinute('CancelOrder', 50, contains('OrdersService/CancelOrder')),
-    perMinute('GetOrderState', 50, contains('OrdersService/GetOrderState')),
-  ],
-  'tinkoff-v1': [
-    perMinute('/portfolio', 120, contains(' /portfolio')),
-    perMinute('/market', 240, contains(' /market/')),
-    perMinute('/orders', 100, (key) => key.startsWith('GET ') && key.endsWith('/orders')),
-    perMinute('/orders/limit-order', 100, contains('/orders/limit-order')),
-    perMinute('/orders/market-order', 100, contains('/orders/market-order')),
-    perMinute('/orders/cancel', 50, contains('/orders/cancel')),
-    perMinute('/operations', 120, contains(' /operations')),
-  ],
-  alor: [perSecond('per second', 100)],
-  instaforex: [perSecond('per second', 2)],
-};
+function quotaBuckets(limits: readonly RequestLimit[]): QuotaBucket[] {
+  return limits.map((limit) => ({
+    name: limit.name,
+    ...(limit.routes === undefined
+      ? { matches: () => true, everyRoute: true }
+      : { matches: (route: string) => limitsFor(limits, ...methodAndPath(route)).includes(limit) }),
+    perSecond: limit.per === 'second' ? limit.requests : limit.requests / 60,
+    burst: limit.requests,
+  }));
+}
+
+function methodAndPath(route: string): [string, string] {
+  const space = route.indexOf(' ');
+  return [route.slice(0, space), route.slice(space + 1)];
+}
+
+export const brokerQuotaBuckets = Object.fromEntries(
+  Object.entries(brokerLimits).map(([broker, limits]) => [broker, quotaBuckets(limits)]),
+) as Record<BrokerKind, QuotaBucket[]>;
 
 /**
  * Calls in flight at once on a connection unless the config says otherwise: one second of the
  * broker's published rate — its limit for all routes where it has one (T-Invest 50/s per IP,
- * ALOR 100/s, InstaForex 2/s), else the sum of its per-minute limits (Tinkoff v1, 830 a minute:
- * 14). With calls answered in L seconds, C calls in flight carry C / L calls a second, so this cap
+ * ALOR 100/s, InstaForex 2/s), else the sum of its per-minute limits (Tinkoff v1, 950 a minute:
+ * 16). With calls answered in L seconds, C calls in flight carry C / L calls a second, so this cap
  * holds a connection below its broker's rate only while the broker takes longer than a second to
  * answer; the rate itself is kept by the token buckets (when `quota` is on). A fixed cap would
  * instead tie throughput to latency: 8 in flight against a 50 ms broker is 160 calls/s, whatever

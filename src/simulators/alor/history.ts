@@ -1,5 +1,6 @@
+import { tradeBody } from './bodies.js';
 import type { SimulatedInstrument, SimulatedTrade } from './data.js';
-import { AlorRejection } from './wire.js';
+import { AlorRejection } from './errors.js';
 
 /**
  * One page of GET /md/v2/Stats/{exchange}/{portfolio}/history/trades[/{symbol}] (SPEC
@@ -37,6 +38,20 @@ export function historyPage(
   if (descending) rows.reverse();
   const start = from === undefined ? 0 : rows.findIndex((trade) => (descending ? BigInt(trade.id) <= from : BigInt(trade.id) >= from));
   return start < 0 ? [] : rows.slice(start, start + Number(limit));
+}
+
+// Past sessions never change: each trade's JSON is written once, not on every page request (a
+// page of a thousand trades is about 330 KB). Keyed by the trade objects, one simulator's each.
+const tradeJson = new WeakMap<SimulatedTrade, string>();
+
+/** A page as the JSON array ALOR sends. */
+export function historyPageText(page: SimulatedTrade[]): string {
+  const json = (trade: SimulatedTrade) => {
+    let text = tradeJson.get(trade);
+    if (text === undefined) tradeJson.set(trade, (text = JSON.stringify(tradeBody(trade))));
+    return text;
+  };
+  return `[${page.map(json).join(',')}]`;
 }
 
 /** A ticker matches itself; an ISIN matches the instruments that carry it. */

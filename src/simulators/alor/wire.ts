@@ -1,9 +1,8 @@
 import Big from 'big.js';
-import type { SimulatorResponse } from '../common/server.js';
 
 /**
- * How ALOR writes values on the wire (Simple format), from the simulator's side, and the
- * rejection bodies its commandapi sends.
+ * How ALOR writes values on the wire (Simple format), from the simulator's side. Its
+ * refusals are in ./errors.ts.
  */
 
 /** `2023-12-11T07:02:48.0000000Z`: ALOR's UTC timestamps carry 7 fractional digits (.NET ticks). */
@@ -24,60 +23,3 @@ export function endOfDay(milliseconds: number): string {
 export function decimal(value: Big.BigSource): number {
   return Number(new Big(value).toFixed());
 }
-
-export interface AlorErrorBody {
-  code?: string;
-  message: string;
-}
-
-/** A refusal with ALOR's status and body; handlers throw it, the route wrapper answers it. */
-export class AlorRejection extends Error {
-  constructor(
-    readonly status: number,
-    readonly body?: unknown,
-  ) {
-    super(typeof body === 'object' && body !== null && 'message' in body ? String(body.message) : `HTTP ${status}`);
-  }
-
-  toResponse(): SimulatorResponse {
-    return this.body === undefined ? { status: this.status } : { status: this.status, body: this.body };
-  }
-}
-
-/**
- * Order-command rejections. Codes use ALOR's `Name (number)` form (SPEC shows it for
- * OrderToCancelNotFound; names and numbers from the catalogue in alor.md §12). Messages marked
- * "seen" are real ALOR texts quoted in alor.md; the others are composed in the same style.
- */
-export const orderRejections = {
-  // seen
-  uncoveredCurrency: { code: 'OrderCreatesUncoveredRisk (400)', message: 'Заявка приводит к отрицательной позиции по немаржинальной валюте' },
-  // seen
-  uncoveredInstrument: { code: 'OrderCreatesUncoveredRisk (400)', message: 'Заявка приводит к отрицательной позиции по инструменту, который недоступен в маржу' },
-  // seen
-  priceOutsideLimits: { code: 'InternalErrorWithPrices (409)', message: 'Цена заявки за пределами лимита' },
-  // composed: the catalogue files "not a multiple of the step" under InternalErrorWithPrices
-  priceNotOnStep: { code: 'InternalErrorWithPrices (409)', message: 'Цена заявки не кратна шагу цены инструмента' },
-  // composed
-  tradingStopped: { code: 'ExchangeTradingIsStopped (306)', message: 'Торги по инструменту остановлены' },
-  // composed
-  incorrectQuantity: { code: 'ExchangeIncorrectQuantity (304)', message: 'Некорректное количество в заявке' },
-  // seen (SPEC)
-  orderToCancelNotFound: { code: 'OrderToCancelNotFound (404)', message: 'Order to cancel not found' },
-  // seen (SPEC, DELETE …/orders/all)
-  ordersToCancelNotFound: { code: 'OrderToCancelNotFound', message: 'Orders to cancel not found' },
-  // composed after OrderToCancelNotFound
-  orderToModifyNotFound: { code: 'OrderToModifyNotFound (403)', message: 'Order to modify not found' },
-} as const satisfies Record<string, AlorErrorBody>;
-
-/** What commandapi answers to a body it cannot read (quoted as an `oldResponse` body in TSZ models). */
-export const unreadableBody = {
-  message: "Provided json can't be properly deserialised, perhaps you made an error or forgot some field",
-} as const;
-
-export const missingRequestId = {
-  message: 'Header X-REQID (or the deprecated X-ALOR-REQID) is required: a unique id for every order command',
-} as const;
-
-export const duplicateRequestMessage =
-  'Request with such X-ALOR-REQID was already handled. We return the response to that request.';

@@ -1,34 +1,17 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { applyFault, FaultRules, type Fault, type FaultRule } from './faults.js';
+import { readBody, send, type HttpMethod, type SimulatorRequest, type SimulatorResponse } from './http.js';
 import { LoopbackListener } from './loopback.js';
+
+export type { Fault, FaultRule } from './faults.js';
 
 /**
  * The HTTP machinery every broker simulator shares: routing, per-route request counters,
  * in-flight tracking, added latency and injected faults. Each simulator supplies its routes
- * and the error bodies its broker really sends; nothing here knows any broker protocol.
- * Simulators never import adapter code (and adapters never import this).
+ * (built by ./routes.ts from its broker's route table) and the error bodies its broker really
+ * sends; nothing here knows any broker protocol. Simulators never import adapter code — only
+ * the brokers' published limits — and adapters never import simulators.
  */
-
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
-
-export interface SimulatorRequest {
-  method: string;
-  /** Decoded path segments, e.g. ['md', 'v2', 'Clients', 'MOEX', 'D39004', 'positions']. */
-  segments: string[];
-  params: Record<string, string>;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
-  body: string;
-  /** The route's name, as counted. */
-  route: string;
-}
-
-export interface SimulatorResponse {
-  status: number;
-  /** A string is sent as is; anything else as JSON. Omit for an empty body. */
-  body?: unknown;
-  contentType?: string;
-  headers?: Record<string, string>;
-}
 
 export interface Route {
   method: HttpMethod;
@@ -37,32 +20,6 @@ export interface Route {
   /** The counter key; defaults to `${method} ${pattern}`. */
   name?: string;
   handle(request: SimulatorRequest): SimulatorResponse | Promise<SimulatorResponse>;
-}
-
-export type Fault =
-  /** Answer with this status; the body defaults to the simulator's own error body for it. */
-  | { kind: 'status'; status: number; body?: unknown; contentType?: string; headers?: Record<string, string> }
-  /** Close the connection without any response (the broker is down or dropped it). */
-  | { kind: 'drop' }
-  /** Send the status line and half a body, then reset the connection. */
-  | { kind: 'reset-mid-response' }
-  /** 200 with a body that is not JSON. */
-  | { kind: 'garbage' }
-  /** 200 with an empty body. */
-  | { kind: 'empty' }
-  /** Never answer (the client's timeout must fire). */
-  | { kind: 'hang' };
-
-export interface FaultRule {
-  /** Route name to affect; all routes when absent. */
-  route?: string | undefined;
-  fault: Fault;
-  /** How many matching requests get the fault; unlimited when absent. */
-  times?: number | undefined;
-  /** Whether the request is still handled (state changes) before the fault replaces the answer. */
-  afterHandling?: boolean | undefined;
-  /** Only requests this accepts get the fault (e.g. one account's). */
-  when?: ((request: { body: string; query: URLSearchParams; segments: string[] }) => boolean) | undefined;
 }
 
 export interface SimulatorOptions {
@@ -97,7 +54,7 @@ export class SimulatorServer {
   private readonly listener = new LoopbackListener(() => createServer((request, response) => void this.dispatch(request, response)));
   private latencyMilliseconds = 0;
   private readonly routeLatency = new Map<string, number>();
-  private faults: FaultRule[] = [];
+  private readonly faults = new FaultRules();
   private holds: Array<{ route: string | undefined; gate: Promise<void> }> = [];
   private inFlight = 0;
   private peakInFlight = 0;
@@ -162,11 +119,11 @@ export class SimulatorServer {
   }
 
   injectFault(rule: FaultRule): void {
-    this.faults.push({ ...rule });
+    this.faults.add(rule);
   }
 
   clearFaults(): void {
-    this.faults = [];
+    this.faults.clear();
   }
 
   // ---- counters -------------------------------------------------------------------------
@@ -228,7 +185,7 @@ export class SimulatorServer {
       };
 
       for (const held of this.holds) if (held.route === undefined || held.route === routeName) await held.gate;
-      const rule = this.takeFault(routeName, { body, query: url.searchParams, segments });
+      const rule = this.faults.take(routeName, { body, query: url.searchParams, segments });
       if (rule && !rule.afterHandling) {
         await travel();
         return this.applyFault(rule.fault, response, requestLine);
@@ -284,47 +241,8 @@ export class SimulatorServer {
     return matches ? params : undefined;
   }
 
-  private takeFault(route: string, request: { body: string; query: URLSearchParams; segments: string[] }): FaultRule | undefined {
-    const rule = this.faults.find(
-      (candidate) => (candidate.route === undefined || candidate.route === route) && (candidate.when === undefined || candidate.when(request)),
-    );
-    if (!rule) return undefined;
-    if (rule.times !== undefined) {
-      rule.times -= 1;
-      if (rule.times <= 0) this.faults = this.faults.filter((candidate) => candidate !== rule);
-    }
-    return rule;
-  }
-
   private applyFault(fault: Fault, response: ServerResponse, requestLine: RequestLine): void {
-    switch (fault.kind) {
-      case 'status': {
-        const base = this.options.errorResponse(fault.status, requestLine);
-        send(response, {
-          status: fault.status,
-          body: fault.body ?? base.body,
-          contentType: fault.contentType ?? base.contentType,
-          headers: { ...base.headers, ...fault.headers },
-        });
-        return;
-      }
-      case 'drop':
-        response.socket?.destroy();
-        return;
-      case 'reset-mid-response':
-        response.writeHead(200, { 'content-type': 'application/json', 'content-length': '4096' });
-        response.write('{"payload":{"positions":[{"figi":"BBG0');
-        setTimeout(() => response.socket?.destroy(), 5);
-        return;
-      case 'garbage':
-        send(response, { status: 200, body: '{"trackingId":"5c1e0a7d", "payload": {<html>', contentType: 'application/json' });
-        return;
-      case 'empty':
-        send(response, { status: 200, contentType: 'application/json' });
-        return;
-      case 'hang':
-        return;
-    }
+    applyFault(fault, response, (status) => this.options.errorResponse(status, requestLine));
   }
 }
 
@@ -334,69 +252,4 @@ function safeDecode(segment: string): string {
   } catch {
     return segment;
   }
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-export function send(response: ServerResponse, answer: SimulatorResponse): void {
-  if (response.headersSent || response.destroyed) return;
-  const text =
-    answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-  const headers: Record<string, string> = { ...answer.headers };
-  if (answer.body !== undefined || answer.contentType) headers['content-type'] = answer.contentType ?? 'application/json';
-  headers['content-length'] = String(Buffer.byteLength(text));
-  response.writeHead(answer.status, headers);
-  response.end(text);
-}
-
-/** Reads a JSON request body; undefined when it is empty or not JSON (the caller answers the broker's 400). */
-export function parseJsonBody(body: string): unknown {
-  if (!body.trim()) return undefined;
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * A per-key sliding window of accepted requests, for brokers' per-token limits: a minute for
- * Tinkoff's, a second for ALOR's. Refused requests do not count.
- */
-export class SlidingWindowRateLimiter {
-  private readonly hits = new Map<string, number[]>();
-
-  constructor(
-    private readonly windowMilliseconds: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /** Records a request; false when `limit` requests were already accepted within the window. */
-  allow(key: string, limit: number): boolean {
-    const now = this.now();
-    const recent = (this.hits.get(key) ?? []).filter((time) => now - time < this.windowMilliseconds);
-    if (recent.length >= limit) {
-      this.hits.set(key, recent);
-      return false;
-    }
-    recent.push(now);
-    this.hits.set(key, recent);
-    return true;
-  }
-
-  /** Seconds until the oldest request in the window ages out. */
-  secondsUntilReset(key: string): number {
-    const oldest = (this.hits.get(key) ?? [])[0];
-    return oldest === undefined ? 0 : Math.max(1, Math.ceil((this.windowMilliseconds - (this.now() - oldest)) / 1000));
-  }
-}
-
-export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
-  const header = headers['authorization'];
-  const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  return match?.[1];
 }

@@ -1,16 +1,22 @@
-import { parseJsonBody, SimulatorServer, type Route, type SimulatorRequest, type SimulatorResponse } from '../common/server.js';
+import { instaforexLimits } from '../../brokers/instaforex/limits.js';
+import type { SimulatorRequest, SimulatorResponse } from '../common/http.js';
+import { SimulatedLimits } from '../common/limits.js';
+import { routeTable, type RouteCall } from '../common/routes.js';
+import { SimulatorServer } from '../common/server.js';
+import { credentialsAllow, type IssuedToken, type TokenKind } from './auth.js';
 import { balanceBody, signalBody, tradeBody } from './bodies.js';
-import { defaultPaths, routePattern, type InstaforexPaths } from './routing.js';
+import { aspNetError, InstaforexRefusal } from './errors.js';
+import { defaultPaths, routePattern, type InstaforexPaths } from './paths.js';
+import { parseLogin, parseTimeParameter, queryValue, readCredentials } from './requests.js';
 import { InstaforexSimulatorState, type InstaforexSwitches } from './state.js';
-import type { IssuedToken, TokenKind } from './tokens.js';
-import { aspNetError, json, parseTimeParameter, type TimestampFormat } from './wire.js';
+import { json, type TimestampFormat } from './wire.js';
 
 export {
   instaforexSimulatorAccount,
   instaforexSimulatorPartner,
   instaforexSimulatorSecondAccount,
 } from './data.js';
-export type { InstaforexPaths } from './routing.js';
+export type { InstaforexPaths } from './paths.js';
 
 /**
  * The InstaForex Client Cabinet API (client-api.instaforex.com) as
@@ -18,7 +24,8 @@ export type { InstaforexPaths } from './routing.js';
  * `{Login, Password}` answers a passkey as a JSON string; every GET carries it in a `passkey`
  * header (quoted or not); `client/*` methods read one trading account, `partner/*` and
  * `clientmobile/*` use their own token kinds; ASP.NET Web API error bodies; case-insensitive
- * routes. Read-only: there is nothing to trade through. Paths and shapes the notes mark as
+ * routes. Read-only: there is nothing to trade through. InstaForex enforces no documented
+ * request limit (src/brokers/instaforex/limits.ts). Paths and shapes the notes mark as
  * unconfirmed are options or run-time switches (`state.switches`).
  */
 
@@ -37,6 +44,8 @@ export interface InstaforexSimulatorOptions {
   float32Prices?: boolean;
   /** Status for a `client/*` path naming another login than the token's (default 401). */
   otherLoginStatus?: 401 | 403;
+  /** Enforce the broker's request limits; InstaForex enforces none, so this changes nothing. */
+  rateLimits?: boolean;
   now?: () => Date;
 }
 
@@ -62,8 +71,6 @@ export interface InstaforexSimulator {
   readonly baseUrl: string;
 }
 
-type Authorized = { ok: true; token: IssuedToken } | { ok: false; response: SimulatorResponse };
-
 export function createInstaforexSimulator(options: InstaforexSimulatorOptions = {}): InstaforexSimulator {
   const switches: InstaforexSwitches = {
     badCredentials: options.badCredentials ?? 'unauthorized',
@@ -71,7 +78,8 @@ export function createInstaforexSimulator(options: InstaforexSimulatorOptions = 
     float32Prices: options.float32Prices ?? false,
     otherLoginStatus: options.otherLoginStatus ?? 401,
   };
-  const state = new InstaforexSimulatorState(switches, options.tokenLifetimeSeconds ?? 3600, options.now);
+  const now = options.now ?? (() => new Date());
+  const state = new InstaforexSimulatorState(switches, options.tokenLifetimeSeconds ?? 3600, now);
   const paths: InstaforexPaths = { ...defaultPaths, ...options.paths };
   const closedTradesQuery = { from: options.closedTradesQuery?.from ?? 'from', to: options.closedTradesQuery?.to ?? 'to' };
   const patterns = { balance: routePattern(paths.balance), openTrades: routePattern(paths.openTrades), closedTrades: routePattern(paths.closedTrades) };
@@ -79,107 +87,92 @@ export function createInstaforexSimulator(options: InstaforexSimulatorOptions = 
     throw new Error('InstaForex simulator paths must differ from each other');
   }
 
-  const denied = (status: 401 | 403 = 401) => aspNetError(status, '');
-  const invalid = () => aspNetError(400, '');
+  const route = routeTable<IssuedToken, TokenKind>({
+    authenticate: (request, kind) => state.tokens.authenticate(request, kind),
+    limits: new SimulatedLimits({ table: instaforexLimits, enforce: options.rateLimits ?? true, now: () => now().getTime() }),
+    limitKey: (token) => String(token.login),
+    success: (value) => json(200, value),
+  });
 
-  function tokenRoute(method: string, kind: TokenKind): Route {
-    return {
+  /** POST api/Authentication/<method> with `{Login, Password}`: a passkey of this kind, as a JSON string. */
+  const tokenRoute = (method: string, kind: TokenKind) =>
+    route({
       method: 'POST',
-      pattern: `/api/Authentication/${method}`,
+      path: `/api/Authentication/${method}`,
       name: `POST ${method}`,
-      handle(request) {
-        const credentials = readCredentials(request.body);
-        if (credentials && state.credentialsAllow(kind, credentials.login, credentials.password)) {
-          return json(200, state.tokens.issue(kind, credentials.login).token);
-        }
-        return switches.badCredentials === 'null' ? json(200, null) : denied();
+      auth: false,
+      body: readCredentials,
+      handle({ body: credentials }) {
+        if (credentials && credentialsAllow(state, kind, credentials)) return state.tokens.issue(kind, credentials.login).token;
+        if (switches.badCredentials === 'null') return null;
+        throw new InstaforexRefusal(401);
       },
-    };
-  }
-
-  function authorize(request: SimulatorRequest, kind: TokenKind): Authorized {
-    const header = request.headers['passkey'];
-    const check = state.tokens.check(Array.isArray(header) ? header[0] : header, kind);
-    return check.ok ? { ok: true, token: check.token } : { ok: false, response: denied() };
-  }
+    });
 
   /** A `client/*` method: a client token whose login is the `{login}` in the path. */
-  function clientRoute(name: keyof typeof patterns, answer: (login: number, request: SimulatorRequest) => SimulatorResponse): Route {
-    return {
+  const clientRoute = (name: keyof typeof patterns, answer: (login: number, request: SimulatorRequest) => unknown) =>
+    route({
       method: 'GET',
-      pattern: patterns[name],
+      path: patterns[name],
       name: `GET ${name}`,
-      handle(request) {
-        const authorized = authorize(request, 'client');
-        if (!authorized.ok) return authorized.response;
-        // Web API binds `{login}` to an int after the authorization filter ran: a non-number is a 400.
-        const login = parseLogin(request.params['login']);
-        if (login === undefined) return invalid();
-        if (login !== authorized.token.login) return denied(switches.otherLoginStatus);
-        return answer(login, request);
-      },
-    };
+      auth: 'client',
+      handle: ({ request, caller }) => answer(pathLogin(request.params['login'], caller), request),
+    });
+
+  /** Web API binds `{login}` to an int after the authorization filter ran: a non-number is a 400; another login than the token's is refused. */
+  function pathLogin(text: string | undefined, token: IssuedToken): number {
+    const login = parseLogin(text);
+    if (login === undefined) throw new InstaforexRefusal(400);
+    if (login !== token.login) throw new InstaforexRefusal(switches.otherLoginStatus);
+    return login;
   }
 
-  const routes: Route[] = [
+  const routes = [
     tokenRoute('RequestClientApiToken', 'client'),
     tokenRoute('RequestPartnerApiToken', 'partner'),
     tokenRoute('RequestMoblieCabinetApiToken', 'mobile'),
 
     clientRoute('balance', (login) => {
       const information = state.balanceInformation(login);
-      return information ? json(200, balanceBody(information)) : json(200, null);
+      return information ? balanceBody(information) : null;
     }),
-
-    clientRoute('openTrades', (login) => json(200, state.openTradeRecords(login).map((record) => tradeBody(record, switches)))),
-
+    clientRoute('openTrades', (login) => state.openTradeRecords(login).map((record) => tradeBody(record, switches))),
     clientRoute('closedTrades', (login, request) => {
-      const fromText = queryValue(request.query, closedTradesQuery.from);
-      const toText = queryValue(request.query, closedTradesQuery.to);
-      const from = fromText === undefined ? Number.NEGATIVE_INFINITY : parseTimeParameter(fromText);
-      const to = toText === undefined ? Number.POSITIVE_INFINITY : parseTimeParameter(toText);
-      if (from === undefined || to === undefined) return invalid();
-      return json(200, state.closedTradeRecords(login, from, to).map((record) => tradeBody(record, switches)));
+      const from = timeParameter(request.query, closedTradesQuery.from, Number.NEGATIVE_INFINITY);
+      const to = timeParameter(request.query, closedTradesQuery.to, Number.POSITIVE_INFINITY);
+      return state.closedTradeRecords(login, from, to).map((record) => tradeBody(record, switches));
     }),
 
-    {
+    route({
       method: 'GET',
-      pattern: '/partner/CheckReferral/:partner/:client',
+      path: '/partner/CheckReferral/:partner/:client',
       name: instaforexRouteNames.checkReferral,
-      handle(request) {
-        const authorized = authorize(request, 'partner');
-        if (!authorized.ok) return authorized.response;
+      auth: 'partner',
+      handle({ request, caller }) {
         const partner = parseLogin(request.params['partner']);
         const client = parseLogin(request.params['client']);
-        if (partner === undefined || client === undefined) return invalid();
-        if (partner !== authorized.token.login) return denied(switches.otherLoginStatus);
-        return json(200, state.isReferral(partner, client));
+        if (partner === undefined || client === undefined) throw new InstaforexRefusal(400);
+        if (partner !== caller.login) throw new InstaforexRefusal(switches.otherLoginStatus);
+        return state.isReferral(partner, client);
       },
-    },
-
-    {
-      method: 'GET',
-      pattern: '/clientmobile/GetAnalyticSignals/:login',
-      name: instaforexRouteNames.analyticSignals,
-      handle(request) {
-        const authorized = authorize(request, 'mobile');
-        if (!authorized.ok) return authorized.response;
-        // Signals are the same for every login; the path login is only validated as a number.
-        if (parseLogin(request.params['login']) === undefined) return invalid();
-        const pairs = queryValue(request.query, 'pairs');
-        const fromText = queryValue(request.query, 'from');
-        const toText = queryValue(request.query, 'to');
-        const systemText = queryValue(request.query, 'tradingsystem');
-        if (!pairs || fromText === undefined || toText === undefined) return json(200, []);
-        const from = parseTimeParameter(fromText);
-        const to = parseTimeParameter(toText);
-        const tradingSystem = systemText === undefined || systemText === '' ? undefined : Number(systemText);
-        if (from === undefined || to === undefined || (tradingSystem !== undefined && !Number.isInteger(tradingSystem))) return invalid();
-        const signals = state.signalsFor(pairs.split(','), from, to, tradingSystem);
-        return json(200, signals.map((signal) => signalBody(signal, switches)));
-      },
-    },
+    }),
+    route({ method: 'GET', path: '/clientmobile/GetAnalyticSignals/:login', name: instaforexRouteNames.analyticSignals, auth: 'mobile', handle: analyticSignals }),
   ];
+
+  /** Signals are the same for every login; the path login is only validated as a number. */
+  function analyticSignals({ request }: RouteCall<IssuedToken, undefined>): unknown {
+    if (parseLogin(request.params['login']) === undefined) throw new InstaforexRefusal(400);
+    const pairs = queryValue(request.query, 'pairs');
+    const fromText = queryValue(request.query, 'from');
+    const toText = queryValue(request.query, 'to');
+    const systemText = queryValue(request.query, 'tradingsystem');
+    if (!pairs || fromText === undefined || toText === undefined) return [];
+    const from = parseTimeParameter(fromText);
+    const to = parseTimeParameter(toText);
+    const tradingSystem = systemText === undefined || systemText === '' ? undefined : Number(systemText);
+    if (from === undefined || to === undefined || (tradingSystem !== undefined && !Number.isInteger(tradingSystem))) throw new InstaforexRefusal(400);
+    return state.signalsFor(pairs.split(','), from, to, tradingSystem).map((signal) => signalBody(signal, switches));
+  }
 
   const server: SimulatorServer = new SimulatorServer({
     name: 'instaforex',
@@ -200,34 +193,11 @@ export function createInstaforexSimulator(options: InstaforexSimulatorOptions = 
   };
 }
 
-/**
- * `{Login, Password}` as Json.NET binds it: keys in any case (the last one wins), Login an
- * integer or a string of digits, Password a string (a number is taken as its text).
- */
-function readCredentials(body: string): { login: number; password: string } | undefined {
-  const parsed = parseJsonBody(body);
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  let login: number | undefined;
-  let password: string | undefined;
-  for (const [key, value] of Object.entries(parsed)) {
-    if (key.toLowerCase() === 'login') {
-      login = typeof value === 'number' && Number.isInteger(value) ? value : typeof value === 'string' ? parseLogin(value) : undefined;
-    } else if (key.toLowerCase() === 'password') {
-      password = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
-    }
-  }
-  return login === undefined || password === undefined ? undefined : { login, password };
-}
-
-/** An MT4 login: a non-negative Int32 (what Web API can bind `{login}` to). */
-function parseLogin(text: string | undefined): number | undefined {
-  if (text === undefined || !/^\d{1,10}$/.test(text)) return undefined;
-  const login = Number(text);
-  return login <= 2_147_483_647 ? login : undefined;
-}
-
-/** Web API binds query parameters by name case-insensitively. */
-function queryValue(query: URLSearchParams, name: string): string | undefined {
-  for (const [key, value] of query) if (key.toLowerCase() === name.toLowerCase()) return value;
-  return undefined;
+/** A `from`/`to` query value (unix seconds or ISO), `absent` when left out; unreadable is a 400. */
+function timeParameter(query: URLSearchParams, name: string, absent: number): number {
+  const text = queryValue(query, name);
+  if (text === undefined) return absent;
+  const time = parseTimeParameter(text);
+  if (time === undefined) throw new InstaforexRefusal(400);
+  return time;
 }

@@ -12,7 +12,8 @@ import {
   type SimulatedAccount,
   type SimulatedInstrument,
 } from './data.js';
-import { TokenStore, type TokenKind } from './tokens.js';
+import { TokenStore } from './auth.js';
+import { cents, currentPrice, isMarketPosition, positionMargin, tradeProfit } from './market.js';
 import { toUnixSeconds, type TimestampFormat } from './wire.js';
 
 /**
@@ -85,8 +86,6 @@ export interface InstaforexSwitches {
   otherLoginStatus: 401 | 403;
 }
 
-const marketCommands = new Set<number>([Cmd.buy, Cmd.sell]);
-const cents = (amount: Big) => amount.round(2, Big.roundHalfUp);
 
 export class InstaforexSimulatorState {
   readonly instruments = new Map<string, SimulatedInstrument>(seedInstruments.map((instrument) => [instrument.symbol, { ...instrument }]));
@@ -113,23 +112,14 @@ export class InstaforexSimulatorState {
     this.history = [
       ...seedClosedTrades.map((seed) => {
         const closePrice = seed.closePrice ?? '0';
-        const profit = this.tradeProfit(seed.symbol, seed.cmd, seed.volume, seed.openPrice, closePrice);
+        const profit = tradeProfit(this.instrument(seed.symbol), seed.cmd, seed.volume, seed.openPrice, closePrice);
         return { ...this.record(seed, closePrice, profit), closeTime: toUnixSeconds(seed.closeTime ?? seed.openTime) };
       }),
       ...seedBalanceRows.map((row) => this.balanceRow(row.ticket, row.login, row.cmd, toUnixSeconds(row.time), row.amount, row.comment)),
     ];
   }
 
-  // ---- credentials ----------------------------------------------------------------------
-
-  /** Which token kinds a login/password pair may request: accounts get client tokens, partners partner tokens; both may use the mobile cabinet. */
-  credentialsAllow(kind: TokenKind, login: number, password: string): boolean {
-    const account = this.accounts.find((candidate) => candidate.login === login && candidate.password === password);
-    const partner = this.partners.find((candidate) => candidate.login === login && candidate.password === password);
-    if (kind === 'client') return account !== undefined;
-    if (kind === 'partner') return partner !== undefined;
-    return account !== undefined || partner !== undefined;
-  }
+  // ---- reads ----------------------------------------------------------------------------
 
   account(login: number): SimulatedAccount | undefined {
     return this.accounts.find((account) => account.login === login);
@@ -139,16 +129,14 @@ export class InstaforexSimulatorState {
     return this.partners.some((partner) => partner.login === partnerLogin && partner.referrals.includes(clientLogin));
   }
 
-  // ---- reads ----------------------------------------------------------------------------
-
   /** Open positions (valued at the current quote) and pending orders, by ticket. */
   openTradeRecords(login: number): TradeRecord[] {
     return this.openTrades
       .filter((trade) => trade.login === login)
       .map((trade) => {
-        if (!marketCommands.has(trade.cmd)) return { ...trade, closePrice: '0', profit: '0' };
-        const closePrice = this.currentPrice(trade.symbol, trade.cmd);
-        return { ...trade, closePrice, profit: this.tradeProfit(trade.symbol, trade.cmd, trade.volume, trade.openPrice, closePrice) };
+        if (!isMarketPosition(trade.cmd)) return { ...trade, closePrice: '0', profit: '0' };
+        const closePrice = currentPrice(this.instrument(trade.symbol), trade.cmd);
+        return { ...trade, closePrice, profit: tradeProfit(this.instrument(trade.symbol), trade.cmd, trade.volume, trade.openPrice, closePrice) };
       })
       .sort((left, right) => left.ticket - right.ticket);
   }
@@ -171,9 +159,9 @@ export class InstaforexSimulatorState {
     }
     let floating = new Big(0);
     let margin = new Big(0);
-    for (const trade of this.openTradeRecords(login).filter((candidate) => marketCommands.has(candidate.cmd))) {
+    for (const trade of this.openTradeRecords(login).filter((candidate) => isMarketPosition(candidate.cmd))) {
       floating = floating.plus(trade.profit).plus(trade.swap).plus(trade.commission);
-      margin = margin.plus(this.positionMargin(trade, account.leverage));
+      margin = margin.plus(positionMargin(this.instrument(trade.symbol), trade, account.leverage));
     }
     margin = cents(margin);
     const equity = balance.plus(credit).plus(floating);
@@ -219,12 +207,12 @@ export class InstaforexSimulatorState {
     const index = this.openTrades.findIndex((trade) => trade.ticket === ticket);
     if (index < 0) return undefined;
     const [trade] = this.openTrades.splice(index, 1);
-    if (!trade || !marketCommands.has(trade.cmd)) return undefined;
-    const closePrice = this.currentPrice(trade.symbol, trade.cmd);
+    if (!trade || !isMarketPosition(trade.cmd)) return undefined;
+    const closePrice = currentPrice(this.instrument(trade.symbol), trade.cmd);
     const closed: TradeRecord = {
       ...trade,
       closePrice,
-      profit: this.tradeProfit(trade.symbol, trade.cmd, trade.volume, trade.openPrice, closePrice),
+      profit: tradeProfit(this.instrument(trade.symbol), trade.cmd, trade.volume, trade.openPrice, closePrice),
       closeTime: Math.floor(this.now().getTime() / 1000),
     };
     this.history.push(closed);
@@ -236,33 +224,6 @@ export class InstaforexSimulatorState {
     const row = this.balanceRow(this.nextTicket(), login, Cmd.balance, Math.floor(this.now().getTime() / 1000), amount, comment);
     this.history.push(row);
     return row;
-  }
-
-  // ---- arithmetic -----------------------------------------------------------------------
-
-  private currentPrice(symbol: string, cmd: number): string {
-    const instrument = this.instrument(symbol);
-    return cmd === Cmd.buy ? instrument.bid : instrument.ask;
-  }
-
-  /**
-   * A trade's result in USD, rounded to cents: price difference × lots × contract size, in the
-   * quote currency; a USD-based pair (USDJPY) converts at the closing price itself.
-   */
-  private tradeProfit(symbol: string, cmd: number, volume: string, openPrice: string, closePrice: string): string {
-    const instrument = this.instrument(symbol);
-    const difference = cmd === Cmd.buy ? new Big(closePrice).minus(openPrice) : new Big(openPrice).minus(closePrice);
-    const inQuote = difference.times(volume).times(instrument.contractSize);
-    if (instrument.quoteCurrency === 'USD') return cents(inQuote).toFixed();
-    if (instrument.baseCurrency === 'USD') return cents(inQuote.div(closePrice)).toFixed();
-    throw new Error(`no USD conversion for ${symbol}`);
-  }
-
-  /** Lots × contract size / leverage, in the base currency, converted to USD at the current price. */
-  private positionMargin(trade: TradeRecord, leverage: number): Big {
-    const instrument = this.instrument(trade.symbol);
-    const base = new Big(trade.volume).times(instrument.contractSize).div(leverage);
-    return instrument.baseCurrency === 'USD' ? base : base.times(trade.closePrice);
   }
 
   private instrument(symbol: string): SimulatedInstrument {

@@ -1,12 +1,13 @@
 import Big from 'big.js';
 import { LosslessNumber, stringify } from 'lossless-json';
-import type { SimulatorResponse } from '../common/server.js';
+import type { SimulatorResponse } from '../common/http.js';
 
 /**
  * How InstaForex's ASP.NET Web API writes things on the wire, from the simulator's side.
  * Json.NET prints a .NET double with a decimal point even when it is whole (`0.0`, `500.0`),
  * so every amount and price goes out as exact text built from a decimal string — never through
  * a JavaScript float. Bodies are serialised with lossless-json so that text survives as a number.
+ * Its refusals are in ./errors.ts.
  */
 
 export const jsonContentType = 'application/json; charset=utf-8';
@@ -45,64 +46,6 @@ export function toUnixSeconds(isoTime: string): number {
   return Math.floor(Date.parse(isoTime) / 1000);
 }
 
-/**
- * Reads a `from`/`to` query value: unix seconds, or ISO-8601 (a date, or a date-time with or
- * without a zone; no zone means UTC, as the server's own ISO output has none). A `+` in an
- * unencoded offset arrives as a space and is put back.
- */
-export function parseTimeParameter(text: string): number | undefined {
-  const value = text.trim().replace(' ', '+');
-  if (/^-?\d+$/.test(value)) return Number(value);
-  const match = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(value);
-  if (!match) return undefined;
-  const [, date, time = 'T00:00:00', zone = 'Z'] = match;
-  const milliseconds = Date.parse(`${date}${time}${zone}`);
-  return Number.isNaN(milliseconds) ? undefined : Math.floor(milliseconds / 1000);
-}
-
 export function json(status: number, value: unknown): SimulatorResponse {
   return { status, body: stringify(value) ?? 'null', contentType: jsonContentType };
-}
-
-/** ASP.NET Web API's own error texts (HttpError `Message`). */
-export const aspNetMessages = {
-  denied: 'Authorization has been denied for this request.',
-  invalid: 'The request is invalid.',
-  error: 'An error has occurred.',
-} as const;
-
-export function notFoundMessage(uri: string): string {
-  return `No HTTP resource was found that matches the request URI '${uri}'.`;
-}
-
-export function methodNotAllowedMessage(method: string): string {
-  return `The requested resource does not support http method '${method}'.`;
-}
-
-/** HTTP.sys answers 503 itself (the application pool is down), in HTML, before ASP.NET sees the request. */
-const serviceUnavailableHtml =
-  '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w3.org/TR/html4/strict.dtd">\r\n' +
-  '<HTML><HEAD><TITLE>Service Unavailable</TITLE>\r\n' +
-  '<META HTTP-EQUIV="Content-Type" Content="text/html; charset=us-ascii"></HEAD>\r\n' +
-  '<BODY><h2>Service Unavailable</h2>\r\n' +
-  '<hr><p>HTTP Error 503. The service is unavailable.</p>\r\n' +
-  '</BODY></HTML>\r\n';
-
-/** The body InstaForex sends for an error status (faults, unmatched requests). */
-export function aspNetError(status: number, requestUri: string, method = 'GET'): SimulatorResponse {
-  switch (status) {
-    case 400:
-      return json(400, { Message: aspNetMessages.invalid });
-    case 401:
-    case 403:
-      return json(status, { Message: aspNetMessages.denied });
-    case 404:
-      return json(404, { Message: notFoundMessage(requestUri) });
-    case 405:
-      return json(405, { Message: methodNotAllowedMessage(method) });
-    case 503:
-      return { status, body: serviceUnavailableHtml, contentType: 'text/html; charset=us-ascii' };
-    default:
-      return json(status, { Message: aspNetMessages.error });
-  }
 }

@@ -1,11 +1,13 @@
 import Big from 'big.js';
 import type { SimulatedInstrument } from './data.js';
+import { plain } from './wire.js';
 
 /**
  * The simulated exchange's view of an instrument: a static order book around the last price
  * (best bid = last price, best ask one price step above, like the T-Invest v2 simulator) with
  * deterministic quantities, the day's price band, and the price-step rule. Orders never change
- * the book, so a resting order stays resting until it is cancelled.
+ * the book, so a resting order stays resting until it is cancelled. And what a fill costs: the
+ * broker's fee and the average prices it leaves.
  */
 
 export interface BookLevel {
@@ -78,4 +80,23 @@ export function matchAgainstBook(
     remaining -= taken;
   }
   return fills;
+}
+
+// ---- what fills cost ---------------------------------------------------------------------
+
+const feeRate = '0.0005';
+
+/** 0.05% of the amount, to the kopeck/cent, at least one. */
+export function brokerFee(amount: Big): Big {
+  const fee = amount.times(feeRate).round(2, Big.roundHalfUp);
+  return fee.lt('0.01') ? new Big('0.01') : fee;
+}
+
+export function averagePrice(amount: Big, units: number): string {
+  return plain(amount.div(units).round(6, Big.roundHalfUp));
+}
+
+export function weightedAverage(heldUnits: Big, heldAverage: string, addedUnits: Big, addedPrice: string): string {
+  const total = heldUnits.plus(addedUnits);
+  return plain(heldUnits.times(heldAverage).plus(addedUnits.times(addedPrice)).div(total).round(6, Big.roundHalfUp));
 }

@@ -1,15 +1,9 @@
-import Big from 'big.js';
-import {
-  bearerToken,
-  SlidingWindowRateLimiter,
-  parseJsonBody,
-  SimulatorServer,
-  type HttpMethod,
-  type Route,
-  type SimulatorRequest,
-  type SimulatorResponse,
-} from '../common/server.js';
-import { currencies, type BrokerAccountType, type Currency, type InstrumentType, type OperationSide } from './data.js';
+import { tinkoffV1Limits } from '../../brokers/tinkoff-v1/limits.js';
+import type { HttpMethod, SimulatorRequest } from '../common/http.js';
+import { SimulatedLimits } from '../common/limits.js';
+import { routeTable } from '../common/routes.js';
+import { SimulatorServer, type Route } from '../common/server.js';
+import { TinkoffV1Tokens, type TinkoffV1Caller, type TinkoffV1SimulatorToken } from './auth.js';
 import {
   accountsPayload,
   currenciesPayload,
@@ -20,45 +14,41 @@ import {
   placedOrderPayload,
   portfolioPayload,
   searchInstrumentPayload,
-} from './payloads.js';
-import { TinkoffV1SimulatorState, type BrokerAccount, type Environment } from './state.js';
+} from './bodies.js';
+import type { InstrumentType } from './data.js';
+import { tinkoffV1ErrorResponse, tinkoffV1Errors } from './errors.js';
+import { TinkoffV1Orders } from './orders.js';
 import {
-  errorEnvelope,
-  nginxPage,
-  okEnvelope,
-  parseOffsetDateTime,
-  responseHeaders,
-  TinkoffV1ApiError,
-  tinkoffV1Errors,
-} from './wire.js';
+  currenciesAccount,
+  optionalRequestBody,
+  requiredAccountType,
+  requestBody,
+  requiredBalance,
+  requiredCurrency,
+  requiredInteger,
+  requiredLots,
+  requiredPrice,
+  requiredSide,
+  requiredText,
+  requiredTimestamp,
+  type RequestBody,
+} from './requests.js';
+import { TinkoffV1SimulatorState, type BrokerAccount, type Environment } from './state.js';
+import { okEnvelope, responseHeaders } from './wire.js';
+
+export { tinkoffV1SimulatorTokens, type TinkoffV1SimulatorToken } from './auth.js';
 
 /**
  * A Tinkoff Investments OpenAPI v1 REST server as ../shared/brokers/tinkoff.md describes it:
  * the production base /openapi and the sandbox base /openapi/sandbox (sandbox management under
  * /openapi/sandbox/sandbox/…), Bearer tokens of two kinds that only work on their own base,
  * `{trackingId, payload, status}` envelopes, every business error as HTTP 500 with an error
- * envelope, 401 and 429 with empty bodies, per-token per-minute limits, and stateful orders.
+ * envelope, 401 and 429 with empty bodies, the per-resource minute limits of
+ * src/brokers/tinkoff-v1/limits.ts per token, and stateful orders.
  */
 
-export interface TinkoffV1SimulatorToken {
-  token: string;
-  /** A trading token works on /openapi, a sandbox token on /openapi/sandbox. */
-  environment: Environment;
-}
-
-/** The resource groups of the v1 per-user limits (tinkoff.md §3). */
-export type RateLimitGroup = 'portfolio' | 'market' | 'orders' | 'limit-order' | 'market-order' | 'cancel' | 'operations' | 'sandbox';
-
-export const tinkoffV1RateLimitsPerMinute: Record<RateLimitGroup, number> = {
-  portfolio: 120,
-  market: 240,
-  orders: 100,
-  'limit-order': 100,
-  'market-order': 100,
-  cancel: 50,
-  operations: 120,
-  sandbox: 120,
-};
+/** The resource groups of the v1 per-user limits (their names in src/brokers/tinkoff-v1/limits.ts). */
+export type RateLimitGroup = (typeof tinkoffV1Limits)[number]['name'];
 
 export interface TinkoffV1SimulatorOptions {
   tokens?: TinkoffV1SimulatorToken[];
@@ -72,11 +62,6 @@ export interface TinkoffV1SimulatorOptions {
   now?: () => Date;
 }
 
-export const tinkoffV1SimulatorTokens = {
-  trading: 't.simulator-v1-trading-token-5b8e21',
-  sandbox: 't.simulator-v1-sandbox-token-c04d97',
-} as const;
-
 export interface TinkoffV1Simulator {
   server: SimulatorServer;
   state: TinkoffV1SimulatorState;
@@ -88,285 +73,216 @@ export interface TinkoffV1Simulator {
   readonly sandboxBaseUrl: string;
 }
 
-interface Context {
-  environment: Environment;
-  token: string;
+/** What a v1 handler works with: the caller, the query and body, and the account the request means. */
+interface Call<Body> extends TinkoffV1Caller {
   query: URLSearchParams;
-  body: string;
-  /** The account the request means (brokerAccountId, else the "Tinkoff" account). */
+  body: Body;
+  /** `brokerAccountId`, else the "Tinkoff" brokerage account. */
   account(): BrokerAccount;
 }
 
-interface Endpoint {
+interface Endpoint<Body> {
   method: HttpMethod;
-  /** Relative to the base, e.g. `/orders/limit-order`. */
+  /** Below the base, e.g. `/orders/limit-order`. */
   path: string;
-  group: RateLimitGroup | undefined;
-  /** Which bases serve it: market data and trading both, sandbox management only the sandbox. */
-  environments: Environment[];
-  handle(context: Context): unknown;
+  /** Which bases serve it: market data and trading both (the default), sandbox management only the sandbox. */
+  environments?: Environment[];
+  body?: (text: string) => Body;
+  handle(call: Call<Body>): unknown;
 }
 
-const { validation } = tinkoffV1Errors;
+const bases: Record<Environment, string> = { trading: '/openapi', sandbox: '/openapi/sandbox' };
 
 export function createTinkoffV1Simulator(options: TinkoffV1SimulatorOptions = {}): TinkoffV1Simulator {
   const now = options.now ?? (() => new Date());
-  const state = new TinkoffV1SimulatorState(now);
+  const state = new TinkoffV1SimulatorState();
+  const orders = new TinkoffV1Orders(state, now);
   const quirks = { exponentNumbers: options.exponentNumbers ?? true };
-  const tokens = new Map(
-    (options.tokens ?? [
-      { token: tinkoffV1SimulatorTokens.trading, environment: 'trading' as const },
-      { token: tinkoffV1SimulatorTokens.sandbox, environment: 'sandbox' as const },
-    ]).map((entry) => [entry.token, entry.environment]),
-  );
-  const limits = { ...tinkoffV1RateLimitsPerMinute, ...options.rateLimitsPerMinute };
-  const limiter = new SlidingWindowRateLimiter(60_000, () => now().getTime());
-  const rateLimits = options.rateLimits ?? true;
+  const tokens = new TinkoffV1Tokens(options.tokens);
+  const limits = new SimulatedLimits({
+    table: tinkoffV1Limits,
+    enforce: options.rateLimits ?? true,
+    overrides: options.rateLimitsPerMinute,
+    now: () => now().getTime(),
+  });
+  const tableOf = (environment: Environment) =>
+    routeTable<TinkoffV1Caller, Environment>({
+      base: bases[environment],
+      authenticate: (request, required) => tokens.check(request, required),
+      limits,
+      limitKey: (caller) => caller.token,
+      limited: () => ({ status: 429 }),
+      success: (payload) => ({ status: 200, body: okEnvelope(payload, quirks.exponentNumbers), contentType: 'application/json' }),
+      headers: () => responseHeaders,
+    });
+  const tables = { trading: tableOf('trading'), sandbox: tableOf('sandbox') };
 
-  const both: Environment[] = ['trading', 'sandbox'];
-  const endpoints: Endpoint[] = [
-    { method: 'GET', path: '/user/accounts', group: undefined, environments: both, handle: (context) => accountsPayload(state.accounts(context.environment, context.token)) },
-    { method: 'GET', path: '/portfolio', group: 'portfolio', environments: both, handle: (context) => portfolioPayload(state, context.account()) },
-    {
-      method: 'GET',
-      path: '/portfolio/currencies',
-      group: 'portfolio',
-      environments: both,
-      handle(context) {
-        try {
-          return currenciesPayload(state, context.account());
-        } catch (error) {
-          // This method reports an unknown account as REQUEST_DATA_ERROR "Invalid account" (DART capture).
-          const unknown = tinkoffV1Errors.unknownAccount();
-          if (error instanceof TinkoffV1ApiError && error.code === unknown.code && error.message === unknown.message) {
-            throw tinkoffV1Errors.invalidAccount();
-          }
-          throw error;
-        }
-      },
-    },
-    {
+  /** The endpoint on each base that serves it, counted as `[sandbox ]METHOD /path`. */
+  function serve<Body = undefined>(endpoint: Endpoint<Body>): Route[] {
+    return (endpoint.environments ?? ['trading', 'sandbox']).map((environment) =>
+      tables[environment]<Body>({
+        method: endpoint.method,
+        path: endpoint.path,
+        name: `${environment === 'sandbox' ? 'sandbox ' : ''}${endpoint.method} ${endpoint.path}`,
+        auth: environment,
+        body: endpoint.body,
+        handle: ({ request, caller, body }) => endpoint.handle(call(request, caller, body)),
+      }),
+    );
+  }
+
+  function call<Body>(request: SimulatorRequest, caller: TinkoffV1Caller, body: Body): Call<Body> {
+    const account = () => state.resolveAccount(caller.environment, caller.token, request.query.get('brokerAccountId') || undefined);
+    return { ...caller, query: request.query, body, account };
+  }
+
+  const marketList = (path: string, type: InstrumentType) =>
+    serve({ method: 'GET', path, handle: () => instrumentListPayload(state.instruments.filter((instrument) => instrument.type === type)) });
+
+  const routes: Route[][] = [
+    serve({ method: 'GET', path: '/user/accounts', handle: ({ environment, token }) => accountsPayload(state.accounts(environment, token)) }),
+    serve({ method: 'GET', path: '/portfolio', handle: ({ account }) => portfolioPayload(state, account()) }),
+    serve({ method: 'GET', path: '/portfolio/currencies', handle: ({ account }) => currenciesPayload(state, currenciesAccount(account)) }),
+
+    serve({
       method: 'GET',
       path: '/market/orderbook',
-      group: 'market',
-      environments: both,
-      handle(context) {
-        const figi = requiredText(context.query, 'figi');
-        const depth = requiredInteger(context.query.get('depth'), 'depth');
-        if (depth < 1 || depth > 20) throw validation('depth', 'must be between 1 and 20');
+      handle({ query }) {
+        const figi = requiredText(query, 'figi');
+        const depth = requiredInteger(query.get('depth'), 'depth');
+        if (depth < 1 || depth > 20) throw tinkoffV1Errors.validation('depth', 'must be between 1 and 20');
         return orderbookPayload(state.instrument(figi), depth);
       },
-    },
-    {
+    }),
+    serve({
       method: 'GET',
       path: '/market/search/by-figi',
-      group: 'market',
-      environments: both,
-      handle(context) {
-        const instrument = state.findInstrument(requiredText(context.query, 'figi'));
+      handle({ query }) {
+        const instrument = state.findInstrument(requiredText(query, 'figi'));
         if (!instrument) throw tinkoffV1Errors.marketInstrumentNotFound();
         return searchInstrumentPayload(instrument);
       },
-    },
-    {
+    }),
+    serve({
       method: 'GET',
       path: '/market/search/by-ticker',
-      group: 'market',
-      environments: both,
-      handle(context) {
-        const ticker = requiredText(context.query, 'ticker');
+      handle({ query }) {
+        const ticker = requiredText(query, 'ticker');
         return instrumentListPayload(state.instruments.filter((instrument) => instrument.ticker === ticker));
       },
-    },
-    ...(
-      [
-        ['/market/stocks', 'Stock'],
-        ['/market/bonds', 'Bond'],
-        ['/market/etfs', 'Etf'],
-        ['/market/currencies', 'Currency'],
-      ] as Array<[string, InstrumentType]>
-    ).map(([path, type]): Endpoint => ({
-      method: 'GET',
-      path,
-      group: 'market',
-      environments: both,
-      handle: () => instrumentListPayload(state.instruments.filter((instrument) => instrument.type === type)),
-    })),
-    { method: 'GET', path: '/orders', group: 'orders', environments: both, handle: (context) => state.activeOrders(context.account()).map(orderPayload) },
-    {
+    }),
+    marketList('/market/stocks', 'Stock'),
+    marketList('/market/bonds', 'Bond'),
+    marketList('/market/etfs', 'Etf'),
+    marketList('/market/currencies', 'Currency'),
+
+    serve({ method: 'GET', path: '/orders', handle: ({ account }) => state.activeOrders(account()).map(orderPayload) }),
+    serve({
       method: 'POST',
       path: '/orders/limit-order',
-      group: 'limit-order',
-      environments: both,
-      handle(context) {
-        const account = context.account();
-        const figi = requiredText(context.query, 'figi');
+      body: requestBody,
+      handle({ account, query, body }) {
+        const target = account();
+        const figi = requiredText(query, 'figi');
         state.instrument(figi);
-        const body = requestBody(context.body);
-        const lots = requiredLots(body['lots']);
-        const operation = requiredSide(body['operation']);
-        const price = requiredPrice(body['price']);
-        return placedOrderPayload(state.placeOrder(account, { figi, operation, lots, price }));
+        const [lots, operation, price] = [requiredLots(body['lots']), requiredSide(body['operation']), requiredPrice(body['price'])];
+        return placedOrderPayload(orders.place(target, { figi, operation, lots, price }));
       },
-    },
-    {
+    }),
+    serve({
       method: 'POST',
       path: '/orders/market-order',
-      group: 'market-order',
-      environments: both,
-      handle(context) {
-        const account = context.account();
-        const figi = requiredText(context.query, 'figi');
+      body: requestBody,
+      handle({ account, query, body }) {
+        const target = account();
+        const figi = requiredText(query, 'figi');
         state.instrument(figi);
-        const body = requestBody(context.body);
-        const lots = requiredLots(body['lots']);
-        const operation = requiredSide(body['operation']);
-        return placedOrderPayload(state.placeOrder(account, { figi, operation, lots }));
+        const [lots, operation] = [requiredLots(body['lots']), requiredSide(body['operation'])];
+        return placedOrderPayload(orders.place(target, { figi, operation, lots }));
       },
-    },
-    {
+    }),
+    serve({
       method: 'POST',
       path: '/orders/cancel',
-      group: 'cancel',
-      environments: both,
-      handle(context) {
-        const account = context.account();
-        state.cancelOrder(account, requiredText(context.query, 'orderId'));
+      handle({ account, query }) {
+        orders.cancel(account(), requiredText(query, 'orderId'));
         return {};
       },
-    },
-    {
+    }),
+    serve({
       method: 'GET',
       path: '/operations',
-      group: 'operations',
-      environments: both,
-      handle(context) {
-        const from = requiredTimestamp(context.query, 'from');
-        const to = requiredTimestamp(context.query, 'to');
-        if (from > to) throw validation('from', 'must not be after to');
-        const figi = context.query.get('figi') || undefined;
-        return { operations: state.operationsBetween(context.account(), from, to, figi).map(operationPayload) };
+      handle({ account, query }) {
+        const from = requiredTimestamp(query, 'from');
+        const to = requiredTimestamp(query, 'to');
+        if (from > to) throw tinkoffV1Errors.validation('from', 'must not be after to');
+        return { operations: state.operationsBetween(account(), from, to, query.get('figi') || undefined).map(operationPayload) };
       },
-    },
+    }),
 
     // ---- sandbox management (sandbox base only) -----------------------------------------
-    {
+    serve({
       method: 'POST',
       path: '/sandbox/register',
-      group: 'sandbox',
       environments: ['sandbox'],
-      handle(context) {
-        const body = context.body.trim() ? requestBody(context.body) : {};
-        const type = body['brokerAccountType'] ?? 'Tinkoff';
-        if (type !== 'Tinkoff' && type !== 'TinkoffIis') throw validation('brokerAccountType', 'must be one of [Tinkoff, TinkoffIis]');
-        const account = state.registerSandbox(context.token, type as BrokerAccountType);
+      body: optionalRequestBody,
+      handle({ token, body }) {
+        const account = state.registerSandbox(token, requiredAccountType(body['brokerAccountType']));
         return { brokerAccountType: account.brokerAccountType, brokerAccountId: account.brokerAccountId };
       },
-    },
-    {
+    }),
+    serve({
       method: 'POST',
       path: '/sandbox/currencies/balance',
-      group: 'sandbox',
       environments: ['sandbox'],
-      handle(context) {
-        const body = requestBody(context.body);
-        const account = sandboxAccount(context, body);
-        const currency = body['currency'];
-        if (currency === undefined || currency === null) throw validation('currency', 'must not be null');
-        if (typeof currency !== 'string' || !currencies.includes(currency as Currency)) {
-          throw validation('currency', `must be one of [${currencies.join(', ')}]`);
-        }
-        state.setSandboxCurrencyBalance(account, currency as Currency, requiredBalance(body['balance']));
+      body: requestBody,
+      handle(call) {
+        const account = sandboxAccount(call);
+        state.setSandboxCurrencyBalance(account, requiredCurrency(call.body['currency']), requiredBalance(call.body['balance']));
         return {};
       },
-    },
-    {
+    }),
+    serve({
       method: 'POST',
       path: '/sandbox/positions/balance',
-      group: 'sandbox',
       environments: ['sandbox'],
-      handle(context) {
-        const body = requestBody(context.body);
-        const account = sandboxAccount(context, body);
-        const figi = body['figi'];
-        if (typeof figi !== 'string' || !figi) throw validation('figi', 'must not be null');
-        state.setSandboxPositionBalance(account, figi, requiredBalance(body['balance']));
+      body: requestBody,
+      handle(call) {
+        const account = sandboxAccount(call);
+        const figi = call.body['figi'];
+        if (typeof figi !== 'string' || !figi) throw tinkoffV1Errors.validation('figi', 'must not be null');
+        state.setSandboxPositionBalance(account, figi, requiredBalance(call.body['balance']));
         return {};
       },
-    },
-    {
+    }),
+    serve({
       method: 'POST',
       path: '/sandbox/clear',
-      group: 'sandbox',
       environments: ['sandbox'],
-      handle(context) {
-        state.clearSandbox(context.account());
+      handle({ account }) {
+        state.clearSandbox(account());
         return {};
       },
-    },
-    {
+    }),
+    serve({
       method: 'POST',
       path: '/sandbox/remove',
-      group: 'sandbox',
       environments: ['sandbox'],
-      handle(context) {
-        state.removeSandbox(context.token, context.account());
+      handle({ token, account }) {
+        state.removeSandbox(token, account());
         return {};
       },
-    },
+    }),
   ];
 
   /** The Go SDK sends brokerAccountId in the balance bodies instead of the query; accept both. */
-  function sandboxAccount(context: Context, body: Record<string, unknown>): BrokerAccount {
-    const fromBody = body['brokerAccountId'];
-    if (context.query.get('brokerAccountId') || typeof fromBody !== 'string' || !fromBody) return context.account();
-    return state.resolveAccount('sandbox', context.token, fromBody);
+  function sandboxAccount(call: Call<RequestBody>): BrokerAccount {
+    const fromBody = call.body['brokerAccountId'];
+    if (call.query.get('brokerAccountId') || typeof fromBody !== 'string' || !fromBody) return call.account();
+    return state.resolveAccount('sandbox', call.token, fromBody);
   }
 
-  function route(endpoint: Endpoint, environment: Environment): Route {
-    const base = environment === 'trading' ? '/openapi' : '/openapi/sandbox';
-    return {
-      method: endpoint.method,
-      pattern: `${base}${endpoint.path}`,
-      name: `${environment === 'sandbox' ? 'sandbox ' : ''}${endpoint.method} ${endpoint.path}`,
-      handle(request: SimulatorRequest): SimulatorResponse {
-        const token = bearerToken(request.headers);
-        const tokenEnvironment = token ? tokens.get(token) : undefined;
-        if (!token || !tokenEnvironment) return { status: 401, headers: responseHeaders };
-        if (tokenEnvironment !== environment) return failure(tinkoffV1Errors.invalidTokenScopes());
-        if (rateLimits && endpoint.group && !limiter.allow(`${token}:${environment}:${endpoint.group}`, limits[endpoint.group])) {
-          return { status: 429, headers: responseHeaders };
-        }
-        const context: Context = {
-          environment,
-          token,
-          query: request.query,
-          body: request.body,
-          account: () => state.resolveAccount(environment, token, request.query.get('brokerAccountId') || undefined),
-        };
-        try {
-          const payload = endpoint.handle(context);
-          return { status: 200, body: okEnvelope(payload, quirks.exponentNumbers), contentType: 'application/json', headers: responseHeaders };
-        } catch (error) {
-          if (error instanceof TinkoffV1ApiError) return failure(error);
-          throw error;
-        }
-      },
-    };
-  }
-
-  const server = new SimulatorServer({
-    name: 'tinkoff-v1',
-    errorResponse(status) {
-      if (status === 500) return failure(tinkoffV1Errors.internal());
-      const page = nginxPage(status);
-      if (page) return { status, body: page, contentType: 'text/html', headers: { server: 'nginx' } };
-      // 401, 429 and the rest: no body at all, as the SDKs found.
-      return { status, headers: responseHeaders };
-    },
-    routes: endpoints.flatMap((endpoint) => endpoint.environments.map((environment) => route(endpoint, environment))),
-  });
-
+  const server = new SimulatorServer({ name: 'tinkoff-v1', errorResponse: tinkoffV1ErrorResponse, routes: routes.flat() });
   return {
     server,
     state,
@@ -378,72 +294,4 @@ export function createTinkoffV1Simulator(options: TinkoffV1SimulatorOptions = {}
       return `${server.url}/openapi/sandbox`;
     },
   };
-}
-
-function failure(error: TinkoffV1ApiError): SimulatorResponse {
-  return { status: 500, body: errorEnvelope(error), contentType: 'application/json', headers: responseHeaders };
-}
-
-// ---- request validation (messages in the server's "[field]: text" form) -----------------
-
-function requiredText(query: URLSearchParams, field: string): string {
-  const value = query.get(field);
-  if (!value) throw validation(field, 'must not be null');
-  return value;
-}
-
-function requiredInteger(text: string | null, field: string): number {
-  if (text === null || text === '') throw validation(field, 'must not be null');
-  if (!/^-?\d+$/.test(text)) throw validation(field, `Failed to convert value '${text}' to int`);
-  return Number(text);
-}
-
-function requiredTimestamp(query: URLSearchParams, field: string): number {
-  const text = requiredText(query, field);
-  const time = parseOffsetDateTime(text);
-  // An unencoded "+03:00" arrives as " 03:00" and fails here, as it did against the real server.
-  if (time === undefined) throw validation(field, `Text '${text}' could not be parsed`);
-  return time;
-}
-
-function requestBody(text: string): Record<string, unknown> {
-  const parsed = parseJsonBody(text);
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw validation('body', 'must be a JSON object');
-  return parsed as Record<string, unknown>;
-}
-
-/** Jackson coerced numeric strings to numbers, so "2" is as good as 2. */
-function numberOf(value: unknown): Big | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return new Big(String(value));
-  if (typeof value === 'string' && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(value.trim())) return new Big(value.trim());
-  return undefined;
-}
-
-function requiredLots(value: unknown): number {
-  if (value === undefined || value === null) throw validation('lots', 'must not be null');
-  const lots = numberOf(value);
-  if (!lots || !lots.round(0).eq(lots)) throw validation('lots', 'must be an integer');
-  if (lots.lt(1)) throw validation('lots', 'must be greater than or equal to 1');
-  if (lots.gt(2_147_483_647)) throw validation('lots', 'must be less than or equal to 2147483647');
-  return Number(lots.toFixed());
-}
-
-function requiredSide(value: unknown): OperationSide {
-  if (value === undefined || value === null) throw validation('operation', 'must not be null');
-  if (value !== 'Buy' && value !== 'Sell') throw validation('operation', 'must be one of [Buy, Sell]');
-  return value;
-}
-
-function requiredPrice(value: unknown): Big {
-  if (value === undefined || value === null) throw validation('price', 'must not be null');
-  const price = numberOf(value);
-  if (!price || price.lte(0)) throw validation('price', 'must be greater than 0');
-  return price;
-}
-
-function requiredBalance(value: unknown): Big {
-  if (value === undefined || value === null) throw validation('balance', 'must not be null');
-  const balance = numberOf(value);
-  if (!balance || balance.lt(0)) throw validation('balance', 'must be greater than or equal to 0');
-  return balance;
 }

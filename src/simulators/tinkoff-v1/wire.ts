@@ -4,8 +4,8 @@ import Big from 'big.js';
 /**
  * How Tinkoff OpenAPI v1 writes its answers, from the simulator's side: the
  * `{trackingId, payload, status}` envelope in that key order, optional fields left out (never
- * null), JSON numbers that may carry Java-BigDecimal text such as `1E+4` or `60.0`, the error
- * envelope with the codes and messages seen in the wild, and Moscow-offset timestamps.
+ * null), JSON numbers that may carry Java-BigDecimal text such as `1E+4` or `60.0`, and
+ * Moscow-offset timestamps. Its refusals are in ./errors.ts.
  */
 
 /**
@@ -57,10 +57,6 @@ export function okEnvelope(payload: unknown, verbatimNumbers: boolean): string {
   return toWireJson({ trackingId: newTrackingId(), payload, status: 'Ok' }, verbatimNumbers);
 }
 
-export function errorEnvelope(error: { code: string; message: string }): string {
-  return toWireJson({ trackingId: newTrackingId(), payload: { message: error.message, code: error.code }, status: 'Error' }, false);
-}
-
 /** Headers seen on real v1 answers (io#408). */
 export const responseHeaders: Record<string, string> = {
   server: 'nginx',
@@ -69,39 +65,6 @@ export const responseHeaders: Record<string, string> = {
   'access-control-allow-methods': 'GET,HEAD,POST,DELETE,OPTIONS,PUT,PATCH',
   'access-control-allow-headers': 'accept, content-type, authorization, access-control-allow-headers, x-requested-with',
 };
-
-/** A business error: HTTP 500 with the error envelope (v1 answers every such failure with 500). */
-export class TinkoffV1ApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The codes and messages real v1 servers sent (../shared/brokers/tinkoff.md §2.4). */
-export const tinkoffV1Errors = {
-  internal: () => new TinkoffV1ApiError('INTERNAL_ERROR', 'INTERNAL_ERROR'),
-  invalidTokenScopes: () => new TinkoffV1ApiError('GATEWAY_REQUEST_DATA_ERROR', 'Invalid token scopes'),
-  unknownAccount: () => new TinkoffV1ApiError('GATEWAY_REQUEST_DATA_ERROR', 'Unknown account'),
-  /** /portfolio/currencies reports a bad account differently from every other method. */
-  invalidAccount: () => new TinkoffV1ApiError('REQUEST_DATA_ERROR', 'Invalid account'),
-  sandboxAccountMissing: (type: string) => new TinkoffV1ApiError('USER_ERROR', `Broker account not found for type=${type}`),
-  securityNotFound: (id: string) => new TinkoffV1ApiError('INSTRUMENT_ERROR', `Cannot find security by id ${id}`),
-  marketInstrumentNotFound: () => new TinkoffV1ApiError('NOT_FOUND', 'Cannot find market instrument by figi'),
-  orderNotFound: (orderId: string) => new TinkoffV1ApiError('ORDER_ERROR', `Cannot find order by id ${orderId}`),
-  notEnoughBalance: (security: string) =>
-    new TinkoffV1ApiError('NOT_ENOUGH_BALANCE', `Cannot process request, not enough balance on security=${security}`),
-  /** Parameter validation: `[field]: text`. */
-  validation: (field: string, text: string) => new TinkoffV1ApiError('VALIDATION_ERROR', `[${field}]: ${text}`),
-  instrumentNotFound: (figi: string) => new TinkoffV1ApiError('VALIDATION_ERROR', `[figi]: Instrument not found by figi=${figi}`),
-} as const;
-
-/** The text an exchange rejection carries (io#452): the price is outside the day's band. */
-export const priceOutsideLimitsMessage = 'Цена вне лимитов по инструменту';
-/** Not sourced: the simulator's own wording for an order on an instrument that is not trading. */
-export const notTradingMessage = 'Инструмент недоступен для торгов';
 
 /**
  * Java's Double.toString, which the v1 server used when it echoed numbers into validation
@@ -133,19 +96,4 @@ export function parseOffsetDateTime(text: string): number | undefined {
   // Date.parse keeps milliseconds only; v1 timestamps never needed more for filtering.
   const time = Date.parse(text.replace(/(\.\d{3})\d+/, '$1'));
   return Number.isNaN(time) ? undefined : time;
-}
-
-const nginxTitles: Record<number, string> = {
-  403: '403 Forbidden',
-  404: '404 Not Found',
-  502: '502 Bad Gateway',
-  503: '503 Service Temporarily Unavailable',
-  504: '504 Gateway Time-out',
-};
-
-/** The HTML nginx (in front of the v1 API) answered with during outages (io#40, io#315). */
-export function nginxPage(status: number): string | undefined {
-  const title = nginxTitles[status];
-  if (!title) return undefined;
-  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 }

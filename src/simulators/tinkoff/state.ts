@@ -1,38 +1,86 @@
-import { randomUUID } from 'node:crypto';
 import Big from 'big.js';
+import { Listeners } from '../common/clock.js';
+import type { MarketModel, MarketOptions } from '../common/market.js';
 import {
   accounts as seedAccounts,
   cash as seedCash,
   holdings as seedHoldings,
   instruments,
   seedOperations,
-  seedOrders,
   type SeedOperation,
   type SimulatedInstrument,
 } from './data.js';
-import { fillOperations, type PostOrderInput, type SimulatedOrder, type TinkoffOrderEvent } from './orders.js';
-import { TinkoffApiError, tinkoffErrors } from './wire.js';
-import { Listeners } from '../common/clock.js';
-import type { MarketFill, MarketModel, MarketOptions } from '../common/market.js';
+import { TinkoffApiError, tinkoffErrors } from './errors.js';
 import { openTinkoffMarket } from './market.js';
 
 /**
- * The mutable world behind the T-Invest simulator: holdings, cash, orders and operations.
- * A marketable order takes the market's book level by level (a 0.05% broker fee per fill, as a
- * separate operation); the rest of a limit order rests in the book, blocking cash or securities,
- * until someone's trade fills it or it is cancelled. Every change of an order is announced on
- * `events` (the stream simulator's OrderStateStream, PositionsStream and PortfolioStream).
+ * The mutable world behind the T-Invest simulator: holdings, cash, orders, operations and the
+ * market they trade on. How orders change it is in ./orders.ts; every change of an order is
+ * announced on `events` (the stream simulator's OrderStateStream, PositionsStream and
+ * PortfolioStream listen).
  */
 
-export type { PostOrderInput, SimulatedOrder, SimulatedTrade, TinkoffOrderEvent } from './orders.js';
+export interface SimulatedOrder {
+  orderId: string;
+  orderRequestId: string;
+  accountId: string;
+  figi: string;
+  direction: 'ORDER_DIRECTION_BUY' | 'ORDER_DIRECTION_SELL';
+  orderType: 'ORDER_TYPE_LIMIT' | 'ORDER_TYPE_MARKET';
+  status:
+    | 'EXECUTION_REPORT_STATUS_NEW'
+    | 'EXECUTION_REPORT_STATUS_PARTIALLYFILL'
+    | 'EXECUTION_REPORT_STATUS_FILL'
+    | 'EXECUTION_REPORT_STATUS_CANCELLED'
+    | 'EXECUTION_REPORT_STATUS_REJECTED';
+  lots: number;
+  executedLots: number;
+  /** Limit price, or the fill price of a market order. */
+  price: string;
+  /** The average price of the fills so far (to 9 decimals, as T-Invest's averagePositionPrice). */
+  executedPrice: string | undefined;
+  /** Σ price × lots of the fills so far, exact: the executed amount is this × the lot size. */
+  executedValue: string;
+  commission: string;
+  orderDate: string;
+}
 
-interface Holding {
+/** One fill of an order, as OrderStateStream reports it. */
+export interface SimulatedTrade {
+  tradeId: string;
+  price: string;
+  lots: number;
+  time: string;
+}
+
+/**
+ * What happened to an order: `placed` when the broker takes it (its exchange number is not
+ * known yet — orders_state_stream.md), `booked` when it rests at the exchange with nothing
+ * filled, one `filled` per fill, and `cancelled` / `rejected`. Listeners run synchronously,
+ * while the order still shows this change.
+ */
+export type TinkoffOrderEvent =
+  | { kind: 'placed' | 'booked' | 'cancelled' | 'rejected'; order: SimulatedOrder; time: string }
+  | { kind: 'filled'; order: SimulatedOrder; trade: SimulatedTrade; time: string };
+
+/** Operations in [from, to] (epoch milliseconds), of one instrument when `figi` is given. */
+export interface OperationFilter {
+  from: number;
+  to: number;
+  figi: string | undefined;
+}
+
+export interface Holding {
   quantity: string;
   averagePrice: string;
 }
 
-const feeRate = '0.0005';
-const activeStatuses = new Set(['EXECUTION_REPORT_STATUS_NEW', 'EXECUTION_REPORT_STATUS_PARTIALLYFILL']);
+const activeStatuses: ReadonlySet<SimulatedOrder['status']> = new Set(['EXECUTION_REPORT_STATUS_NEW', 'EXECUTION_REPORT_STATUS_PARTIALLYFILL']);
+
+/** New or partly filled: still at the exchange. */
+export function isActive(order: SimulatedOrder): boolean {
+  return activeStatuses.has(order.status);
+}
 
 export class TinkoffSimulatorState {
   readonly accounts = seedAccounts.map((account) => ({ ...account }));
@@ -55,36 +103,13 @@ export class TinkoffSimulatorState {
   reportsDelayed = false;
   /** Switch: the exchange rejects this many of the next orders (PostOrder answers REJECTED). */
   exchangeRejectsNext = 0;
-  private readonly requestIds = new Map<string, string>();
-  private nextNumber = 52219000000;
 
-  constructor(
-    private readonly now: () => Date = () => new Date(),
-    marketOptions: MarketOptions = {},
-  ) {
+  constructor(marketOptions: MarketOptions = {}) {
     this.market = openTinkoffMarket(this.instruments, marketOptions);
-    // Someone else's trade reached one of the customers' resting orders.
-    this.market.restingFills.add((fill) => {
-      const order = this.orders.get(fill.orderId);
-      if (order && activeStatuses.has(order.status)) this.fill(order, this.instrument(order.figi), fill);
-    });
     for (const [accountId, rows] of Object.entries(seedHoldings)) {
       this.holdings.set(accountId, new Map(rows.map((row) => [row.figi, { quantity: row.quantity, averagePrice: row.averagePrice }])));
     }
     for (const [accountId, rows] of Object.entries(seedCash)) this.cash.set(accountId, new Map(Object.entries(rows)));
-    for (const order of seedOrders) {
-      this.orders.set(order.orderId, {
-        ...order,
-        status: order.executedLots > 0 ? 'EXECUTION_REPORT_STATUS_PARTIALLYFILL' : 'EXECUTION_REPORT_STATUS_NEW',
-        // A resting limit order's fills so far were at its limit.
-        executedPrice: order.executedLots > 0 ? order.price : undefined,
-        executedValue: new Big(order.price).times(order.executedLots).toFixed(),
-        commission: '0',
-      });
-      this.requestIds.set(`${order.accountId}:${order.orderRequestId}`, order.orderId);
-      const side = order.direction === 'ORDER_DIRECTION_BUY' ? 'bid' : 'ask';
-      this.market.rest(order.figi, order.orderId, side, order.price, order.lots - order.executedLots);
-    }
   }
 
   // ---- lookups --------------------------------------------------------------------------
@@ -104,7 +129,7 @@ export class TinkoffSimulatorState {
   }
 
   activeOrders(accountId: string): SimulatedOrder[] {
-    return [...this.orders.values()].filter((order) => order.accountId === accountId && activeStatuses.has(order.status));
+    return [...this.orders.values()].filter((order) => order.accountId === accountId && isActive(order));
   }
 
   securities(accountId: string): Map<string, Holding> {
@@ -135,154 +160,14 @@ export class TinkoffSimulatorState {
       .toFixed();
   }
 
-  bestPrices(instrument: SimulatedInstrument): { bid: string; ask: string } {
-    const { bid, ask } = this.market.best(instrument.figi);
-    return { bid: bid ?? instrument.lastPrice, ask: ask ?? new Big(instrument.lastPrice).plus(instrument.minPriceIncrement).toFixed() };
-  }
-
-  /** Exchange price band: ±20% of the last price, on the price step. */
-  limits(instrument: SimulatedInstrument): { down: string; up: string } {
-    const step = new Big(instrument.minPriceIncrement);
-    const last = new Big(instrument.lastPrice);
-    return {
-      down: last.times('0.8').div(step).round(0, Big.roundUp).times(step).toFixed(),
-      up: last.times('1.2').div(step).round(0, Big.roundDown).times(step).toFixed(),
-    };
-  }
-
-  // ---- orders ---------------------------------------------------------------------------
-
-  /** PostOrder: a repeated orderId (per account) returns the first order instead of a second one. */
-  postOrder(input: PostOrderInput): SimulatedOrder {
-    const previous = this.requestIds.get(`${input.accountId}:${input.orderRequestId}`);
-    if (previous && this.reportsDelayed) throw new TinkoffApiError(tinkoffErrors.duplicateWithoutReport);
-    if (previous) return this.orders.get(previous)!;
-
-    const instrument = this.instrument(input.figi);
-    if (!this.tradingOpen) throw new TinkoffApiError(tinkoffErrors.notTradable);
-    const { bid, ask } = this.bestPrices(instrument);
-    const buying = input.direction === 'ORDER_DIRECTION_BUY';
-    let price: string;
-    let marketable: boolean;
-    if (input.orderType === 'ORDER_TYPE_LIMIT') {
-      if (input.price === undefined) throw new TinkoffApiError(tinkoffErrors.missingPrice);
-      const limit = new Big(input.price);
-      if (limit.lte(0)) throw new TinkoffApiError(tinkoffErrors.pricePositive);
-      if (!limit.mod(instrument.minPriceIncrement).eq(0)) throw new TinkoffApiError(tinkoffErrors.priceIncrement);
-      const band = this.limits(instrument);
-      if (limit.lt(band.down) || limit.gt(band.up)) throw new TinkoffApiError(tinkoffErrors.outsideLimits);
-      marketable = buying ? limit.gte(ask) : limit.lte(bid);
-      price = marketable ? (buying ? ask : bid) : limit.toFixed();
-    } else {
-      marketable = true;
-      price = buying ? ask : bid;
-    }
-
-    const units = new Big(input.lots).times(instrument.lot);
-    const amount = units.times(price);
-    const fee = marketable ? amount.times(feeRate).round(2, Big.roundHalfUp).toFixed() : '0';
-    if (buying) {
-      const free = new Big(this.totalCash(input.accountId).get(instrument.currency) ?? '0').minus(
-        this.blockedCash(input.accountId).get(instrument.currency) ?? '0',
-      );
-      if (free.lt(amount.plus(fee))) throw new TinkoffApiError(tinkoffErrors.notEnoughBalance);
-    } else {
-      const held = new Big(this.securities(input.accountId).get(input.figi)?.quantity ?? '0');
-      if (held.minus(this.blockedUnits(input.accountId, input.figi)).lt(units)) {
-        throw new TinkoffApiError(tinkoffErrors.notEnoughBalance);
-      }
-    }
-
-    const order: SimulatedOrder = {
-      orderId: String(this.nextNumber++),
-      orderRequestId: input.orderRequestId,
-      accountId: input.accountId,
-      figi: input.figi,
-      direction: input.direction,
-      orderType: input.orderType,
-      status: 'EXECUTION_REPORT_STATUS_NEW',
-      lots: input.lots,
-      executedLots: 0,
-      price,
-      executedPrice: undefined,
-      executedValue: '0',
-      commission: '0',
-      orderDate: this.now().toISOString(),
-    };
-    this.orders.set(order.orderId, order);
-    this.requestIds.set(`${input.accountId}:${input.orderRequestId}`, order.orderId);
-    this.announce('placed', order);
-    if (this.exchangeRejectsNext > 0) {
-      this.exchangeRejectsNext -= 1;
-      order.status = 'EXECUTION_REPORT_STATUS_REJECTED';
-      this.announce('rejected', order);
-      return order;
-    }
-    const limit = input.orderType === 'ORDER_TYPE_LIMIT' ? new Big(input.price!).toFixed() : undefined;
-    if (marketable) {
-      for (const fill of this.market.execute(input.figi, buying ? 'buy' : 'sell', order.lots, limit)) this.fill(order, instrument, fill);
-    }
-    const left = order.lots - order.executedLots;
-    if (left > 0 && limit === undefined) {
-      // A market order takes what the book has; the exchange cancels the rest.
-      order.status = 'EXECUTION_REPORT_STATUS_CANCELLED';
-      this.announce('cancelled', order);
-    } else if (left > 0) {
-      order.price = limit!;
-      this.market.rest(input.figi, order.orderId, buying ? 'bid' : 'ask', limit!, left);
-      if (order.executedLots === 0) this.announce('booked', order);
-    }
-    return order;
-  }
-
-  cancelOrder(accountId: string, orderId: string): SimulatedOrder {
-    const order = this.orders.get(orderId);
-    if (!order || order.accountId !== accountId || !activeStatuses.has(order.status)) {
-      throw new TinkoffApiError(tinkoffErrors.orderNotFound);
-    }
-    order.status = 'EXECUTION_REPORT_STATUS_CANCELLED';
-    this.market.cancel(order.orderId);
-    this.announce('cancelled', order);
-    return order;
-  }
-
-  private fill(order: SimulatedOrder, instrument: SimulatedInstrument, fill: Pick<MarketFill, 'price' | 'lots' | 'tradeId'>): void {
-    const units = new Big(fill.lots).times(instrument.lot);
-    const amount = units.times(fill.price);
-    const fee = amount.times(feeRate).round(2, Big.roundHalfUp).toFixed();
-    const buying = order.direction === 'ORDER_DIRECTION_BUY';
-    const holdings = this.holdings.get(order.accountId) ?? new Map<string, Holding>();
-    this.holdings.set(order.accountId, holdings);
-    const held = holdings.get(order.figi) ?? { quantity: '0', averagePrice: '0' };
-    const quantity = buying ? new Big(held.quantity).plus(units) : new Big(held.quantity).minus(units);
-    const averagePrice = buying
-      ? new Big(held.quantity).times(held.averagePrice).plus(amount).div(quantity).round(9, Big.roundHalfUp).toFixed()
-      : held.averagePrice;
-    if (quantity.eq(0)) holdings.delete(order.figi);
-    else holdings.set(order.figi, { quantity: quantity.toFixed(), averagePrice });
-
-    const cash = this.cash.get(order.accountId) ?? new Map<string, string>();
-    this.cash.set(order.accountId, cash);
-    const delta = buying ? amount.plus(fee).times(-1) : amount.minus(fee);
-    cash.set(instrument.currency, new Big(cash.get(instrument.currency) ?? '0').plus(delta).toFixed());
-
-    const executedBefore = order.executedLots;
-    order.executedLots += fill.lots;
-    order.status = order.executedLots === order.lots ? 'EXECUTION_REPORT_STATUS_FILL' : 'EXECUTION_REPORT_STATUS_PARTIALLYFILL';
-    order.executedValue = new Big(order.executedValue).plus(new Big(fill.price).times(fill.lots)).toFixed();
-    order.executedPrice = new Big(order.executedValue).div(order.executedLots).round(9, Big.roundHalfUp).toFixed();
-    order.commission = new Big(order.commission).plus(fee).toFixed();
-    const date = this.now().toISOString();
-    const tradeOperationId = executedBefore === 0 ? order.orderId : String(this.nextNumber++);
-    this.operations.push(...fillOperations(order, instrument, { ...fill, units, amount, fee, date, tradeOperationId, feeOperationId: String(this.nextNumber++) }));
-    this.events.emit({ kind: 'filled', order, trade: { tradeId: fill.tradeId, price: fill.price, lots: fill.lots, time: date }, time: date });
-  }
-
-  private announce(kind: 'placed' | 'booked' | 'cancelled' | 'rejected', order: SimulatedOrder): void {
-    this.events.emit({ kind, order, time: this.now().toISOString() });
-  }
-
-  newTrackingId(): string {
-    return randomUUID().replaceAll('-', '');
+  /** An account's operations that pass the filter, newest first. */
+  operationsOf(accountId: string, filter: OperationFilter): SeedOperation[] {
+    return this.operations
+      .filter((operation) => operation.accountId === accountId && (filter.figi === undefined || operation.figi === filter.figi))
+      .filter((operation) => {
+        const time = Date.parse(operation.date);
+        return time >= filter.from && time <= filter.to;
+      })
+      .sort((left, right) => Date.parse(right.date) - Date.parse(left.date));
   }
 }

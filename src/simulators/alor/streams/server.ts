@@ -1,7 +1,8 @@
 import type { SimulatorClock } from '../../common/clock.js';
+import { parseJsonObject } from '../../common/http.js';
 import { StreamServer, type StreamConnection } from '../../common/websocket.js';
 import type { AlorSimulator } from '../server.js';
-import { portfoliosOf } from '../token.js';
+import { portfoliosOf } from '../auth.js';
 import { subscriptionOpcodes, type SubscriptionContext } from './subscriptions.js';
 
 /**
@@ -74,14 +75,8 @@ export function createAlorStreams(simulator: AlorSimulator, options: AlorStreams
   }
 
   function handle(connection: StreamConnection, subscriptions: Map<string, () => void>, text: string): void {
-    let request: Record<string, unknown>;
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      request = parsed as Record<string, unknown>;
-    } catch {
-      return reply(connection, 'unreadable', undefined, 400, 'The request is not a JSON object');
-    }
+    const request = parseJsonObject(text);
+    if (!request) return reply(connection, 'unreadable', undefined, 400, 'The request is not a JSON object');
     const opcode = String(request['opcode'] ?? '');
     const guid = typeof request['guid'] === 'string' ? request['guid'] : undefined;
     const check = typeof request['token'] === 'string' ? simulator.checkAccessToken(request['token']) : undefined;

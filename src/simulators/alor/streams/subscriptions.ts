@@ -1,10 +1,9 @@
 import type { SimulatorClock } from '../../common/clock.js';
 import { coalesce, Throttle } from '../../common/throttle.js';
+import { moneyBody, orderbookBody, orderBody, positionBody, quoteBody, summaryBody, tradeBody } from '../bodies.js';
 import type { SimulatedInstrument } from '../data.js';
 import { marketKey } from '../market.js';
-import type { AlorStateEvent, OrderStatus } from '../orders.js';
-import { moneyBody, orderbookBody, orderBody, positionBody, quoteBody, summaryBody, tradeBody } from '../responses.js';
-import type { AlorSimulatorState } from '../state.js';
+import type { AlorSimulatorState, AlorStateEvent, OrderStatus } from '../state.js';
 
 /**
  * What each `/ws` subscription opcode sends (streams.md §2; WarpOpenAPIv2.yml `ws_sub_*` and the

@@ -1,5 +1,6 @@
 import type { BookLevel, MarketChange } from '../../common/market.js';
 import type { SimulatedInstrument } from '../data.js';
+import { priceBand } from '../market.js';
 import type { TinkoffSimulatorState } from '../state.js';
 import { quotation } from '../wire.js';
 import { timestamp } from './protocol.js';
@@ -33,7 +34,7 @@ export const candleIntervals: ReadonlySet<string> = new Set(
 export function orderbookMessage(state: TinkoffSimulatorState, instrument: SimulatedInstrument, depth: number) {
   const book = state.market.book(instrument.figi, depth);
   const level = (entry: BookLevel) => ({ price: quotation(entry.price), quantity: String(entry.quantity) });
-  const band = state.limits(instrument);
+  const band = priceBand(instrument);
   return {
     orderbook: {
       figi: instrument.figi,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import Big from 'big.js';
-import type { SimulatedTrade, TinkoffOrderEvent } from '../orders.js';
+import type { SimulatedTrade, TinkoffOrderEvent } from '../state.js';
 import { moneyValue, quotation } from '../wire.js';
 import { onFirstRequest, type StreamContext } from './context.js';
 import { isUid, pingDelay, strings, trackingId } from './protocol.js';

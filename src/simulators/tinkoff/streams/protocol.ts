@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { bearerToken, parseJsonObject } from '../../common/http.js';
 
 /**
  * How T-Invest's WebSocket bridge of its gRPC streams writes and reads JSON (streams.md §1,
@@ -51,8 +52,7 @@ export function readHandshake(request: IncomingMessage): { token: string | undef
   // The docs write the header as `Web-Socket-Protocol: json`, and clients copy it verbatim.
   const documented = String(request.headers['web-socket-protocol'] ?? '').trim();
   const format = offered.find((part) => part === 'json' || part === 'json-proto') ?? (documented || 'json');
-  const header = request.headers['authorization'];
-  const bearer = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
+  const bearer = bearerToken(request.headers);
   const fromProtocol = offered.find((part) => part !== 'json' && part !== 'json-proto');
   return {
     token: bearer ?? fromProtocol,
@@ -81,14 +81,8 @@ export function encodeMessage(value: unknown, protoNames: boolean): unknown {
 
 /** A client's request with every field name in camelCase, whichever spelling it used; undefined when not a JSON object. */
 export function readRequest(text: string): Record<string, unknown> | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  return camelKeys(parsed) as Record<string, unknown>;
+  const parsed = parseJsonObject(text);
+  return parsed === undefined ? undefined : (camelKeys(parsed) as Record<string, unknown>);
 }
 
 function camelKeys(value: unknown): unknown {

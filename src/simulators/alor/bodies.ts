@@ -1,7 +1,6 @@
 import Big from 'big.js';
 import { valueOf, type SimulatedInstrument, type SimulatedTrade } from './data.js';
-import type { BookLevel } from '../common/market.js';
-import { marketKey } from './market.js';
+import { bookLevels } from './market.js';
 import type { AlorSimulatorState, Holding, SimulatedOrder } from './state.js';
 import { alorTime, decimal, endOfDay } from './wire.js';
 
@@ -244,22 +243,15 @@ export function securityBody(instrument: SimulatedInstrument, tradingOpen: boole
   };
 }
 
-/** The market's book, best first; volumes in lots. */
-export function bookLevels(state: AlorSimulatorState, instrument: SimulatedInstrument, depth: number) {
-  const book = state.market.book(marketKey(instrument.exchange, instrument.symbol), depth);
-  const level = (entry: BookLevel) => ({ price: decimal(entry.price), volume: entry.quantity });
-  return { bids: book.bids.map(level), asks: book.asks.map(level) };
-}
-
 /** `response_OrderBook_Simple`; ALOR example `OrderBook_Simple`. */
 export function orderbookBody(state: AlorSimulatorState, instrument: SimulatedInstrument, depth: number, now: number) {
-  const { bids, asks } = bookLevels(state, instrument, depth);
+  const { bids, asks } = bookLevels(state.market, instrument, depth);
   return { snapshot: true, bids, asks, timestamp: Math.floor(now / 1000), ms_timestamp: now, existing: true };
 }
 
 /** `response_Symbol_Simple`; ALOR example `Symbols_Simple`. */
 export function quoteBody(state: AlorSimulatorState, instrument: SimulatedInstrument, now: number) {
-  const { bids, asks } = bookLevels(state, instrument, 50);
+  const { bids, asks } = bookLevels(state.market, instrument, 50);
   const last = new Big(instrument.lastPrice);
   const change = last.minus(instrument.previousClose);
   const accrued = decimal(instrument.accruedInterest);

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import type { SimulatorRequest } from '../common/http.js';
+import { InstaforexRefusal } from './errors.js';
 
 /**
  * Passkeys issued by api/Authentication/*. Each kind unlocks its own family of GET methods:
  * a client token `client/*`, a partner token `partner/*`, a mobile-cabinet token
  * `clientmobile/*`. The real lifetime is undocumented; it is a setting here so tests can watch
- * a token expire.
+ * a token expire. Logins and passwords are the seeded accounts' and partners'.
  */
 
 export type TokenKind = 'client' | 'partner' | 'mobile';
@@ -47,6 +49,14 @@ export class TokenStore {
     return { ok: true, token: issued };
   }
 
+  /** The token a request's `passkey` header carries, if it is valid and of this kind; else Web API's 401. */
+  authenticate(request: SimulatorRequest, kind: TokenKind): IssuedToken {
+    const header = request.headers['passkey'];
+    const check = this.check(Array.isArray(header) ? header[0] : header, kind);
+    if (!check.ok) throw new InstaforexRefusal(401);
+    return check.token;
+  }
+
   /** Tokens issued so far (for asserting how often an adapter logs in). */
   issued(): IssuedToken[] {
     return [...this.tokens.values()];
@@ -60,4 +70,23 @@ export class TokenStore {
 
 function unquote(text: string): string {
   return text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
+}
+
+interface Credentials {
+  login: number;
+  password: string;
+}
+
+/** Which token kinds a login/password pair may request: accounts get client tokens, partners partner tokens; both may use the mobile cabinet. */
+export function credentialsAllow(
+  known: { accounts: readonly Credentials[]; partners: readonly Credentials[] },
+  kind: TokenKind,
+  { login, password }: Credentials,
+): boolean {
+  const matches = (candidate: Credentials) => candidate.login === login && candidate.password === password;
+  const account = known.accounts.some(matches);
+  const partner = known.partners.some(matches);
+  if (kind === 'client') return account;
+  if (kind === 'partner') return partner;
+  return account || partner;
 }

@@ -1,7 +1,8 @@
 import Big from 'big.js';
 import type { Currency, SimulatedInstrument } from './data.js';
 import { bookSide } from './market.js';
-import type { BrokerAccount, OperationRecord, OrderRecord, PlacedOrder, TinkoffV1SimulatorState } from './state.js';
+import type { PlacedOrder } from './orders.js';
+import type { BrokerAccount, OperationRecord, OrderRecord, TinkoffV1SimulatorState } from './state.js';
 import { decimal, plain, type DecimalText } from './wire.js';
 
 /**

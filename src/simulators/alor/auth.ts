@@ -1,4 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { bearerToken, type SimulatorRequest } from '../common/http.js';
+import { BrokerRefusal } from '../common/routes.js';
 import { client } from './data.js';
 
 /**
@@ -32,6 +34,12 @@ export interface AccessClaims {
 }
 
 export type TokenCheck = { ok: true; claims: AccessClaims } | { ok: false; reason: 'invalid' | 'expired' };
+
+/** Who is calling: the token's claims and the portfolios it lists. */
+export interface AlorCaller {
+  claims: AccessClaims;
+  portfolios: string[];
+}
 
 const header = { alg: 'ES256', typ: 'JWT', cty: 'JWT' };
 
@@ -89,6 +97,18 @@ export class AccessTokenIssuer {
     const claims = JSON.parse(Buffer.from(encodedClaims, 'base64url').toString('utf8')) as AccessClaims;
     if (this.now().getTime() >= claims.exp * 1000 || this.expiredEarly.has(signature)) return { ok: false, reason: 'expired' };
     return { ok: true, claims };
+  }
+
+  /** The caller a request's access token names; else the empty 401 with WWW-Authenticate that ASP.NET's JwtBearer sends (ALOR runs .NET). */
+  authenticate(request: SimulatorRequest): AlorCaller {
+    const token = bearerToken(request.headers);
+    if (!token) throw new BrokerRefusal({ status: 401, headers: { 'www-authenticate': 'Bearer' } });
+    const check = this.check(token);
+    if (!check.ok) {
+      const description = check.reason === 'expired' ? ', error_description="The token expired"' : '';
+      throw new BrokerRefusal({ status: 401, headers: { 'www-authenticate': `Bearer error="invalid_token"${description}` } });
+    }
+    return { claims: check.claims, portfolios: portfoliosOf(check.claims) };
   }
 
   private sign(input: string): Buffer {
