@@ -1,3 +1,4 @@
+import { alorStreamLimits } from '../../../brokers/alor/limits.js';
 import type { SimulatorClock } from '../../common/clock.js';
 import { parseJsonObject } from '../../common/http.js';
 import { StreamServer, type StreamConnection } from '../../common/websocket.js';
@@ -49,13 +50,13 @@ const handledSuccessfully = 'Handled successfully';
 
 export function createAlorStreams(simulator: AlorSimulator, options: AlorStreamsOptions = {}): AlorStreams {
   const clock = options.clock ?? simulator.state.market.clock;
-  const socketsPerUser = options.socketsPerUser ?? 10;
-  const subscriptionsPerSocket = options.subscriptionsPerSocket ?? 5000;
+  const socketsPerUser = options.socketsPerUser ?? alorStreamLimits.socketsPerUser;
+  const subscriptionsPerSocket = options.subscriptionsPerSocket ?? alorStreamLimits.subscriptionsPerSocket;
 
   const server = new StreamServer({
     name: 'alor-streams',
     clock,
-    unreadLimit: options.unreadLimit ?? 5000,
+    unreadLimit: options.unreadLimit ?? alorStreamLimits.unsentMessagesPerSocket,
     route: (_request, url) => (url.pathname === '/ws' ? { open } : { status: 404 }),
   });
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { tinkoffStreamLimits } from '../../../brokers/tinkoff/limits.js';
 import type { SimulatorClock } from '../../common/clock.js';
 import { StreamServer, type StreamConnection } from '../../common/websocket.js';
 import type { TinkoffSimulator } from '../server.js';
 import { servePortfolioStream, servePositionsStream } from './accounts.js';
 import type { StreamContext, StreamMethod, StreamSettings } from './context.js';
-import { idleCloseMilliseconds, limitGroupOf, openStreamLimits, orderbookIntervalMilliseconds, subscriptionsPerStream } from './limits.js';
+import { limitGroupOf } from './limits.js';
 import { serveMarketData } from './market-data.js';
 import { serveOrderStateStream, serveTradesStream } from './orders.js';
 import {
@@ -71,9 +72,9 @@ const handlers: Record<string, { method: StreamMethod; serve(context: StreamCont
 export function createTinkoffStreams(simulator: TinkoffSimulator, options: TinkoffStreamsOptions = {}): TinkoffStreams {
   const clock = options.clock ?? simulator.state.market.clock;
   const settings: StreamSettings = {
-    idleCloseMilliseconds: options.idleCloseMilliseconds ?? idleCloseMilliseconds,
-    orderbookIntervalMilliseconds,
-    subscriptionsPerStream: options.subscriptionsPerStream ?? subscriptionsPerStream,
+    idleCloseMilliseconds: options.idleCloseMilliseconds ?? tinkoffStreamLimits.idleCloseMilliseconds,
+    orderbookIntervalMilliseconds: tinkoffStreamLimits.orderbookIntervalMilliseconds,
+    subscriptionsPerStream: options.subscriptionsPerStream ?? tinkoffStreamLimits.subscriptionsPerStream,
   };
   const open = new Map<StreamConnection, { group: string; token: string; fail(error: StreamError): void }>();
   /** Closed streams the user's counter has not noticed yet (closedStreamCountsForMilliseconds). */
@@ -102,7 +103,7 @@ export function createTinkoffStreams(simulator: TinkoffSimulator, options: Tinko
     const context = createContext(connection, handler.method, protoNames);
     if (!token || !simulator.tokenAccess(token)) return context.fail(streamErrors.unauthenticated);
     connection.user = simulatedUser;
-    if (refusals > 0 || openStreams(group) >= (openStreamLimits[group] ?? Infinity)) {
+    if (refusals > 0 || openStreams(group) >= tinkoffStreamLimits.openStreams[group]) {
       refusals = Math.max(0, refusals - 1);
       return context.fail(streamErrors.tooManyStreams);
     }
