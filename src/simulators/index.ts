@@ -17,8 +17,9 @@ import type { TinkoffV1Simulator } from './tinkoff-v1/server.js';
  * Broker simulators: one real HTTP server per broker wire protocol, and one WebSocket server per
  * broker stream protocol, on loopback, for `brokerql demo`, the tests and the benchmark. They
  * never import adapter code (and adapters never import them); from src/brokers they read only
- * the brokers' published limits (`src/brokers/<broker>/limits.ts`), the same tables the
- * gateway's request budget reads (test/simulator-imports.test.ts holds both rules).
+ * the brokers' published limits (`src/brokers/<broker>/limits.ts`: the request limits the
+ * gateway's request budget reads too, and the stream limits; test/simulator-imports.test.ts
+ * holds both rules).
  *
  * Every simulator folder has the same files, one per role:
  *
@@ -39,9 +40,13 @@ import type { TinkoffV1Simulator } from './tinkoff-v1/server.js';
  *   orders.ts    how orders execute against the state, where that would make state.ts too long
  *                (T-Invest, Tinkoff v1, ALOR; InstaForex is read-only)
  *   data.ts      seed data (the one kind of file allowed past 300 lines)
- *   streams/     the broker's stream simulator, where the broker streams (T-Invest, ALOR):
- *                streams/server.ts `create<Broker>Streams` on a started simulator, reporting
- *                from its state and market; the other files there, one per kind of stream
+ *   streams/     the broker's stream simulator, where the broker streams (T-Invest, ALOR),
+ *                reporting from the started simulator's state and market: server.ts
+ *                `create<Broker>Streams`, its endpoint and what every request must carry; a
+ *                file per kind of stream (T-Invest: market-data, accounts, orders; ALOR:
+ *                subscriptions); T-Invest's bridge adds its JSON (protocol.ts), its messages
+ *                (market-messages.ts), how it counts its limits (limits.ts) and what a stream
+ *                handler gets (context.ts)
  *
  * and, where only one broker has the role: alor/history.ts (trade-history pages),
  * instaforex/paths.ts (its configurable method paths). common/ holds what they share: the HTTP
