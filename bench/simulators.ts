@@ -2,22 +2,32 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Fault } from '../src/simulators/common/server.js';
 import { startSimulators, type SimulatedBroker } from '../src/simulators/index.js';
+import { streamControl } from '../src/simulators/stream-control.js';
 
 /**
  * One benchmark broker (or several), in a process of its own so it never shares a CPU budget or
  * a heap with the gateway being measured — or with the other brokers, which are separate servers
- * in real life too. Prints one JSON line (connections + a control URL) and then serves a small
- * control API: POST /latency?ms=N, GET /counts, POST /reset.
+ * in real life too. Prints one JSON line (connections, stream URLs, a control URL) and then
+ * serves a small control API: POST /latency?ms=N, GET /counts, POST /reset, and the stream
+ * simulators' switches and records under /market/… and /streams/… (src/simulators/stream-control.ts).
+ * The markets hold still until POST /market/ticking asks them to move.
  *
  * Usage: tsx bench/simulators.ts <latency ms> [broker ...]
  */
 const latency = Number(process.argv[2] ?? '0');
 const brokers = process.argv.slice(3) as SimulatedBroker[];
-const simulators = await startSimulators({ latencyMilliseconds: latency, rateLimits: false, brokers: brokers.length > 0 ? brokers : undefined });
+const simulators = await startSimulators({
+  latencyMilliseconds: latency,
+  rateLimits: false,
+  brokers: brokers.length > 0 ? brokers : undefined,
+  marketTicksPerSecond: 0,
+});
 
 const control = createServer((request, response) => {
   const url = new URL(request.url ?? '/', 'http://control');
   const reply = (body: unknown) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const streams = streamControl(simulators, request.method ?? 'GET', url);
+  if (streams) return response.writeHead(streams.status, { 'content-type': 'application/json' }).end(JSON.stringify(streams.body));
   if (request.method === 'POST' && url.pathname === '/latency') {
     for (const server of simulators.servers) server.setLatency(Number(url.searchParams.get('ms') ?? '0'));
     return reply({ ok: true });
@@ -62,7 +72,7 @@ const control = createServer((request, response) => {
 });
 await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', () => resolve()));
 process.stdout.write(
-  `${JSON.stringify({ connections: simulators.connections, control: `http://127.0.0.1:${(control.address() as AddressInfo).port}` })}\n`,
+  `${JSON.stringify({ connections: simulators.connections, streamUrls: simulators.streamUrls, control: `http://127.0.0.1:${(control.address() as AddressInfo).port}` })}\n`,
 );
 
 const stop = async () => {

@@ -57,7 +57,7 @@ describe('A5: T-Invest 30057 is an order of unknown state, not a refusal', () =>
     // The orderId the gateway will send already exists at T-Invest without a report.
     const viewer = await graphql(stack.gateway, '{ viewer { tokenId } }', { token: stack.tradeToken });
     const orderRequestId = tinkoffOrderRequestId(`${viewer.data!['viewer'].tokenId}:${accountId}:duplicate-2`);
-    stack.tinkoff.state.postOrder({ accountId: '2000345678', figi: 'BBG004730N88', direction: 'ORDER_DIRECTION_BUY', orderType: 'ORDER_TYPE_MARKET', lots: 1, price: undefined, orderRequestId });
+    stack.tinkoff.orders.post({ accountId: '2000345678', figi: 'BBG004730N88', direction: 'ORDER_DIRECTION_BUY', orderType: 'ORDER_TYPE_MARKET', lots: 1, price: undefined, orderRequestId });
     const ordersBefore = stack.tinkoff.state.orders.size;
     stack.tinkoff.state.reportsDelayed = true;
 

@@ -1,24 +1,30 @@
 import type { StartedSimulator } from './common/entry.js';
+import type { MarketModel } from './common/market.js';
 import type { SimulatorServer } from './common/server.js';
+import type { StreamServer } from './common/websocket.js';
 import { startSimulator as startAlor } from './alor/index.js';
 import type { AlorSimulator } from './alor/server.js';
+import type { AlorStreams } from './alor/streams/server.js';
 import { startSimulator as startInstaforex } from './instaforex/index.js';
 import type { InstaforexSimulator } from './instaforex/server.js';
 import { startSimulator as startTinkoff } from './tinkoff/index.js';
 import type { TinkoffSimulator } from './tinkoff/server.js';
+import type { TinkoffStreams } from './tinkoff/streams/server.js';
 import { startSimulator as startTinkoffV1 } from './tinkoff-v1/index.js';
 import type { TinkoffV1Simulator } from './tinkoff-v1/server.js';
 
 /**
- * Broker simulators: one real HTTP server per broker wire protocol, on loopback, for
- * `brokerql demo`, the tests and the benchmark. They never import adapter code (and adapters
- * never import them); from src/brokers they read only the brokers' published limits
- * (`src/brokers/<broker>/limits.ts`), the same tables the gateway's request budget reads
- * (test/simulator-imports.test.ts holds both rules).
+ * Broker simulators: one real HTTP server per broker wire protocol, and one WebSocket server per
+ * broker stream protocol, on loopback, for `brokerql demo`, the tests and the benchmark. They
+ * never import adapter code (and adapters never import them); from src/brokers they read only
+ * the brokers' published limits (`src/brokers/<broker>/limits.ts`: the request limits the
+ * gateway's request budget reads too, and the stream limits; test/simulator-imports.test.ts
+ * holds both rules).
  *
  * Every simulator folder has the same files, one per role:
  *
- *   index.ts     `startSimulator`: start it and say how a brokerql connection reaches it
+ *   index.ts     `startSimulator`: start it (and its streams) and say how a brokerql connection
+ *                reaches it
  *   server.ts    the route table: `create<Broker>Simulator`, one route per endpoint of the
  *                broker, built by common/routes.ts (auth → limits → parse → handler →
  *                broker-shaped answer); the credentials and route names tests use
@@ -28,20 +34,31 @@ import type { TinkoffV1Simulator } from './tinkoff-v1/server.js';
  *   bodies.ts    answer bodies built from the state, field for field as the broker writes them
  *   wire.ts      how the broker writes single values: numbers, times, envelopes
  *   market.ts    the simulated market: order book, price band and price step, what a fill or a
- *                position is worth
- *   state.ts     the simulated broker's mutable world and its queries
+ *                position is worth; where the market moves (T-Invest, ALOR), how the broker's
+ *                instruments open in common/market.ts's model
+ *   state.ts     the simulated broker's mutable world, its queries and the changes it announces
  *   orders.ts    how orders execute against the state, where that would make state.ts too long
- *                (Tinkoff v1, ALOR; T-Invest's fits in its state.ts, InstaForex is read-only)
+ *                (T-Invest, Tinkoff v1, ALOR; InstaForex is read-only)
  *   data.ts      seed data (the one kind of file allowed past 300 lines)
+ *   streams/     the broker's stream simulator, where the broker streams (T-Invest, ALOR),
+ *                reporting from the started simulator's state and market: server.ts
+ *                `create<Broker>Streams`, its endpoint and what every request must carry; a
+ *                file per kind of stream (T-Invest: market-data, accounts, orders; ALOR:
+ *                subscriptions); T-Invest's bridge adds its JSON (protocol.ts), its messages
+ *                (market-messages.ts), how it counts its limits (limits.ts) and what a stream
+ *                handler gets (context.ts)
  *
  * and, where only one broker has the role: alor/history.ts (trade-history pages),
  * instaforex/paths.ts (its configurable method paths). common/ holds what they share: the HTTP
- * server with its counters, latency and faults (server.ts, faults.ts, http.ts), the route
- * pipeline (routes.ts), enforcement of a limits table (limits.ts, rate-limiter.ts) and the
- * `startSimulator` signature (entry.ts).
+ * server with its counters, latency and faults (server.ts, faults.ts, http.ts, loopback.ts), the
+ * route pipeline (routes.ts), enforcement of a limits table (limits.ts, rate-limiter.ts), the
+ * `startSimulator` signature (entry.ts), the seeded market model (market.ts, market-book.ts),
+ * the WebSocket server with its switches and records (websocket.ts), and the streams' clock and
+ * throttles (clock.ts, throttle.ts). ./stream-control.ts serves the stream switches over HTTP for
+ * the benchmark.
  */
 
-/** The simulators by broker kind: each entry starts one and gives its brokerql connection. */
+/** The simulators by broker kind: each entry starts one (with its streams) and gives its brokerql connection. */
 const simulatorRegistry = {
   tinkoff: startTinkoff,
   'tinkoff-v1': startTinkoffV1,
@@ -58,6 +75,16 @@ export interface SimulatorOptions {
   latencyMilliseconds?: number;
   /** Brokers' request limits (off for load tests). */
   rateLimits?: boolean;
+  /**
+   * Random-walk steps per second and instrument of the T-Invest and ALOR markets. Default 2, so
+   * `brokerql demo`'s books and prices move; 0 holds them still (the tests' stacks), the
+   * benchmark's subscription run sets 10.
+   */
+  marketTicksPerSecond?: number;
+  /** Seed of the markets' random walks. Default 1. */
+  marketSeed?: number;
+  /** Start the stream simulators: T-Invest's WebSocket bridge and ALOR's /ws. Default true. */
+  streams?: boolean;
 }
 
 export interface RunningSimulators {
@@ -68,27 +95,48 @@ export interface RunningSimulators {
   servers: SimulatorServer[];
   /** Connection entries for a brokerql config, one per started simulator, with the demo's ids. */
   connections: Array<Record<string, string>>;
+  tinkoffStreams?: TinkoffStreams;
+  alorStreams?: AlorStreams;
+  streamServers: StreamServer[];
+  /**
+   * The stream endpoints per connection id (`streamUrl` for tbank, `wsUrl` for alor). Kept out of
+   * `connections` until the gateway's config schema knows these keys (it refuses unknown ones);
+   * merge them in then.
+   */
+  streamUrls: Record<string, Record<string, string>>;
+  /** The markets whose books and prices move (T-Invest's, ALOR's). */
+  markets: MarketModel[];
   stop(): Promise<void>;
 }
 
 export const allSimulatedBrokers = Object.keys(simulatorRegistry) as SimulatedBroker[];
 
-/** Where each broker's simulator is found on `RunningSimulators`. */
+/** Where each broker's simulator, and its stream simulator, is found on `RunningSimulators`. */
 const runningField = { tinkoff: 'tinkoff', 'tinkoff-v1': 'tinkoffV1', alor: 'alor', instaforex: 'instaforex' } as const;
+const runningStreamsField: Partial<Record<SimulatedBroker, 'tinkoffStreams' | 'alorStreams'>> = { tinkoff: 'tinkoffStreams', alor: 'alorStreams' };
 
 export async function startSimulators(options: SimulatorOptions = {}): Promise<RunningSimulators> {
   const wanted = new Set(options.brokers ?? allSimulatedBrokers);
-  const rateLimits = options.rateLimits ?? true;
-  const running: RunningSimulators = { servers: [], connections: [], stop: async () => undefined };
+  const startOptions = { rateLimits: options.rateLimits ?? true, streams: options.streams ?? true, marketSeed: options.marketSeed };
+  const running: RunningSimulators = { servers: [], connections: [], streamServers: [], streamUrls: {}, markets: [], stop: async () => undefined };
   for (const broker of allSimulatedBrokers.filter((candidate) => wanted.has(candidate))) {
-    const started: StartedSimulator<unknown> = await simulatorRegistry[broker]({ rateLimits });
+    const started: StartedSimulator<unknown, unknown> = await simulatorRegistry[broker](startOptions);
     Object.assign(running, { [runningField[broker]]: started.simulator });
     running.servers.push(started.server);
     running.connections.push(started.connection);
+    if (started.market) running.markets.push(started.market);
+    const streamsField = runningStreamsField[broker];
+    if (started.streams && streamsField) {
+      Object.assign(running, { [streamsField]: started.streams.streams });
+      running.streamServers.push(started.streams.server);
+      running.streamUrls[started.connection['id']!] = started.streams.urls;
+    }
   }
   for (const server of running.servers) server.setLatency(options.latencyMilliseconds ?? 0);
+  for (const market of running.markets) market.startTicking(options.marketTicksPerSecond ?? 2);
   running.stop = async () => {
-    await Promise.all(running.servers.map((server) => server.stop()));
+    for (const market of running.markets) market.stopTicking();
+    await Promise.all([...running.servers, ...running.streamServers].map((server) => server.stop()));
   };
   return running;
 }

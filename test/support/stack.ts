@@ -47,7 +47,8 @@ export interface StackOptions extends GatewayOptions {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const simulators = await startSimulators({ brokers: options.brokers ?? ['tinkoff'], rateLimits: options.rateLimits ?? false });
+  // The markets hold still: tests assert exact books and prices.
+  const simulators = await startSimulators({ brokers: options.brokers ?? ['tinkoff'], rateLimits: options.rateLimits ?? false, marketTicksPerSecond: 0 });
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'brokerql-test-'));
   const defaultBaseUrl = simulators.connections[0]?.['baseUrl'];
   const config = parseConfig(

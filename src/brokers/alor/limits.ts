@@ -5,3 +5,10 @@ import type { RequestLimit } from '../limits.js';
  * from each user" over HTTP; past it ALOR answers 429 with an empty body.
  */
 export const alorLimits = [{ name: 'per user', requests: 100, per: 'second', enforced: true }] as const satisfies readonly RequestLimit[];
+
+/**
+ * ALOR's WebSocket limits (alor.md §13, DOC-WS), per user: "≤ 10 concurrent connections; ≤ 5000
+ * subscriptions per session; ≤ 5000 unprocessed messages in server buffer" — past each the
+ * connection is dropped.
+ */
+export const alorStreamLimits = { socketsPerUser: 10, subscriptionsPerSocket: 5000, unsentMessagesPerSocket: 5000 } as const;

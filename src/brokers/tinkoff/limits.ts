@@ -28,3 +28,28 @@ export const tinkoffLimits = [
   // GetOrderState, GetMaxLots, ReplaceOrder, …: the rest of the service.
   { name: 'OrdersService', requests: 100, per: 'minute', routes: [{ path: `${contract}OrdersService`, below: true }], enforced: true },
 ] as const satisfies readonly RequestLimit[];
+
+/**
+ * T-Invest's stream limits (tinvest-v2/limits.md, grades 1–3 — grade 1 here), per user: every
+ * token of one user shares them ("Лимитная политика распространяется на все аккаунты
+ * пользователя"). A stream past `openStreams` is refused with 80001.
+ */
+export const tinkoffStreamLimits = {
+  /** Open streams per counter: the market-data service counts its streams together, the others per method. */
+  openStreams: {
+    // "Активных stream-соединений сервиса котировок": 16.
+    MarketDataStreamService: 16,
+    // "… на каждый метод сервиса ордеров": 10.
+    OrderStateStream: 10,
+    TradesStream: 10,
+    // "… на каждый метод сервиса операций": 2.
+    PortfolioStream: 2,
+    PositionsStream: 2,
+  },
+  /** Subscriptions per market-data stream, "counted over candles, order books and trades together; info subscriptions have no limit". */
+  subscriptionsPerStream: 300,
+  /** "Ограничения по доставке данных в стримах": one orderbook message per subscription per 100 ms. */
+  orderbookIntervalMilliseconds: 100,
+  /** streams.md §1.3: a market-data stream with no subscriptions is closed after about 2 minutes (80004). */
+  idleCloseMilliseconds: 120_000,
+} as const;

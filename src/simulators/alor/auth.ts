@@ -45,6 +45,9 @@ const header = { alg: 'ES256', typ: 'JWT', cty: 'JWT' };
 
 export class AccessTokenIssuer {
   private readonly secret = randomBytes(32);
+  /** Signatures of the tokens issued so far, and of those a test made expire early. */
+  private readonly issued = new Set<string>();
+  private readonly expiredEarly = new Set<string>();
 
   constructor(
     private readonly lifetimeSeconds: number,
@@ -73,7 +76,15 @@ export class AccessTokenIssuer {
       aud: 'Client WARP WarpATConnector subscriptionsApi CommandApi InstrumentApi TradingViewPlatform',
     };
     const signingInput = `${encode(header)}.${encode(claims)}`;
-    return `${signingInput}.${this.sign(signingInput).toString('base64url')}`;
+    const signature = this.sign(signingInput).toString('base64url');
+    this.issued.add(signature);
+    return `${signingInput}.${signature}`;
+  }
+
+  /** Switch: every token issued so far is expired from now on (new ones from /refresh are fine). */
+  expireAll(): void {
+    for (const signature of this.issued) this.expiredEarly.add(signature);
+    this.issued.clear();
   }
 
   check(token: string): TokenCheck {
@@ -84,7 +95,7 @@ export class AccessTokenIssuer {
     const received = Buffer.from(signature, 'base64url');
     if (received.length !== expected.length || !timingSafeEqual(received, expected)) return { ok: false, reason: 'invalid' };
     const claims = JSON.parse(Buffer.from(encodedClaims, 'base64url').toString('utf8')) as AccessClaims;
-    if (this.now().getTime() >= claims.exp * 1000) return { ok: false, reason: 'expired' };
+    if (this.now().getTime() >= claims.exp * 1000 || this.expiredEarly.has(signature)) return { ok: false, reason: 'expired' };
     return { ok: true, claims };
   }
 
@@ -112,6 +123,6 @@ function encode(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
-function portfoliosOf(claims: AccessClaims): string[] {
+export function portfoliosOf(claims: AccessClaims): string[] {
   return claims.portfolios.split(' ').filter(Boolean);
 }

@@ -244,14 +244,14 @@ export function securityBody(instrument: SimulatedInstrument, tradingOpen: boole
 }
 
 /** `response_OrderBook_Simple`; ALOR example `OrderBook_Simple`. */
-export function orderbookBody(instrument: SimulatedInstrument, depth: number, now: number) {
-  const { bids, asks } = bookLevels(instrument, depth);
+export function orderbookBody(state: AlorSimulatorState, instrument: SimulatedInstrument, depth: number, now: number) {
+  const { bids, asks } = bookLevels(state.market, instrument, depth);
   return { snapshot: true, bids, asks, timestamp: Math.floor(now / 1000), ms_timestamp: now, existing: true };
 }
 
 /** `response_Symbol_Simple`; ALOR example `Symbols_Simple`. */
-export function quoteBody(instrument: SimulatedInstrument, now: number) {
-  const { bids, asks } = bookLevels(instrument, 50);
+export function quoteBody(state: AlorSimulatorState, instrument: SimulatedInstrument, now: number) {
+  const { bids, asks } = bookLevels(state.market, instrument, 50);
   const last = new Big(instrument.lastPrice);
   const change = last.minus(instrument.previousClose);
   const accrued = decimal(instrument.accruedInterest);

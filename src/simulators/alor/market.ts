@@ -1,28 +1,46 @@
 import Big from 'big.js';
+import { MarketModel, type BookLevel, type MarketOptions } from '../common/market.js';
 import type { SimulatedInstrument } from './data.js';
 import { decimal } from './wire.js';
 
 /**
- * The simulated exchange's view of an instrument: a static order book around the last price
- * (best bid = last price, best ask one price step above) with volumes that are the same on
- * every call. Orders never change the book.
+ * The ALOR simulator's exchange: one book per instrument, keyed `EXCHANGE:SYMBOL`, in the shared
+ * market model (common/market.ts). It opens with the book the orderbook endpoint answered before
+ * the market could move (best bid at the last price, best ask one step above, the same volumes
+ * per level); the random walk and the customers' orders move it, and a trade moves the
+ * instrument's last price — which the quotes, positions and summaries read.
  */
-
-export function bestPrices(instrument: SimulatedInstrument): { bid: string; ask: string } {
-  return { bid: instrument.lastPrice, ask: new Big(instrument.lastPrice).plus(instrument.minstep).toFixed() };
+export function openAlorMarket(instruments: SimulatedInstrument[], options: MarketOptions): MarketModel {
+  const market = new MarketModel(
+    instruments.map((instrument) => ({
+      key: marketKey(instrument.exchange, instrument.symbol),
+      priceStep: instrument.minstep,
+      lastPrice: instrument.lastPrice,
+      seedQuantity: (side, index) => ((index * 37 + instrument.symbol.length * 11 + (side === 'ask' ? 17 : 0)) % 400) + 1,
+    })),
+    options,
+  );
+  market.changes.add((change) => {
+    const instrument = change.kind === 'trade' ? instruments.find((candidate) => marketKey(candidate.exchange, candidate.symbol) === change.key) : undefined;
+    if (instrument && change.kind === 'trade') instrument.lastPrice = change.price;
+  });
+  return market;
 }
 
-/** Book levels around the instrument's price, best first; volumes in lots, the same on every call. */
-export function bookLevels(instrument: SimulatedInstrument, depth: number) {
-  const { bid, ask } = bestPrices(instrument);
-  const step = new Big(instrument.minstep);
-  const seed = instrument.symbol.length * 11;
-  const level = (start: string, index: number, direction: 1 | -1, salt: number) => ({
-    price: decimal(new Big(start).plus(step.times(index * direction))),
-    volume: ((index * 37 + seed + salt) % 400) + 1,
-  });
-  return {
-    bids: Array.from({ length: depth }, (_, index) => level(bid, index, -1, 0)),
-    asks: Array.from({ length: depth }, (_, index) => level(ask, index, 1, 17)),
-  };
+/** An instrument's key, `EXCHANGE:SYMBOL`: its book in the market, its holding in a portfolio. */
+export function marketKey(exchange: string, symbol: string): string {
+  return `${exchange}:${symbol}`;
+}
+
+/** The book's best prices; a side the market emptied reads as the opening book's (last price, one step above). */
+export function bestPrices(market: MarketModel, instrument: SimulatedInstrument): { bid: string; ask: string } {
+  const { bid, ask } = market.best(marketKey(instrument.exchange, instrument.symbol));
+  return { bid: bid ?? instrument.lastPrice, ask: ask ?? new Big(instrument.lastPrice).plus(instrument.minstep).toFixed() };
+}
+
+/** The market's book, best first, as ALOR writes levels: decimal prices, volumes in lots. */
+export function bookLevels(market: MarketModel, instrument: SimulatedInstrument, depth: number) {
+  const book = market.book(marketKey(instrument.exchange, instrument.symbol), depth);
+  const level = (entry: BookLevel) => ({ price: decimal(entry.price), volume: entry.quantity });
+  return { bids: book.bids.map(level), asks: book.asks.map(level) };
 }

@@ -1,15 +1,16 @@
 import Big from 'big.js';
-import { commissionFor, seedOrders, valueOf, type SimulatedInstrument } from './data.js';
+import { commissionFor, seedOrders, valueOf, type SimulatedInstrument, type SimulatedTrade } from './data.js';
 import { AlorRejection, orderRejections } from './errors.js';
-import { bestPrices } from './market.js';
-import { holdingKey, isActive, type AlorSimulatorState, type SimulatedOrder, type TimeInForce } from './state.js';
+import { bestPrices, marketKey } from './market.js';
+import { isActive, type AlorSimulatorState, type SimulatedOrder, type TimeInForce } from './state.js';
 
 /**
  * How orders execute at the simulated ALOR, as the exchange does from the client's side: a
- * marketable order fills at once and completely at the best opposite price, with a 0.05 % fee;
- * any other limit order rests as `working` and reserves roubles (buy) or units (sell) until it is
- * cancelled. ALOR's risk check refuses an order that would take roubles or units below zero —
- * the seeded portfolios are not margin accounts.
+ * marketable order takes the market's book level by level, with a 0.05 % fee per trade; the rest
+ * of a limit order rests in the book as `working`, reserving roubles (buy) or units (sell), until
+ * someone's trade fills it or it is cancelled. ALOR's risk check refuses an order that would take
+ * roubles or units below zero — the seeded portfolios are not margin accounts. Every change is
+ * announced on the state's `events`.
  */
 
 export interface OrderRequest {
@@ -34,6 +35,11 @@ export class AlorOrders {
     private readonly state: AlorSimulatorState,
     private readonly now: () => Date,
   ) {
+    // Someone else's trade reached one of the customers' resting orders.
+    state.market.restingFills.add((fill) => {
+      const order = state.orders.get(fill.orderId);
+      if (order && isActive(order)) this.fill(order, state.instrument(order.exchange, order.symbol)!, fill.lots, fill.price, fill.time);
+    });
     this.seedOrders();
   }
 
@@ -45,7 +51,7 @@ export class AlorOrders {
     if (!Number.isInteger(request.lots) || request.lots <= 0) throw new AlorRejection(400, orderRejections.incorrectQuantity);
     if (!this.state.tradingOpen || instrument.tradingStatus !== 17) throw new AlorRejection(400, orderRejections.tradingStopped);
 
-    const { bid, ask } = bestPrices(instrument);
+    const { bid, ask } = bestPrices(this.state.market, instrument);
     const buying = request.side === 'buy';
     let marketable = true;
     if (request.type === 'limit') {
@@ -91,11 +97,21 @@ export class AlorOrders {
       updatedAt: placedAt,
     };
     this.state.orders.set(order.id, order);
+    this.state.events.emit({ kind: 'order', order });
 
     const passiveOnly = order.timeInForce === 'bookorcancel';
     const immediateOnly = order.timeInForce === 'immediateorcancel' || order.timeInForce === 'fillorkill';
-    if (marketable && !passiveOnly) this.fill(order, instrument, order.lots, fillPrice, placedAt);
-    else if (marketable || immediateOnly) order.status = 'canceled';
+    const limit = order.type === 'limit' ? order.price : undefined;
+    const key = marketKey(order.exchange, order.symbol);
+    // Fill-or-kill takes all of its lots within its limit, or nothing.
+    const killed = order.timeInForce === 'fillorkill' && this.state.market.available(key, order.side, limit) < order.lots;
+    if (marketable && !passiveOnly && !killed) {
+      for (const fill of this.state.market.execute(key, order.side, order.lots, limit)) this.fill(order, instrument, fill.lots, fill.price, placedAt);
+    }
+    if (!isActive(order)) return order;
+    // What is left: a day order rests; a market order, a passive one that would trade, or an immediate one is cancelled.
+    if ((marketable && passiveOnly) || immediateOnly || order.type === 'market') this.close(order);
+    else this.rest(order);
     return order;
   }
 
@@ -104,8 +120,7 @@ export class AlorOrders {
     if (!order || order.portfolio !== portfolio || !isActive(order)) {
       throw new AlorRejection(400, orderRejections.orderToCancelNotFound);
     }
-    order.status = 'canceled';
-    order.updatedAt = this.now().getTime();
+    this.close(order);
     return order;
   }
 
@@ -124,14 +139,31 @@ export class AlorOrders {
     }
     // Release the old order's reservation for the new order's risk check; restore it if refused.
     old.status = 'canceled';
+    this.state.market.cancel(old.id);
     try {
       const replacement = this.place(request);
       old.updatedAt = replacement.placedAt;
+      this.state.events.emit({ kind: 'order', order: old });
       return replacement;
     } catch (error) {
       old.status = 'working';
+      this.rest(old);
       throw error;
     }
+  }
+
+  /** What is left of a working order joins its price level in the market's book. */
+  private rest(order: SimulatedOrder): void {
+    const side = order.side === 'buy' ? 'bid' : 'ask';
+    this.state.market.rest(marketKey(order.exchange, order.symbol), order.id, side, order.price, order.lots - order.filledLots);
+  }
+
+  /** Cancels what is left of a working order: out of the book, and announced. */
+  private close(order: SimulatedOrder): void {
+    order.status = 'canceled';
+    order.updatedAt = this.now().getTime();
+    this.state.market.cancel(order.id);
+    this.state.events.emit({ kind: 'order', order });
   }
 
   private fill(order: SimulatedOrder, instrument: SimulatedInstrument, lots: number, price: string, at: number): void {
@@ -142,7 +174,7 @@ export class AlorOrders {
     const commission = commissionFor(volume);
     const buying = order.side === 'buy';
 
-    const heldKey = holdingKey(order.exchange, order.symbol);
+    const heldKey = marketKey(order.exchange, order.symbol);
     const held = book.holdings.get(heldKey) ?? { exchange: order.exchange, symbol: order.symbol, units: '0', averagePrice: '0', openUnits: '0' };
     const heldUnits = new Big(held.units);
     const remaining = buying ? heldUnits.plus(units) : heldUnits.minus(units);
@@ -157,7 +189,7 @@ export class AlorOrders {
     order.filledLots += lots;
     order.updatedAt = at;
     if (order.filledLots === order.lots) order.status = 'filled';
-    this.state.sessionTrades.push({
+    const trade: SimulatedTrade = {
       id: String(this.nextTradeNumber++),
       orderId: order.id,
       portfolio: order.portfolio,
@@ -173,7 +205,10 @@ export class AlorOrders {
       commission: commission.toFixed(),
       volume: volume.toFixed(),
       comment: order.comment,
-    });
+    };
+    this.state.sessionTrades.push(trade);
+    this.state.events.emit({ kind: 'trade', trade });
+    this.state.events.emit({ kind: 'order', order });
   }
 
   /** Today's seeded orders, some partly or wholly filled, placed before the simulator started. */
@@ -206,6 +241,7 @@ export class AlorOrders {
         order.status = 'canceled';
         order.updatedAt = placedAt + 5 * 60_000;
       }
+      if (isActive(order)) this.rest(order);
     }
   }
 }

@@ -9,7 +9,8 @@ import type { AlorSimulatorState, TimeInForce } from './state.js';
 
 /**
  * Reading what ALOR's clients send: the client route's exchange and portfolio (checked against
- * the token), cancel targets, quoted symbols, the refresh request, and commandapi order bodies.
+ * the token), cancel targets, instruments and order book depths, quoted symbols, the refresh
+ * request, and commandapi order bodies.
  */
 
 /** The `:exchange` and `:portfolio` of a client route; a portfolio the token does not list is 403. */
@@ -150,6 +151,21 @@ export function exchangeOf(value: string | undefined): string {
   const exchange = (value ?? '').toUpperCase();
   if (exchange !== 'MOEX' && exchange !== 'SPBX') throw new AlorRejection(400, { message: `Unknown exchange ${value}: expected MOEX or SPBX` });
   return exchange;
+}
+
+/** The instrument a market-data route's `:exchange` and `:symbol` name; 404 for one ALOR does not list. */
+export function pathInstrument(state: AlorSimulatorState, request: SimulatorRequest): SimulatedInstrument {
+  const instrument = state.instrument(exchangeOf(request.params['exchange']), request.params['symbol'] ?? '');
+  if (!instrument) throw new AlorRejection(404);
+  return instrument;
+}
+
+/** GET …/orderbooks' `depth`: 1…50, 20 when absent. */
+export function orderbookDepth(request: SimulatorRequest): number {
+  const text = request.query.get('depth');
+  const depth = text === null || text === '' ? 20 : Number(text);
+  if (!Number.isInteger(depth) || depth < 1 || depth > 50) throw new AlorRejection(400, { message: `depth must be an integer from 1 to 50, got ${text}` });
+  return depth;
 }
 
 export function headerText(value: string | string[] | undefined): string | undefined {

@@ -1,14 +1,15 @@
 import { alorLimits } from '../../brokers/alor/limits.js';
+import { clockAndNow, type SimulatorClock } from '../common/clock.js';
 import type { HttpMethod, SimulatorResponse } from '../common/http.js';
 import { SimulatedLimits } from '../common/limits.js';
 import { Reply, routeTable, type RouteCall } from '../common/routes.js';
 import { SimulatorServer } from '../common/server.js';
-import { AccessTokenIssuer, alorSimulatorRefreshTokens, type AlorCaller } from './auth.js';
+import { AccessTokenIssuer, alorSimulatorRefreshTokens, type AlorCaller, type TokenCheck } from './auth.js';
 import { moneyBody, orderBody, orderbookBody, positionBody, quoteBody, riskBody, securityBody, summaryBody, tradeBody } from './bodies.js';
 import { AlorRejection, duplicateRequestMessage, missingRequestId, unreadableBody } from './errors.js';
 import { historyPage, historyPageText } from './history.js';
 import { AlorOrders } from './orders.js';
-import { cancelTarget, clientAccount, exchangeOf, headerText, quotedInstruments, readOrderCommand, refreshRequest } from './requests.js';
+import { cancelTarget, clientAccount, headerText, orderbookDepth, pathInstrument, quotedInstruments, readOrderCommand, refreshRequest } from './requests.js';
 import { AlorSimulatorState } from './state.js';
 
 export { alorSimulatorRefreshTokens } from './auth.js';
@@ -21,7 +22,8 @@ export { alorSimulatorRefreshTokens } from './auth.js';
  * (else 401), a portfolio listed in the token (else 403), and keeps to src/brokers/alor/limits.ts
  * per user (else 429); only `GET /md/v2/time` is anonymous. Bodies ALOR does not document
  * (401/403/404/429/500) are empty; a GET with an invalid parameter (depth, limit, from, dateFrom,
- * exchange) gets 400 `{"message": …}` — ALOR documents that status without a body.
+ * exchange) gets 400 `{"message": …}` — ALOR documents that status without a body. Orders
+ * trade on a market that moves (./market.ts); the streams are served by ./streams/server.ts.
  */
 
 export interface AlorSimulatorOptions {
@@ -33,17 +35,27 @@ export interface AlorSimulatorOptions {
   requestsPerSecond?: number;
   /** The simulator's clock: token expiry, rate windows, order and trade times. */
   now?: () => Date;
+  /** The market's and the streams' clock (`now` follows it unless given). */
+  clock?: SimulatorClock;
+  /** Seed of the market's random walk. Default 1. */
+  marketSeed?: number;
 }
 
 export interface AlorSimulator {
   server: SimulatorServer;
   state: AlorSimulatorState;
+  /** How orders change the state (the order commands, and fills from the market). */
+  orders: AlorOrders;
   /** Base URL for the `apiUrl` of an `alor` connection (the same server as `authUrl`). */
   readonly apiUrl: string;
   /** Base URL for the `authUrl` of an `alor` connection: POST {authUrl}/refresh. */
   readonly authUrl: string;
   /** Refresh tokens /refresh refuses from now on (403), as if revoked in ALOR's cabinet. */
   revokeRefreshToken(token: string): void;
+  /** The same check as every API route's, for the stream simulator's per-message `token`. */
+  checkAccessToken(token: string): TokenCheck;
+  /** Switch: every access token issued so far expires now (REST 401, stream `Invalid JWT token!`). */
+  expireAccessTokens(): void;
 }
 
 /** Counter names, stable for tests and the benchmark. */
@@ -75,8 +87,8 @@ const clients = '/md/v2/Clients/:exchange/:portfolio';
 const commands = '/commandapi/warptrans/TRADE/v2/client/orders';
 
 export function createAlorSimulator(options: AlorSimulatorOptions = {}): AlorSimulator {
-  const now = options.now ?? (() => new Date());
-  const state = new AlorSimulatorState();
+  const { clock, now } = clockAndNow(options.clock, options.now);
+  const state = new AlorSimulatorState({ clock, seed: options.marketSeed });
   const orders = new AlorOrders(state, now);
   const issuer = new AccessTokenIssuer(options.accessTokenLifetimeSeconds ?? 1800, now);
   const refreshTokens = new Set<string>([alorSimulatorRefreshTokens.valid]);
@@ -218,20 +230,13 @@ export function createAlorSimulator(options: AlorSimulatorOptions = {}): AlorSim
       // Before /Securities/:exchange/:symbol, which has as many segments.
       read('/md/v2/Securities/:symbols/quotes', alorRouteNames.quotes, ({ request }) => {
         const time = now().getTime();
-        return quotedInstruments(state, request.params['symbols'] ?? '').map((instrument) => quoteBody(instrument, time));
+        return quotedInstruments(state, request.params['symbols'] ?? '').map((instrument) => quoteBody(state, instrument, time));
       }),
       read('/md/v2/Securities/:exchange/:symbol', alorRouteNames.security, ({ request }) => {
-        const instrument = instrumentOrNotFound(request.params['exchange'], request.params['symbol']);
-        return securityBody(instrument, state.tradingOpen);
+        return securityBody(pathInstrument(state, request), state.tradingOpen);
       }),
       read('/md/v2/orderbooks/:exchange/:symbol', alorRouteNames.orderbook, ({ request }) => {
-        const instrument = instrumentOrNotFound(request.params['exchange'], request.params['symbol']);
-        const text = request.query.get('depth');
-        const depth = text === null || text === '' ? 20 : Number(text);
-        if (!Number.isInteger(depth) || depth < 1 || depth > 50) {
-          throw new AlorRejection(400, { message: `depth must be an integer from 1 to 50, got ${text}` });
-        }
-        return orderbookBody(instrument, depth, now().getTime());
+        return orderbookBody(state, pathInstrument(state, request), orderbookDepth(request), now().getTime());
       }),
 
       orderCommand('POST', `${commands}/actions/market`, alorRouteNames.marketOrder, 'market'),
@@ -266,15 +271,10 @@ export function createAlorSimulator(options: AlorSimulatorOptions = {}): AlorSim
     ],
   });
 
-  function instrumentOrNotFound(exchange: string | undefined, symbol: string | undefined) {
-    const instrument = state.instrument(exchangeOf(exchange), symbol ?? '');
-    if (!instrument) throw new AlorRejection(404);
-    return instrument;
-  }
-
   return {
     server,
     state,
+    orders,
     get apiUrl() {
       return server.url;
     },
@@ -284,5 +284,7 @@ export function createAlorSimulator(options: AlorSimulatorOptions = {}): AlorSim
     revokeRefreshToken(token: string) {
       refreshTokens.delete(token);
     },
+    checkAccessToken: (token) => issuer.check(token),
+    expireAccessTokens: () => issuer.expireAll(),
   };
 }

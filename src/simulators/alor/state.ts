@@ -1,10 +1,14 @@
 import Big from 'big.js';
+import { Listeners } from '../common/clock.js';
+import type { MarketModel, MarketOptions } from '../common/market.js';
 import { instruments as seedInstruments, openingBalances, seedHistory, valueOf, type SimulatedInstrument, type SimulatedTrade } from './data.js';
+import { marketKey, openAlorMarket } from './market.js';
 
 /**
  * The mutable world behind the ALOR simulator: roubles and holdings per portfolio, today's
- * orders and trades, past sessions' trades, and the replies remembered per X-REQID. How orders
- * change it is in ./orders.ts.
+ * orders and trades, past sessions' trades, the replies remembered per X-REQID, and the market
+ * the orders trade on. How orders change it is in ./orders.ts; every change is announced on
+ * `events` (the stream simulator's order, trade and position subscriptions listen).
  */
 
 export type OrderStatus = 'working' | 'filled' | 'canceled' | 'rejected';
@@ -39,6 +43,9 @@ export interface Holding {
   openUnits: string;
 }
 
+/** Announced on every change: an order's new row, a new trade of today's session. */
+export type AlorStateEvent = { kind: 'order'; order: SimulatedOrder } | { kind: 'trade'; trade: SimulatedTrade };
+
 export interface PortfolioBook {
   /** Roubles, including what working buy orders reserve. */
   cash: string;
@@ -61,6 +68,8 @@ export function isActive(order: SimulatedOrder): boolean {
 export class AlorSimulatorState {
   /** Copies, so a test may change prices or trading status without touching other simulators. */
   readonly instruments: SimulatedInstrument[] = seedInstruments.map((instrument) => ({ ...instrument }));
+  readonly market: MarketModel;
+  readonly events = new Listeners<AlorStateEvent>();
   readonly orders = new Map<string, SimulatedOrder>();
   /** Today's session trades (GET …/trades). */
   readonly sessionTrades: SimulatedTrade[] = [];
@@ -71,12 +80,13 @@ export class AlorSimulatorState {
   private readonly books = new Map<string, PortfolioBook>();
   private readonly replies = new Map<string, RememberedReply>();
 
-  constructor() {
+  constructor(marketOptions: MarketOptions = {}) {
+    this.market = openAlorMarket(this.instruments, marketOptions);
     for (const [portfolio, balance] of Object.entries(openingBalances)) {
       const holdings = new Map<string, Holding>();
       for (const holding of balance.holdings) {
         const units = String(holding.units);
-        holdings.set(holdingKey('MOEX', holding.symbol), { exchange: 'MOEX', symbol: holding.symbol, units, averagePrice: holding.averagePrice, openUnits: units });
+        holdings.set(marketKey('MOEX', holding.symbol), { exchange: 'MOEX', symbol: holding.symbol, units, averagePrice: holding.averagePrice, openUnits: units });
       }
       this.books.set(portfolio, { cash: balance.cash, openingCash: balance.cash, holdings });
     }
@@ -141,7 +151,7 @@ export class AlorSimulatorState {
 
   /** Units held, reserved ones included. */
   heldUnits(portfolio: string, exchange: string, symbol: string): Big {
-    return new Big(this.books.get(portfolio)?.holdings.get(holdingKey(exchange, symbol))?.units ?? '0');
+    return new Big(this.books.get(portfolio)?.holdings.get(marketKey(exchange, symbol))?.units ?? '0');
   }
 
   // ---- X-REQID --------------------------------------------------------------------------
@@ -154,10 +164,4 @@ export class AlorSimulatorState {
   rememberReply(login: string, requestId: string, reply: RememberedReply): void {
     this.replies.set(`${login}\u0000${requestId}`, reply);
   }
-
-
-}
-
-export function holdingKey(exchange: string, symbol: string): string {
-  return `${exchange}:${symbol}`;
 }

@@ -72,4 +72,14 @@ export class BearerTokens<Grant> {
     const grant = token === undefined ? undefined : this.grants.get(token);
     return token === undefined || grant === undefined ? undefined : { token, grant };
   }
+
+  /** What a token grants; undefined for one the broker does not know, or no longer does. */
+  grantOf(token: string): Grant | undefined {
+    return this.grants.get(token);
+  }
+
+  /** The broker stops accepting the token (revoked in its cabinet). */
+  revoke(token: string): void {
+    this.grants.delete(token);
+  }
 }

@@ -1,7 +1,7 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { applyFault, FaultRules, type Fault, type FaultRule } from './faults.js';
 import { readBody, send, type HttpMethod, type SimulatorRequest, type SimulatorResponse } from './http.js';
+import { LoopbackListener } from './loopback.js';
 
 export type { Fault, FaultRule } from './faults.js';
 
@@ -51,9 +51,7 @@ export class SimulatorServer {
   private readonly routes: CompiledRoute[];
   private readonly fold: (text: string) => string;
   private readonly counts = new Map<string, number>();
-  private readonly sockets = new Set<Socket>();
-  private server: Server | undefined;
-  private port = 0;
+  private readonly listener = new LoopbackListener(() => createServer((request, response) => void this.dispatch(request, response)));
   private latencyMilliseconds = 0;
   private readonly routeLatency = new Map<string, number>();
   private readonly faults = new FaultRules();
@@ -80,31 +78,17 @@ export class SimulatorServer {
 
   /** http://127.0.0.1:<port> */
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://127.0.0.1:${this.listener.port}`;
   }
 
-  async start(port = this.port): Promise<string> {
-    const server = createServer((request, response) => void this.dispatch(request, response));
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-    this.port = (server.address() as AddressInfo).port;
+  async start(port?: number): Promise<string> {
+    await this.listener.start(port);
     return this.url;
   }
 
   /** Stops listening: clients get "connection refused" until `start()` again (same port). */
   async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.listener.stop();
   }
 
   // ---- switches -------------------------------------------------------------------------

@@ -4,10 +4,10 @@ import { plain } from './wire.js';
 
 /**
  * The simulated exchange's view of an instrument: a static order book around the last price
- * (best bid = last price, best ask one price step above, like the T-Invest v2 simulator) with
- * deterministic quantities, the day's price band, and the price-step rule. Orders never change
- * the book, so a resting order stays resting until it is cancelled. And what a fill costs: the
- * broker's fee and the average prices it leaves.
+ * (best bid = last price, best ask one price step above, as the T-Invest v2 simulator's market
+ * opens) with deterministic quantities, the day's price band, and the price-step rule. Orders
+ * never change the book, so a resting order stays resting until it is cancelled. And what a
+ * fill costs: the broker's fee and the average prices it leaves.
  */
 
 export interface BookLevel {

@@ -41,4 +41,14 @@ export class TinkoffTokens {
     if (!found) throw new TinkoffApiError(tinkoffErrors.unauthenticated);
     return { token: found.token, access: found.grant };
   }
+
+  /** What a token may do; undefined for an unknown or revoked one (the stream simulator's handshake). */
+  access(token: string): Access | undefined {
+    return this.tokens.grantOf(token);
+  }
+
+  /** Switch: REST answers 40003 to the token from now on. */
+  revoke(token: string): void {
+    this.tokens.revoke(token);
+  }
 }

@@ -1,7 +1,8 @@
 import Big from 'big.js';
 import type { Access } from './auth.js';
 import type { SeedOperation, SimulatedInstrument } from './data.js';
-import { bookLevels, priceBand } from './market.js';
+import type { BookLevel } from '../common/market.js';
+import { priceBand } from './market.js';
 import type { SimulatedOrder, TinkoffSimulatorState } from './state.js';
 import { moneyValue, newTrackingId, quotation } from './wire.js';
 
@@ -155,9 +156,10 @@ export function instrumentBody(instrument: SimulatedInstrument, tradingOpen: boo
   };
 }
 
-export function orderBookBody(instrument: SimulatedInstrument, depth: number, time: string) {
-  const { bids, asks } = bookLevels(instrument, depth);
-  const level = ({ price, quantity }: { price: string; quantity: string }) => ({ price: quotation(price), quantity });
+/** GetOrderBook: the market's book, which moves with the random walk and the customers' orders. */
+export function orderBookBody(state: TinkoffSimulatorState, instrument: SimulatedInstrument, depth: number, time: string) {
+  const { bids, asks } = state.market.book(instrument.figi, depth);
+  const level = (entry: BookLevel) => ({ price: quotation(entry.price), quantity: String(entry.quantity) });
   const band = priceBand(instrument);
   return {
     figi: instrument.figi,
@@ -199,10 +201,7 @@ export function orderStateBody(state: TinkoffSimulatorState, order: SimulatedOrd
     lotsExecuted: String(order.executedLots),
     initialOrderPrice: moneyValue(units.times(order.price).toFixed(), instrument.currency),
     // The whole executed amount (orders.proto: average price × quantity), of what is filled so far.
-    executedOrderPrice: moneyValue(
-      order.executedPrice ? new Big(order.executedLots).times(instrument.lot).times(order.executedPrice).toFixed() : '0',
-      instrument.currency,
-    ),
+    executedOrderPrice: moneyValue(new Big(order.executedValue).times(instrument.lot).toFixed(), instrument.currency),
     totalOrderAmount: moneyValue(units.times(order.price).toFixed(), instrument.currency),
     averagePositionPrice: moneyValue(order.executedPrice ?? '0', instrument.currency),
     initialCommission: moneyValue(units.times(order.price).times('0.0005').round(2, Big.roundHalfUp).toFixed(), instrument.currency),

@@ -1,14 +1,35 @@
 import Big from 'big.js';
+import { MarketModel, type MarketOptions } from '../common/market.js';
 import type { SimulatedInstrument } from './data.js';
 
 /**
- * The simulated exchange's view of an instrument: a static order book around the last price
- * (best bid = last price, best ask one price step above) with deterministic quantities, and the
- * day's price band. Orders never change the book.
+ * The T-Invest simulator's exchange: one book per instrument, keyed by FIGI, in the shared
+ * market model (common/market.ts). It opens with the book GetOrderBook answered before the market
+ * could move (best bid at the last price, best ask one step above, the same lots per level); the
+ * random walk and the customers' orders move it, and a trade moves the instrument's last price —
+ * which every REST answer reads (GetLastPrices, portfolio values, the ±20% price band).
  */
+export function openTinkoffMarket(instruments: SimulatedInstrument[], options: MarketOptions): MarketModel {
+  const market = new MarketModel(
+    instruments.map((instrument) => ({
+      key: instrument.figi,
+      priceStep: instrument.minPriceIncrement,
+      lastPrice: instrument.lastPrice,
+      seedQuantity: (_side, index) => ((index * 37 + instrument.ticker.length * 11) % 400) + 1,
+    })),
+    options,
+  );
+  market.changes.add((change) => {
+    const instrument = change.kind === 'trade' ? instruments.find((candidate) => candidate.figi === change.key) : undefined;
+    if (instrument && change.kind === 'trade') instrument.lastPrice = change.price;
+  });
+  return market;
+}
 
-export function bestPrices(instrument: SimulatedInstrument): { bid: string; ask: string } {
-  return { bid: instrument.lastPrice, ask: new Big(instrument.lastPrice).plus(instrument.minPriceIncrement).toFixed() };
+/** The book's best prices; a side the market emptied reads as the opening book's (last price, one step above). */
+export function bestPrices(market: MarketModel, instrument: SimulatedInstrument): { bid: string; ask: string } {
+  const { bid, ask } = market.best(instrument.figi);
+  return { bid: bid ?? instrument.lastPrice, ask: ask ?? new Big(instrument.lastPrice).plus(instrument.minPriceIncrement).toFixed() };
 }
 
 /** Exchange price band: ±20% of the last price, on the price step. */
@@ -18,19 +39,5 @@ export function priceBand(instrument: SimulatedInstrument): { down: string; up: 
   return {
     down: last.times('0.8').div(step).round(0, Big.roundUp).times(step).toFixed(),
     up: last.times('1.2').div(step).round(0, Big.roundDown).times(step).toFixed(),
-  };
-}
-
-/** `depth` levels of each side, best first; quantities in lots, the same on every call. */
-export function bookLevels(instrument: SimulatedInstrument, depth: number) {
-  const { bid, ask } = bestPrices(instrument);
-  const step = new Big(instrument.minPriceIncrement);
-  const level = (start: string, index: number, direction: 1 | -1) => ({
-    price: new Big(start).plus(step.times(index * direction)).toFixed(),
-    quantity: String(((index * 37 + instrument.ticker.length * 11) % 400) + 1),
-  });
-  return {
-    bids: Array.from({ length: depth }, (_, index) => level(bid, index, -1)),
-    asks: Array.from({ length: depth }, (_, index) => level(ask, index, 1)),
   };
 }

@@ -2,7 +2,8 @@ import { parseJsonObject } from '../common/http.js';
 import type { Access } from './auth.js';
 import type { SimulatedInstrument } from './data.js';
 import { TinkoffApiError, tinkoffErrors, UnreadableBodyError } from './errors.js';
-import type { OperationFilter, PostOrderInput, TinkoffSimulatorState } from './state.js';
+import type { PostOrderInput } from './orders.js';
+import type { OperationFilter, TinkoffSimulatorState } from './state.js';
 import { readQuotation } from './wire.js';
 
 /**

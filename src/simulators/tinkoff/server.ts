@@ -1,8 +1,9 @@
 import { tinkoffLimits } from '../../brokers/tinkoff/limits.js';
+import { clockAndNow, type SimulatorClock } from '../common/clock.js';
 import { SimulatedLimits } from '../common/limits.js';
 import { routeTable } from '../common/routes.js';
 import { SimulatorServer, type Route } from '../common/server.js';
-import { TinkoffTokens, type TinkoffCaller, type TinkoffSimulatorToken } from './auth.js';
+import { TinkoffTokens, type Access, type TinkoffCaller, type TinkoffSimulatorToken } from './auth.js';
 import {
   accountsBody,
   instrumentBody,
@@ -16,6 +17,7 @@ import {
   v1Operation,
 } from './bodies.js';
 import { TinkoffApiError, tinkoffErrorResponse, tinkoffErrors } from './errors.js';
+import { TinkoffOrders } from './orders.js';
 import {
   instrumentBy,
   jsonObject,
@@ -39,7 +41,8 @@ export { tinkoffSimulatorTokens, type TinkoffSimulatorToken } from './auth.js';
  * POST + JSON to /rest/tinkoff.public.invest.api.contract.v1.<Service>/<Method>, Bearer
  * tokens (full access or read-only), Quotation/MoneyValue numbers, lower-case currencies,
  * `{code, message, description}` error bodies with T-Invest's HTTP statuses, the per-minute
- * limits of src/brokers/tinkoff/limits.ts per token (429, error 80002), and stateful orders.
+ * limits of src/brokers/tinkoff/limits.ts per token (429, error 80002), and stateful orders on a
+ * market that moves (./market.ts). Its streams are served by ./streams/server.ts.
  */
 
 export interface TinkoffSimulatorOptions {
@@ -47,20 +50,34 @@ export interface TinkoffSimulatorOptions {
   /** Enforce T-Invest's per-minute request limits (on by default; the benchmark turns them off). */
   rateLimits?: boolean;
   now?: () => Date;
+  /** The market's and the streams' clock (`now` follows it unless given). */
+  clock?: SimulatorClock;
+  /** Seed of the market's random walk. Default 1. */
+  marketSeed?: number;
 }
 
 export interface TinkoffSimulator {
   server: SimulatorServer;
   state: TinkoffSimulatorState;
+  /** How orders change the state (PostOrder, CancelOrder and fills from the market). */
+  orders: TinkoffOrders;
   /** Base URL for a `broker: tinkoff` connection (…/rest). */
   readonly baseUrl: string;
+  /** GetPortfolio's and GetPositions' answers for an account, for the stream simulator to push. */
+  portfolio(accountId: string): Record<string, unknown>;
+  positions(accountId: string): Record<string, unknown>;
+  /** What a token may do, or undefined for an unknown or revoked one. */
+  tokenAccess(token: string): Access | undefined;
+  /** Revokes a token: REST answers 40003 from now on (the streams close theirs with it). */
+  revokeToken(token: string): void;
 }
 
 const contract = '/tinkoff.public.invest.api.contract.v1.';
 
 export function createTinkoffSimulator(options: TinkoffSimulatorOptions = {}): TinkoffSimulator {
-  const now = options.now ?? (() => new Date());
-  const state = new TinkoffSimulatorState(now);
+  const { clock, now } = clockAndNow(options.clock, options.now);
+  const state = new TinkoffSimulatorState({ clock, seed: options.marketSeed });
+  const orders = new TinkoffOrders(state, now);
   const tokens = new TinkoffTokens(options.tokens);
 
   const route = routeTable<TinkoffCaller, true>({
@@ -90,7 +107,7 @@ export function createTinkoffSimulator(options: TinkoffSimulatorOptions = {}): T
 
     method('MarketDataService/GetOrderBook', (body) => {
       const instrument = requireInstrument(state, body);
-      return orderBookBody(instrument, orderBookDepth(body), now().toISOString());
+      return orderBookBody(state, instrument, orderBookDepth(body), now().toISOString());
     }),
     method('MarketDataService/GetLastPrices', (body) => {
       const ids = Array.isArray(body['instrumentId']) ? (body['instrumentId'] as unknown[]) : [];
@@ -113,12 +130,12 @@ export function createTinkoffSimulator(options: TinkoffSimulatorOptions = {}): T
       return orderStateBody(state, order);
     }),
     method('OrdersService/PostOrder', (body, { access }) => {
-      const order = state.postOrder(postOrderInput(state, body, access));
+      const order = orders.post(postOrderInput(state, body, access));
       return postedOrderBody(state, order, now().toISOString());
     }),
     method('OrdersService/CancelOrder', (body, { access }) => {
       const accountId = requireTradingAccount(state, body, access);
-      state.cancelOrder(accountId, requireOrderId(body));
+      orders.cancel(accountId, requireOrderId(body));
       const time = now().toISOString();
       return { time, responseMetadata: { trackingId: newTrackingId(), serverTime: time } };
     }),
@@ -145,8 +162,13 @@ export function createTinkoffSimulator(options: TinkoffSimulatorOptions = {}): T
   return {
     server,
     state,
+    orders,
     get baseUrl() {
       return `${server.url}/rest`;
     },
+    portfolio: (accountId) => portfolioBody(state, accountId),
+    positions: (accountId) => positionsBody(state, accountId),
+    tokenAccess: (token) => tokens.access(token),
+    revokeToken: (token) => tokens.revoke(token),
   };
 }

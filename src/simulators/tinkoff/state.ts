@@ -1,22 +1,23 @@
 import Big from 'big.js';
+import { Listeners } from '../common/clock.js';
+import type { MarketModel, MarketOptions } from '../common/market.js';
 import {
   accounts as seedAccounts,
   cash as seedCash,
   holdings as seedHoldings,
   instruments,
   seedOperations,
-  seedOrders,
   type SeedOperation,
   type SimulatedInstrument,
 } from './data.js';
 import { TinkoffApiError, tinkoffErrors } from './errors.js';
-import { bestPrices, priceBand } from './market.js';
+import { openTinkoffMarket } from './market.js';
 
 /**
- * The mutable world behind the T-Invest simulator: holdings, cash, orders and operations.
- * Orders behave like an exchange would from the customer's view: a marketable order fills at
- * once (at the best opposite price, with a 0.05% broker fee as a separate operation), any
- * other limit order rests and blocks cash or securities until it is cancelled.
+ * The mutable world behind the T-Invest simulator: holdings, cash, orders, operations and the
+ * market they trade on. How orders change it is in ./orders.ts; every change of an order is
+ * announced on `events` (the stream simulator's OrderStateStream, PositionsStream and
+ * PortfolioStream listen).
  */
 
 export interface SimulatedOrder {
@@ -36,20 +37,31 @@ export interface SimulatedOrder {
   executedLots: number;
   /** Limit price, or the fill price of a market order. */
   price: string;
+  /** The average price of the fills so far (to 9 decimals, as T-Invest's averagePositionPrice). */
   executedPrice: string | undefined;
+  /** Σ price × lots of the fills so far, exact: the executed amount is this × the lot size. */
+  executedValue: string;
   commission: string;
   orderDate: string;
 }
 
-export interface PostOrderInput {
-  accountId: string;
-  figi: string;
-  direction: 'ORDER_DIRECTION_BUY' | 'ORDER_DIRECTION_SELL';
-  orderType: 'ORDER_TYPE_LIMIT' | 'ORDER_TYPE_MARKET';
+/** One fill of an order, as OrderStateStream reports it. */
+export interface SimulatedTrade {
+  tradeId: string;
+  price: string;
   lots: number;
-  price: string | undefined;
-  orderRequestId: string;
+  time: string;
 }
+
+/**
+ * What happened to an order: `placed` when the broker takes it (its exchange number is not
+ * known yet — orders_state_stream.md), `booked` when it rests at the exchange with nothing
+ * filled, one `filled` per fill, and `cancelled` / `rejected`. Listeners run synchronously,
+ * while the order still shows this change.
+ */
+export type TinkoffOrderEvent =
+  | { kind: 'placed' | 'booked' | 'cancelled' | 'rejected'; order: SimulatedOrder; time: string }
+  | { kind: 'filled'; order: SimulatedOrder; trade: SimulatedTrade; time: string };
 
 /** Operations in [from, to] (epoch milliseconds), of one instrument when `figi` is given. */
 export interface OperationFilter {
@@ -58,17 +70,24 @@ export interface OperationFilter {
   figi: string | undefined;
 }
 
-interface Holding {
+export interface Holding {
   quantity: string;
   averagePrice: string;
 }
 
-const feeRate = '0.0005';
-const activeStatuses = new Set(['EXECUTION_REPORT_STATUS_NEW', 'EXECUTION_REPORT_STATUS_PARTIALLYFILL']);
+const activeStatuses: ReadonlySet<SimulatedOrder['status']> = new Set(['EXECUTION_REPORT_STATUS_NEW', 'EXECUTION_REPORT_STATUS_PARTIALLYFILL']);
+
+/** New or partly filled: still at the exchange. */
+export function isActive(order: SimulatedOrder): boolean {
+  return activeStatuses.has(order.status);
+}
 
 export class TinkoffSimulatorState {
   readonly accounts = seedAccounts.map((account) => ({ ...account }));
-  readonly instruments = instruments;
+  /** Copies: trades on this simulator's market move their last prices, nobody else's. */
+  readonly instruments = instruments.map((instrument) => ({ ...instrument }));
+  readonly market: MarketModel;
+  readonly events = new Listeners<TinkoffOrderEvent>();
   readonly holdings = new Map<string, Map<string, Holding>>();
   /** Total cash (free + blocked) per account, per lower-case currency. */
   readonly cash = new Map<string, Map<string, string>>();
@@ -82,24 +101,15 @@ export class TinkoffSimulatorState {
    * answered with 30057, "the order is a duplicate, but the order report was not found".
    */
   reportsDelayed = false;
-  private readonly requestIds = new Map<string, string>();
-  private nextNumber = 52219000000;
+  /** Switch: the exchange rejects this many of the next orders (PostOrder answers REJECTED). */
+  exchangeRejectsNext = 0;
 
-  constructor(private readonly now: () => Date = () => new Date()) {
+  constructor(marketOptions: MarketOptions = {}) {
+    this.market = openTinkoffMarket(this.instruments, marketOptions);
     for (const [accountId, rows] of Object.entries(seedHoldings)) {
       this.holdings.set(accountId, new Map(rows.map((row) => [row.figi, { quantity: row.quantity, averagePrice: row.averagePrice }])));
     }
     for (const [accountId, rows] of Object.entries(seedCash)) this.cash.set(accountId, new Map(Object.entries(rows)));
-    for (const order of seedOrders) {
-      this.orders.set(order.orderId, {
-        ...order,
-        status: order.executedLots > 0 ? 'EXECUTION_REPORT_STATUS_PARTIALLYFILL' : 'EXECUTION_REPORT_STATUS_NEW',
-        // A resting limit order's fills so far were at its limit.
-        executedPrice: order.executedLots > 0 ? order.price : undefined,
-        commission: '0',
-      });
-      this.requestIds.set(`${order.accountId}:${order.orderRequestId}`, order.orderId);
-    }
   }
 
   // ---- lookups --------------------------------------------------------------------------
@@ -119,7 +129,7 @@ export class TinkoffSimulatorState {
   }
 
   activeOrders(accountId: string): SimulatedOrder[] {
-    return [...this.orders.values()].filter((order) => order.accountId === accountId && activeStatuses.has(order.status));
+    return [...this.orders.values()].filter((order) => order.accountId === accountId && isActive(order));
   }
 
   securities(accountId: string): Map<string, Holding> {
@@ -159,130 +169,5 @@ export class TinkoffSimulatorState {
         return time >= filter.from && time <= filter.to;
       })
       .sort((left, right) => Date.parse(right.date) - Date.parse(left.date));
-  }
-
-  // ---- orders ---------------------------------------------------------------------------
-
-  /** PostOrder: a repeated orderId (per account) returns the first order instead of a second one. */
-  postOrder(input: PostOrderInput): SimulatedOrder {
-    const previous = this.requestIds.get(`${input.accountId}:${input.orderRequestId}`);
-    if (previous && this.reportsDelayed) throw new TinkoffApiError(tinkoffErrors.duplicateWithoutReport);
-    if (previous) return this.orders.get(previous)!;
-
-    const instrument = this.instrument(input.figi);
-    if (!this.tradingOpen) throw new TinkoffApiError(tinkoffErrors.notTradable);
-    const { bid, ask } = bestPrices(instrument);
-    const buying = input.direction === 'ORDER_DIRECTION_BUY';
-    let price: string;
-    let marketable: boolean;
-    if (input.orderType === 'ORDER_TYPE_LIMIT') {
-      if (input.price === undefined) throw new TinkoffApiError(tinkoffErrors.missingPrice);
-      const limit = new Big(input.price);
-      if (limit.lte(0)) throw new TinkoffApiError(tinkoffErrors.pricePositive);
-      if (!limit.mod(instrument.minPriceIncrement).eq(0)) throw new TinkoffApiError(tinkoffErrors.priceIncrement);
-      const band = priceBand(instrument);
-      if (limit.lt(band.down) || limit.gt(band.up)) throw new TinkoffApiError(tinkoffErrors.outsideLimits);
-      marketable = buying ? limit.gte(ask) : limit.lte(bid);
-      price = marketable ? (buying ? ask : bid) : limit.toFixed();
-    } else {
-      marketable = true;
-      price = buying ? ask : bid;
-    }
-
-    const units = new Big(input.lots).times(instrument.lot);
-    const amount = units.times(price);
-    const fee = marketable ? amount.times(feeRate).round(2, Big.roundHalfUp).toFixed() : '0';
-    if (buying) {
-      const free = new Big(this.totalCash(input.accountId).get(instrument.currency) ?? '0').minus(
-        this.blockedCash(input.accountId).get(instrument.currency) ?? '0',
-      );
-      if (free.lt(amount.plus(fee))) throw new TinkoffApiError(tinkoffErrors.notEnoughBalance);
-    } else {
-      const held = new Big(this.securities(input.accountId).get(input.figi)?.quantity ?? '0');
-      if (held.minus(this.blockedUnits(input.accountId, input.figi)).lt(units)) {
-        throw new TinkoffApiError(tinkoffErrors.notEnoughBalance);
-      }
-    }
-
-    const order: SimulatedOrder = {
-      orderId: String(this.nextNumber++),
-      orderRequestId: input.orderRequestId,
-      accountId: input.accountId,
-      figi: input.figi,
-      direction: input.direction,
-      orderType: input.orderType,
-      status: 'EXECUTION_REPORT_STATUS_NEW',
-      lots: input.lots,
-      executedLots: 0,
-      price,
-      executedPrice: undefined,
-      commission: '0',
-      orderDate: this.now().toISOString(),
-    };
-    this.orders.set(order.orderId, order);
-    this.requestIds.set(`${input.accountId}:${input.orderRequestId}`, order.orderId);
-    if (marketable) this.fill(order, instrument, fee);
-    return order;
-  }
-
-  cancelOrder(accountId: string, orderId: string): SimulatedOrder {
-    const order = this.orders.get(orderId);
-    if (!order || order.accountId !== accountId || !activeStatuses.has(order.status)) {
-      throw new TinkoffApiError(tinkoffErrors.orderNotFound);
-    }
-    order.status = 'EXECUTION_REPORT_STATUS_CANCELLED';
-    return order;
-  }
-
-  private fill(order: SimulatedOrder, instrument: SimulatedInstrument, fee: string): void {
-    const units = new Big(order.lots).times(instrument.lot);
-    const amount = units.times(order.price);
-    const buying = order.direction === 'ORDER_DIRECTION_BUY';
-    const holdings = this.holdings.get(order.accountId) ?? new Map<string, Holding>();
-    this.holdings.set(order.accountId, holdings);
-    const held = holdings.get(order.figi) ?? { quantity: '0', averagePrice: '0' };
-    const quantity = buying ? new Big(held.quantity).plus(units) : new Big(held.quantity).minus(units);
-    const averagePrice = buying
-      ? new Big(held.quantity).times(held.averagePrice).plus(amount).div(quantity).round(9, Big.roundHalfUp).toFixed()
-      : held.averagePrice;
-    if (quantity.eq(0)) holdings.delete(order.figi);
-    else holdings.set(order.figi, { quantity: quantity.toFixed(), averagePrice });
-
-    const cash = this.cash.get(order.accountId) ?? new Map<string, string>();
-    this.cash.set(order.accountId, cash);
-    const delta = buying ? amount.plus(fee).times(-1) : amount.minus(fee);
-    cash.set(instrument.currency, new Big(cash.get(instrument.currency) ?? '0').plus(delta).toFixed());
-
-    order.status = 'EXECUTION_REPORT_STATUS_FILL';
-    order.executedLots = order.lots;
-    order.executedPrice = order.price;
-    order.commission = fee;
-    const date = this.now().toISOString();
-    this.operations.push({
-      id: order.orderId,
-      accountId: order.accountId,
-      date,
-      type: buying ? 'OPERATION_TYPE_BUY' : 'OPERATION_TYPE_SELL',
-      state: 'OPERATION_STATE_EXECUTED',
-      figi: order.figi,
-      currency: instrument.currency,
-      payment: (buying ? amount.times(-1) : amount).toFixed(),
-      price: order.price,
-      quantity: units.toNumber(),
-      quantityDone: units.toNumber(),
-      commission: new Big(fee).times(-1).toFixed(),
-      description: buying ? 'Покупка ценных бумаг' : 'Продажа ценных бумаг',
-    });
-    this.operations.push({
-      id: `${this.nextNumber++}`,
-      accountId: order.accountId,
-      date,
-      type: 'OPERATION_TYPE_BROKER_FEE',
-      state: 'OPERATION_STATE_EXECUTED',
-      figi: order.figi,
-      currency: instrument.currency,
-      payment: new Big(fee).times(-1).toFixed(),
-      description: 'Удержание комиссии за операцию',
-    });
   }
 }
