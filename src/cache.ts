@@ -1,5 +1,4 @@
 import { LRUCache } from 'lru-cache';
-import type { CacheConfig } from './config.js';
 import type { BrokerAccount, InstrumentInfo } from './domain.js';
 
 /**
@@ -18,6 +17,17 @@ export interface ConnectionCaches {
    * undefined while instrument caching is off. Each call makes a new one: ask once.
    */
   instrumentDetails<Value extends object>(): ObservedCache<string, Value> | undefined;
+}
+
+/**
+ * The config's `cache` section, as config.ts validates it (its defaults are documented there).
+ * Declared here, where it is read, so that the caches do not depend on config.ts, which depends
+ * on every broker through the registry.
+ */
+export interface CacheConfig {
+  readonly instrumentsTtlSeconds: number;
+  readonly accountsTtlSeconds: number;
+  readonly maxInstruments: number;
 }
 
 export type CacheName = 'instruments' | 'accounts';

@@ -34,3 +34,6 @@ export const connectionCommon = {
   /** Keep to the broker's documented request limits. Default true; false only for load tests against simulators. */
   quota: z.boolean('expected true or false').default(true),
 };
+
+/** What every validated connection entry has, whatever its broker (each broker's schema adds its own keys). */
+export type CommonConnectionConfig = z.output<z.ZodObject<typeof connectionCommon>>;

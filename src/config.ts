@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { describeIssue, interpolateEnvironment, keyPath, parseYamlText } from './config-document.js';
-import { alorConnection, type AlorConnectionConfig } from './brokers/alor/config.js';
-import { instaforexConnection, type InstaforexConnectionConfig } from './brokers/instaforex/config.js';
-import { tinkoffConnection, type TinkoffConnectionConfig } from './brokers/tinkoff/config.js';
-import { tinkoffV1Connection, type TinkoffV1ConnectionConfig } from './brokers/tinkoff-v1/config.js';
+import type { AlorConnectionConfig } from './brokers/alor/config.js';
+import type { BrokerRegistry } from './brokers/definition.js';
+import type { InstaforexConnectionConfig } from './brokers/instaforex/config.js';
+import { brokerRegistry, type ConnectionConfig } from './brokers/registry.js';
+import type { TinkoffConnectionConfig } from './brokers/tinkoff/config.js';
+import type { TinkoffV1ConnectionConfig } from './brokers/tinkoff-v1/config.js';
+import type { CacheConfig } from './cache.js';
 import { integer } from './config-values.js';
-import type { BrokerKind } from './domain.js';
 
 /**
  * The config file: YAML, `${NAME}` replaced from the environment, validated once into one
@@ -18,15 +20,6 @@ import type { BrokerKind } from './domain.js';
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
-
-const connectionSchemas = {
-  tinkoff: tinkoffConnection,
-  'tinkoff-v1': tinkoffV1Connection,
-  alor: alorConnection,
-  instaforex: instaforexConnection,
-} satisfies Record<BrokerKind, z.ZodType>;
-
-export const knownBrokers = Object.keys(connectionSchemas) as BrokerKind[];
 
 const limitsSchema = z.strictObject({
   /** Deepest field nesting a query may have. Default 12 (the statistics query needs 5). */
@@ -120,12 +113,7 @@ const fileSchema = z.strictObject({
   connections: z.array(z.unknown(), 'expected a list of connections').default([]),
 });
 
-export type { TinkoffConnectionConfig, TinkoffV1ConnectionConfig, AlorConnectionConfig, InstaforexConnectionConfig };
-export type ConnectionConfig =
-  | TinkoffConnectionConfig
-  | TinkoffV1ConnectionConfig
-  | AlorConnectionConfig
-  | InstaforexConnectionConfig;
+export type { CacheConfig, ConnectionConfig, TinkoffConnectionConfig, TinkoffV1ConnectionConfig, AlorConnectionConfig, InstaforexConnectionConfig };
 
 export interface Config {
   /** The file this config came from, for messages; null when built in code (tests, demo). */
@@ -136,10 +124,13 @@ export interface Config {
   readonly cache: CacheConfig;
   readonly metrics: MetricsConfig;
   readonly audit: AuditConfig;
+  /**
+   * Each validated by its broker's own schema (its definition's `connection`). Typed as the
+   * built-in brokers' entries; a registry given to parseConfig in code may add others.
+   */
   readonly connections: readonly ConnectionConfig[];
 }
 
-export type CacheConfig = Readonly<z.output<typeof cacheSchema>>;
 export type ServerConfig = Readonly<z.output<typeof serverSchema>>;
 export type MetricsConfig = Readonly<z.output<typeof metricsSchema>>;
 export type AuditConfig = Readonly<z.output<typeof auditSchema>>;
@@ -154,6 +145,11 @@ export interface LoadConfigOptions {
    * the data dir (token list and revoke, audit, backup), which then also accept an empty file.
    */
   needsConnections?: boolean | undefined;
+  /**
+   * The brokers a connection may name, each validating its own entries: every broker brokerql
+   * serves (brokers/registry.ts) unless set. The tests register a fifth broker here.
+   */
+  brokerRegistry?: BrokerRegistry | undefined;
 }
 
 const readmeHint = '(README, "Running it for real")';
@@ -195,6 +191,7 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: 
     fail('connections', `missing; at least one connection is needed ${readmeHint}`);
   }
 
+  const brokers: BrokerRegistry = options.brokerRegistry ?? brokerRegistry;
   const connections: ConnectionConfig[] = [];
   const seenIds = new Map<string, number>();
   document.connections.forEach((rawConnection, index) => {
@@ -203,12 +200,12 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: 
       fail(keyPath(at), 'expected a connection (a mapping with id, broker, ...)');
     }
     const broker = (rawConnection as Record<string, unknown>)['broker'];
-    const schema = connectionSchemas[broker as BrokerKind];
-    if (typeof broker !== 'string' || !Object.hasOwn(connectionSchemas, broker) || !schema) {
+    const definition = typeof broker === 'string' && Object.hasOwn(brokers, broker) ? brokers[broker] : undefined;
+    if (!definition) {
       const received = broker === undefined ? 'missing' : `unknown broker ${JSON.stringify(broker)}`;
-      fail(keyPath([...at, 'broker']), `${received} (known: ${knownBrokers.join(', ')})`);
+      fail(keyPath([...at, 'broker']), `${received} (known: ${Object.keys(brokers).join(', ')})`);
     }
-    const parsed = schema!.safeParse(rawConnection, { reportInput: true });
+    const parsed = definition!.connection.safeParse(rawConnection, { reportInput: true });
     if (!parsed.success) fail(...describeIssue(parsed.error.issues[0]!, at));
     const connection = parsed.data as ConnectionConfig;
     const previous = seenIds.get(connection.id);
@@ -229,7 +226,7 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: 
     file,
     server: { ...document.server, port },
     dataDir: path.resolve(baseDirectory, document.dataDir),
-    cache: document.cache,
+    cache: document.cache satisfies CacheConfig,
     metrics: document.metrics,
     audit: document.audit,
     connections,

@@ -8,9 +8,6 @@ import type { Decimal } from './decimal.js';
 
 export type { Decimal } from './decimal.js';
 
-/** The `broker:` value of a connection in the config file. */
-export type BrokerKind = 'tinkoff' | 'tinkoff-v1' | 'alor' | 'instaforex';
-
 export interface Money {
   amount: Decimal;
   /** ISO 4217, upper case. */

@@ -6,9 +6,9 @@ import { FailedAuthenticationLimiter } from './auth/failed-auth-limiter.js';
 import { TokenStore } from './auth/tokens.js';
 import { useBearerAuth } from './auth/use-bearer-auth.js';
 import type { UpstreamCall, UpstreamObserver } from './brokers/http.js';
-import { createConnections } from './brokers/registry.js';
+import type { BrokerRegistry } from './brokers/definition.js';
 import type { Config } from './config.js';
-import { ConnectionDirectory } from './brokers/connection.js';
+import { ConnectionDirectory, createConnections } from './brokers/connection.js';
 import { createContextFactory, type ContextAdditions } from './context.js';
 import { useTinkoffV1Compat } from './compat/use-tinkoff-v1-compat.js';
 import { createErrorMasker } from './client-errors.js';
@@ -75,6 +75,12 @@ export interface GatewayOptions {
    * a twin gateway graphql-js's `execute` here, so that a change of the default is compared with it.
    */
   execute?: ExecuteOperation | undefined;
+  /**
+   * The brokers connections may name: every broker brokerql serves (brokers/registry.ts) unless
+   * set; the config must have been validated with the same (parseConfig's `brokerRegistry`). The
+   * tests register a fifth broker here.
+   */
+  brokerRegistry?: BrokerRegistry | undefined;
 }
 
 export interface Gateway {
@@ -114,6 +120,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   };
   const connections = new ConnectionDirectory(
     createConnections(config.connections, {
+      brokerRegistry: options.brokerRegistry,
       secrets,
       observer: observeBrokerCall,
       cache: config.cache,
@@ -143,7 +150,10 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const warnings: string[] = [];
 
   const yoga = createYoga<Record<string, never>, ContextAdditions>({
-    schema: createSchema({ onDenied: ({ context, info, args }) => auditDenied(tradingRequest(context), info.fieldName, args) }),
+    schema: createSchema({
+      brokerRegistry: options.brokerRegistry,
+      onDenied: ({ context, info, args }) => auditDenied(tradingRequest(context), info.fieldName, args),
+    }),
     graphqlEndpoint,
     healthCheckEndpoint: '/healthz',
     landingPage: false,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { brokerRegistry } from '../src/brokers/registry.js';
 import { defaultMaxConcurrentRequests } from '../src/brokers/resilience/policy.js';
 import { InFlight, nextMoment } from '../src/brokers/single-flight.js';
 import { BrokerCallBudgetError } from '../src/errors.js';
@@ -125,11 +126,11 @@ describe('calls in flight per connection (D23)', () => {
   afterAll(() => stack.close());
 
   it('are capped by default at one second of the broker\'s published rate', () => {
-    expect(defaultMaxConcurrentRequests('tinkoff')).toBe(50);
-    expect(defaultMaxConcurrentRequests('alor')).toBe(100);
-    expect(defaultMaxConcurrentRequests('instaforex')).toBe(2);
+    expect(defaultMaxConcurrentRequests(brokerRegistry.tinkoff.limits)).toBe(50);
+    expect(defaultMaxConcurrentRequests(brokerRegistry.alor.limits)).toBe(100);
+    expect(defaultMaxConcurrentRequests(brokerRegistry.instaforex.limits)).toBe(2);
     // Per-minute limits only (950 a minute in all, the sandbox's account management included).
-    expect(defaultMaxConcurrentRequests('tinkoff-v1')).toBe(16);
+    expect(defaultMaxConcurrentRequests(brokerRegistry['tinkoff-v1'].limits)).toBe(16);
   });
 
   it('let twenty independent T-Invest calls of one query reach the broker at once with the default settings', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { requireMethod } from '../src/brokers/capabilities.js';
 import { createInstaforexAdapter } from '../src/brokers/instaforex/adapter.js';
+import { instaforexBroker } from '../src/brokers/instaforex/index.js';
 import type { InstaforexConnectionConfig } from '../src/config.js';
 import { addDecimals } from '../src/decimal.js';
 import type { Operation } from '../src/domain.js';
@@ -366,13 +367,13 @@ describe('InstaForex configurable method paths', () => {
 
 describe('InstaForex read-only capabilities', () => {
   it('says what is true: no trading, no order types, no orderbook, operations', () => {
-    expect(adapter().capabilities).toEqual({ trading: false, orderTypes: [], orderbook: false, operations: true });
+    expect(instaforexBroker.capabilities).toEqual({ trading: false, orderTypes: [], orderbook: false, operations: true });
   });
 
   it('has no placeOrder, cancelOrder or getOrderbook: the capability gate answers NOT_SUPPORTED naming the broker, asking it nothing', async () => {
     const client = adapter();
     expect([client.placeOrder, client.cancelOrder, client.getOrderbook]).toEqual([undefined, undefined, undefined]);
-    const connection = { id: 'ifx', broker: 'instaforex' as const, adapter: client };
+    const connection = { id: 'ifx', definition: instaforexBroker, adapter: client };
     for (const method of ['placeOrder', 'cancelOrder', 'getOrderbook'] as const) {
       const error = await failure(Promise.resolve().then(() => requireMethod(connection, method)));
       expect(error.code).toBe('NOT_SUPPORTED');

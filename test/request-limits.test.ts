@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alorLimits } from '../src/brokers/alor/limits.js';
 import { instaforexLimits } from '../src/brokers/instaforex/limits.js';
 import type { RequestLimit } from '../src/brokers/limits.js';
-import { brokerQuotaBuckets } from '../src/brokers/resilience/policy.js';
+import { brokerRegistry, type BrokerKind } from '../src/brokers/registry.js';
+import { quotaBuckets } from '../src/brokers/resilience/policy.js';
 import { tinkoffLimits } from '../src/brokers/tinkoff/limits.js';
 import { tinkoffV1Limits } from '../src/brokers/tinkoff-v1/limits.js';
 import { createTinkoffSimulator, tinkoffSimulatorTokens } from '../src/simulators/tinkoff/server.js';
@@ -17,8 +18,8 @@ const perMinute = (limits: readonly RequestLimit[]) =>
   Object.fromEntries(limits.filter((limit) => limit.per === 'minute').map((limit) => [limit.name, limit.requests]));
 const contract = '/tinkoff.public.invest.api.contract.v1.';
 /** The gateway's buckets a request draws from, by name. */
-const bucketsOf = (broker: keyof typeof brokerQuotaBuckets, route: string) =>
-  brokerQuotaBuckets[broker].filter((bucket) => bucket.matches(route)).map((bucket) => bucket.name);
+const bucketsOf = (broker: BrokerKind, route: string) =>
+  quotaBuckets(brokerRegistry[broker].limits).filter((bucket) => bucket.matches(route)).map((bucket) => bucket.name);
 
 describe('published request limits', () => {
   it('are the numbers the brokers document', () => {
@@ -85,7 +86,7 @@ describe('T-Invest GetOrderState (once 100 a minute in the simulator and 50 in t
   afterAll(() => simulator.server.stop());
 
   it('has the same budget in both: the rest of OrdersService, refused past it with 80002 while GetOrders keeps its own', async () => {
-    const gateway = brokerQuotaBuckets.tinkoff.find((bucket) => bucket.name === 'OrdersService')!;
+    const gateway = quotaBuckets(brokerRegistry.tinkoff.limits).find((bucket) => bucket.name === 'OrdersService')!;
     expect(gateway.matches(`POST ${contract}OrdersService/GetOrderState`)).toBe(true);
     const answered = await Promise.all(Array.from({ length: gateway.burst }, () => orderState()));
     expect(new Set(answered.map((answer) => answer.status))).toEqual(new Set([404]));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createConnectionPolicy, type ConnectionPolicy } from '../src/brokers/resilience/policy.js';
 import { createTinkoffAdapter } from '../src/brokers/tinkoff/adapter.js';
+import { tinkoffLimits } from '../src/brokers/tinkoff/limits.js';
 import { createTinkoffV1Adapter } from '../src/brokers/tinkoff-v1/adapter.js';
 import { tinkoffV1Limits } from '../src/brokers/tinkoff-v1/limits.js';
 import type { TinkoffConnectionConfig, TinkoffV1ConnectionConfig } from '../src/config.js';
@@ -24,8 +25,8 @@ function adapterWithPolicy(overrides: { quota?: boolean; maxConcurrentRequests?:
   });
   const policy: ConnectionPolicy = createConnectionPolicy({
     connection: 'tbank',
-    broker: 'tinkoff',
     brokerLabel: 'T-Invest',
+    limits: tinkoffLimits,
     quota: overrides.quota ?? false,
     maxConcurrentRequests: overrides.maxConcurrentRequests ?? 8,
   });
@@ -186,7 +187,7 @@ describe('budget', () => {
       token: tinkoffV1SimulatorTokens.trading,
       baseUrl: legacy.baseUrl,
     });
-    const policy = createConnectionPolicy({ connection: 'tinkoff-legacy', broker: 'tinkoff-v1', brokerLabel: 'Tinkoff v1', quota: true, maxConcurrentRequests: limit });
+    const policy = createConnectionPolicy({ connection: 'tinkoff-legacy', brokerLabel: 'Tinkoff v1', limits: tinkoffV1Limits, quota: true, maxConcurrentRequests: limit });
     const adapter = testBed.track(createTinkoffV1Adapter(config, { secrets: new SecretRegistry(), policy }));
     const results = await runInRequestScope({ deadline: Date.now() + 500, brokerCalls: 0 }, () =>
       Promise.allSettled(Array.from({ length: limit + 1 }, () => adapter.listOrders({ brokerAccountId: '2054816137' }))),

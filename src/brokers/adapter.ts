@@ -1,6 +1,5 @@
 import type {
   BrokerAccount,
-  BrokerKind,
   Decimal,
   InstrumentInfo,
   InstrumentRef,
@@ -104,8 +103,6 @@ export interface AverageFillPricesParams extends AccountParams {
  * capabilities.ts) answers NOT_SUPPORTED for a method that is absent or not offered.
  */
 export interface BrokerAdapter {
-  readonly broker: BrokerKind;
-  readonly capabilities: Capabilities;
   /** This broker's grammar for what clients name (instruments, order ids), checked before any call. */
   readonly identifiers: ClientIdentifiers;
   listAccounts(params: Cancellable): Promise<BrokerAccount[]>;

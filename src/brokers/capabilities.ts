@@ -1,7 +1,7 @@
-import type { BrokerAccount, BrokerKind, OrderType } from '../domain.js';
+import type { BrokerAccount, OrderType } from '../domain.js';
 import { NotSupportedError } from '../errors.js';
 import type { BrokerAdapter, Capabilities, GatedMethod } from './adapter.js';
-import { brokerLabelWithEnum } from './labels.js';
+import { brokerLabelWithEnum, type BrokerDefinition } from './definition.js';
 
 /**
  * What one account allows: its connection's capabilities, without trading where the broker lets
@@ -21,15 +21,16 @@ const gatedMethods = {
   cancelOrder: { capability: 'trading', what: 'cancelling orders' },
 } as const satisfies Record<GatedMethod, { capability: 'orderbook' | 'operations' | 'trading'; what: string }>;
 
+/** A connection as the gate sees it: its broker's definition (capabilities, names) and its adapter (which methods it has). */
 interface GatedConnection {
   id: string;
-  broker: BrokerKind;
+  definition: Pick<BrokerDefinition, 'label' | 'enumValue' | 'capabilities'>;
   adapter: BrokerAdapter;
 }
 
 /** The answer for anything outside a broker's capabilities: say which broker, never return an empty result. */
-export function notSupported(connection: { id: string; broker: BrokerKind }, what: string): NotSupportedError {
-  return new NotSupportedError(`${brokerLabelWithEnum(connection.broker)} does not support ${what} (connection "${connection.id}")`, {
+export function notSupported(connection: Pick<GatedConnection, 'id' | 'definition'>, what: string): NotSupportedError {
+  return new NotSupportedError(`${brokerLabelWithEnum(connection.definition)} does not support ${what} (connection "${connection.id}")`, {
     connection: connection.id,
     retryable: false,
   });
@@ -37,7 +38,7 @@ export function notSupported(connection: { id: string; broker: BrokerKind }, wha
 
 /** Whether the connection's broker offers `method` at all (the loaders use it to choose a fallback, not to refuse). */
 export function supports(connection: GatedConnection, method: GatedMethod): boolean {
-  return connection.adapter.capabilities[gatedMethods[method].capability] && connection.adapter[method] !== undefined;
+  return connection.definition.capabilities[gatedMethods[method].capability] && connection.adapter[method] !== undefined;
 }
 
 /** For the trading methods: the account whose capabilities decide, and the order type asked for. */
@@ -63,7 +64,7 @@ export function requireMethod<Method extends GatedMethod>(
   if (!supports(connection, method) || !implementation) throw notSupported(connection, gate.what);
   if (target) {
     const { account, orderType } = target;
-    const capabilities = accountCapabilities(adapter.capabilities, account);
+    const capabilities = accountCapabilities(connection.definition.capabilities, account);
     if (gate.capability === 'trading' && !capabilities.trading) {
       const reason = account.readOnly ? "its broker gives brokerql's credential read-only access to it" : `it is ${account.status?.toLowerCase() ?? 'not open'}`;
       throw new NotSupportedError(`${gate.what} is not possible on account ${account.id}: ${reason}`, { connection: connection.id, retryable: false });

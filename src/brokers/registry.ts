@@ -1,78 +1,30 @@
-import { createConnectionCaches, type CacheName } from '../cache.js';
-import type { CacheConfig, ConnectionConfig } from '../config.js';
-import type { BrokerKind } from '../domain.js';
-import { InternalError } from '../errors.js';
-import type { AdapterDependencies, BrokerAdapter } from './adapter.js';
-import type { ConnectionModel } from './connection.js';
-import { brokerLabels } from './labels.js';
-import type { CircuitState } from './resilience/circuit-breaker.js';
-import type { CallPriority } from './resilience/quota.js';
-import { createConnectionPolicy } from './resilience/policy.js';
-import { InFlight } from './single-flight.js';
-import { createAlorAdapter } from './alor/adapter.js';
-import { createInstaforexAdapter } from './instaforex/adapter.js';
-import { createTinkoffAdapter } from './tinkoff/adapter.js';
-import { createTinkoffV1Adapter } from './tinkoff-v1/adapter.js';
+import type { z } from 'zod';
+import { defineRegistry } from './definition.js';
+import { alorBroker } from './alor/index.js';
+import { instaforexBroker } from './instaforex/index.js';
+import { tinkoffBroker } from './tinkoff/index.js';
+import { tinkoffV1Broker } from './tinkoff-v1/index.js';
 
 /**
- * The one signature every broker's adapter factory has: its own connection config, and what the
- * gateway hands every adapter (secrets, observer, policy, caches, calls in flight).
+ * Every broker brokerql serves, by the `broker:` value of its connections: one line per broker,
+ * each its folder's definition (definition.ts). Everything that differs by broker outside its
+ * folder is read from here — config validation (config.ts), request budgets, labels, capabilities
+ * and adapters (connection.ts), the GraphQL enum (schema.ts, resolvers/broker.ts), `check` — and
+ * the types below are derived from it, so a new broker is its folder, its line here, its
+ * simulator's line in src/simulators/index.ts and its value in schema/base.graphql's `enum Broker`.
  */
-export type AdapterFactory<Kind extends BrokerKind> = (
-  config: Extract<ConnectionConfig, { broker: Kind }>,
-  dependencies: AdapterDependencies,
-) => BrokerAdapter;
+export const brokerRegistry = defineRegistry({
+  tinkoff: tinkoffBroker,
+  'tinkoff-v1': tinkoffV1Broker,
+  alor: alorBroker,
+  instaforex: instaforexBroker,
+});
 
-/** One line per broker: adding a broker is one folder and one entry here. */
-export const adapterFactories: { [Kind in BrokerKind]: AdapterFactory<Kind> } = {
-  tinkoff: createTinkoffAdapter,
-  'tinkoff-v1': createTinkoffV1Adapter,
-  alor: createAlorAdapter,
-  instaforex: createInstaforexAdapter,
-};
+/** The `broker:` value of a connection in the config file: one of the registry's keys. */
+export type BrokerKind = keyof typeof brokerRegistry;
 
-export function createAdapter(config: ConnectionConfig, dependencies: AdapterDependencies): BrokerAdapter {
-  const factory = adapterFactories[config.broker] as AdapterFactory<typeof config.broker> | undefined;
-  if (!factory) {
-    throw new InternalError(`unknown broker "${config.broker}" (known: ${Object.keys(adapterFactories).join(', ')})`);
-  }
-  return factory(config as never, dependencies);
-}
+/** The validated connection entry of one broker: what its definition's schema gives. */
+export type ConnectionConfigOf<Kind extends BrokerKind> = z.output<(typeof brokerRegistry)[Kind]['connection']>;
 
-export interface ConnectionDependencies extends Pick<AdapterDependencies, 'secrets' | 'observer'> {
-  /** Cross-request caches; none when absent (CLI commands). */
-  cache?: CacheConfig | undefined;
-  /**
-   * Whether identical reads in flight are shared across requests (brokers/single-flight.ts).
-   * Default true; the benchmark's baseline turns it off to show what sharing is worth.
-   */
-  shareCallsInFlight?: boolean | undefined;
-  onCircuitChange?: (connection: string, state: CircuitState) => void;
-  onQuotaGranted?: (connection: string, priority: CallPriority, waitedMilliseconds: number) => void;
-  onCacheLookup?: (connection: string, cache: CacheName, hit: boolean) => void;
-}
-
-/** One adapter per configured connection, each with its own budget, breaker and retry policy. */
-export function createConnections(connections: readonly ConnectionConfig[], dependencies: ConnectionDependencies): ConnectionModel[] {
-  return connections.map((config) => {
-    const policy = createConnectionPolicy({
-      connection: config.id,
-      broker: config.broker,
-      brokerLabel: brokerLabels[config.broker],
-      quota: config.quota,
-      maxConcurrentRequests: config.maxConcurrentRequests,
-      onCircuitChange: (state) => dependencies.onCircuitChange?.(config.id, state),
-      onQuotaGranted: (priority, waited) => dependencies.onQuotaGranted?.(config.id, priority, waited),
-    });
-    const caches = createConnectionCaches(dependencies.cache, (cache, hit) => dependencies.onCacheLookup?.(config.id, cache, hit));
-    const inFlight = dependencies.shareCallsInFlight === false ? undefined : new InFlight();
-    return {
-      id: config.id,
-      broker: config.broker,
-      adapter: createAdapter(config, { secrets: dependencies.secrets, observer: dependencies.observer, policy, caches, inFlight }),
-      policy,
-      caches,
-      inFlight,
-    };
-  });
-}
+/** A validated connection entry of any built-in broker, discriminated by `broker`. */
+export type ConnectionConfig = { [Kind in BrokerKind]: ConnectionConfigOf<Kind> }[BrokerKind];

@@ -1,9 +1,8 @@
 import type { Capabilities } from '../brokers/adapter.js';
-import { createConnections } from '../brokers/registry.js';
 import { clientCode } from '../client-errors.js';
 import { BrokerqlError, UpstreamUnreachableError } from '../errors.js';
 import type { BrokerAccount } from '../domain.js';
-import type { ConnectionModel } from '../brokers/connection.js';
+import { createConnections, type ConnectionModel } from '../brokers/connection.js';
 import { SecretRegistry } from '../secrets.js';
 import { loadCliConfig, parseCommandLine, type CommandEnvironment } from './common.js';
 import { formatTable } from './table.js';
@@ -17,13 +16,13 @@ export async function checkCommand(args: string[], environment: CommandEnvironme
   // A config without connections is refused here, naming the file.
   const config = loadCliConfig(values, environment);
   const secrets = new SecretRegistry();
-  const connections = createConnections(config.connections, { secrets });
+  const connections = createConnections(config.connections, { secrets, brokerRegistry: environment.brokerRegistry });
   try {
     const results = await Promise.all(connections.map((connection) => checkConnection(connection, secrets)));
     environment.stdout.write(
       formatTable(
         ['CONNECTION', 'BROKER', 'STATUS', 'ACCOUNTS', 'CAPABILITIES'],
-        results.map((result) => [result.connection.id, result.connection.broker, result.ok ? 'ok' : 'FAILED', result.accounts, describe(result.connection.adapter.capabilities)]),
+        results.map((result) => [result.connection.id, result.connection.broker, result.ok ? 'ok' : 'FAILED', result.accounts, describe(result.connection.definition.capabilities)]),
       ),
     );
     const failures = results.filter((result) => !result.ok);

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { BrokerRegistry } from '../brokers/definition.js';
 import { loadConfigFile, type Config } from '../config.js';
 import { createLogger, type Logger, type LogLevel } from '../logger.js';
 
@@ -13,6 +14,11 @@ export interface CommandEnvironment {
   stderr: NodeJS.WritableStream;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM); long-running commands wait on it. */
   stopSignal: Promise<string>;
+  /**
+   * The brokers a config may name, for every command that reads one: every broker brokerql
+   * serves (brokers/registry.ts) unless set. The tests register a fifth broker here.
+   */
+  brokerRegistry?: BrokerRegistry | undefined;
 }
 
 export function configPath(flag: string | undefined, env: CommandEnvironment['env']): string {
@@ -35,7 +41,7 @@ export function loadCliConfig(
   { needsConnections = true }: { needsConnections?: boolean } = {},
 ): Config {
   const port = parsePort(flags.port, '--port') ?? parsePort(environment.env['PORT'], 'PORT');
-  return loadConfigFile(configPath(flags.config, environment.env), { env: environment.env, port, needsConnections });
+  return loadConfigFile(configPath(flags.config, environment.env), { env: environment.env, port, needsConnections, brokerRegistry: environment.brokerRegistry });
 }
 
 /**

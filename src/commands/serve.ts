@@ -15,7 +15,7 @@ export async function serveCommand(args: string[], environment: CommandEnvironme
   const config = loadCliConfig(values, environment);
   const secrets = new SecretRegistry();
   const logger = cliLogger(values['log-level'], environment, (text) => secrets.redact(text));
-  const gateway = createGateway(config, { logger, secrets });
+  const gateway = createGateway(config, { logger, secrets, brokerRegistry: environment.brokerRegistry });
   // A stray rejection is a bug to fix, not a reason to drop every request in flight.
   const onUnhandled = (reason: unknown) =>
     logger.error({ error: secrets.redact(reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)) }, 'unhandled rejection');

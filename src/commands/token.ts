@@ -1,5 +1,5 @@
 import { TokenStore } from '../auth/tokens.js';
-import { createConnections } from '../brokers/registry.js';
+import { createConnections } from '../brokers/connection.js';
 import type { Config } from '../config.js';
 import { parseDuration } from '../duration.js';
 import { parseScopedId } from '../ids.js';
@@ -53,7 +53,7 @@ async function createToken(args: string[], environment: CommandEnvironment): Pro
   }
   // Checking --accounts asks the brokers; a token for every account needs none of them.
   const config = loadCliConfig(values, environment, { needsConnections: values.accounts !== undefined });
-  const accountIds = values.accounts === undefined ? null : await checkAccounts(values.accounts, config);
+  const accountIds = values.accounts === undefined ? null : await checkAccounts(values.accounts, config, environment.brokerRegistry);
 
   const database = openDatabase(config.dataDir);
   try {
@@ -70,7 +70,7 @@ async function createToken(args: string[], environment: CommandEnvironment): Pro
 }
 
 /** Every id must name a configured connection and an account its broker really has. */
-async function checkAccounts(list: string, config: Config): Promise<string[]> {
+async function checkAccounts(list: string, config: Config, brokerRegistry: CommandEnvironment['brokerRegistry']): Promise<string[]> {
   const ids = [...new Set(list.split(',').map((id) => id.trim()).filter(Boolean))];
   if (ids.length === 0) throw new UsageError('--accounts needs at least one account id, e.g. --accounts tbank:2000345678');
   const byConnection = new Map<string, string[]>();
@@ -88,7 +88,7 @@ async function checkAccounts(list: string, config: Config): Promise<string[]> {
   }
   const connections = createConnections(
     config.connections.filter((connection) => byConnection.has(connection.id)),
-    { secrets: new SecretRegistry() },
+    { secrets: new SecretRegistry(), brokerRegistry },
   );
   try {
     for (const connection of connections) {

@@ -1,13 +1,13 @@
 import { accountCapabilities } from '../brokers/capabilities.js';
 import { instrumentRefFromInput } from '../brokers/instrument-input.js';
-import { brokerEnums } from '../brokers/labels.js';
 import type { AccountResolvers } from '../generated/graphql.js';
+import { brokerEnumValue } from './broker.js';
 import { selectedPortfolioParts } from './selection.js';
 
 export const Account: AccountResolvers = {
-  broker: (account) => brokerEnums[account.connection.broker],
+  broker: (account) => brokerEnumValue(account.connection),
   status: (account) => account.status ?? null,
-  capabilities: (account) => accountCapabilities(account.connection.adapter.capabilities, account),
+  capabilities: (account) => accountCapabilities(account.connection.definition.capabilities, account),
   portfolio: (account, _arguments, context, info) => context.loaders.portfolio.load(account, selectedPortfolioParts(info)),
   orders: (account, _arguments, context) => context.loaders.orders.load(account),
 

@@ -1,8 +1,8 @@
 import { connectionAccounts } from '../access.js';
-import { brokerEnums } from '../brokers/labels.js';
 import type { ConnectionResolvers } from '../generated/graphql.js';
+import { brokerEnumValue } from './broker.js';
 
 export const Connection: ConnectionResolvers = {
-  broker: (connection) => brokerEnums[connection.broker],
+  broker: brokerEnumValue,
   accounts: (connection, _arguments, context) => connectionAccounts(context, connection),
 };

@@ -1,17 +1,11 @@
-import type { StartedSimulator } from './common/entry.js';
+import type { StartedSimulator, StartSimulator } from './common/entry.js';
 import type { MarketModel } from './common/market.js';
 import type { SimulatorServer } from './common/server.js';
 import type { StreamServer } from './common/websocket.js';
 import { startSimulator as startAlor } from './alor/index.js';
-import type { AlorSimulator } from './alor/server.js';
-import type { AlorStreams } from './alor/streams/server.js';
 import { startSimulator as startInstaforex } from './instaforex/index.js';
-import type { InstaforexSimulator } from './instaforex/server.js';
 import { startSimulator as startTinkoff } from './tinkoff/index.js';
-import type { TinkoffSimulator } from './tinkoff/server.js';
-import type { TinkoffStreams } from './tinkoff/streams/server.js';
 import { startSimulator as startTinkoffV1 } from './tinkoff-v1/index.js';
-import type { TinkoffV1Simulator } from './tinkoff-v1/server.js';
 
 /**
  * Broker simulators: one real HTTP server per broker wire protocol, and one WebSocket server per
@@ -58,19 +52,34 @@ import type { TinkoffV1Simulator } from './tinkoff-v1/server.js';
  * the benchmark.
  */
 
-/** The simulators by broker kind: each entry starts one (with its streams) and gives its brokerql connection. */
-const simulatorRegistry = {
+/**
+ * The simulators by broker kind — the same keys as the gateway's broker registry
+ * (src/brokers/registry.ts; test/broker-registry.test.ts holds the two together, since simulators
+ * may not import it). Each entry is its folder's `startSimulator`: start it (with its streams) and
+ * give its brokerql connection. `RunningSimulators` is derived from this record.
+ */
+export const simulatorRegistry = {
   tinkoff: startTinkoff,
   'tinkoff-v1': startTinkoffV1,
   alor: startAlor,
   instaforex: startInstaforex,
 };
 
+/**
+ * A record of simulators by broker kind: the one above, or one given in code (the tests add a
+ * fifth broker's). `any`: it holds simulators of different types, each read through its own entry.
+ */
+export type SimulatorRegistry = Readonly<Record<string, StartSimulator<any, any>>>;
+
 export type SimulatedBroker = keyof typeof simulatorRegistry;
 
-export interface SimulatorOptions {
-  /** Which brokers to start; all four by default. */
-  brokers?: readonly SimulatedBroker[];
+export const allSimulatedBrokers = Object.keys(simulatorRegistry) as SimulatedBroker[];
+
+export interface SimulatorOptions<Registry extends SimulatorRegistry = typeof simulatorRegistry> {
+  /** The simulators to choose from: `simulatorRegistry` unless set. */
+  simulatorRegistry?: Registry;
+  /** Which brokers to start; every one of the registry by default. */
+  brokers?: ReadonlyArray<NoInfer<keyof Registry & string>>;
   /** Added to every simulated broker answer. */
   latencyMilliseconds?: number;
   /** Brokers' request limits (off for load tests). */
@@ -87,16 +96,26 @@ export interface SimulatorOptions {
   streams?: boolean;
 }
 
-export interface RunningSimulators {
-  tinkoff?: TinkoffSimulator;
-  tinkoffV1?: TinkoffV1Simulator;
-  alor?: AlorSimulator;
-  instaforex?: InstaforexSimulator;
+/** What one registry entry starts: its simulator, server, connection entry and the rest (common/entry.ts). */
+type StartedOf<Entry> = Entry extends StartSimulator<infer Simulator, infer Streams> ? StartedSimulator<Simulator, Streams> : never;
+type StreamsOf<Entry> = NonNullable<StartedOf<Entry>['streams']>['streams'];
+
+/** A kind as a field name: `tinkoff-v1` → `tinkoffV1`. */
+type FieldName<Kind extends string> = Kind extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<FieldName<Tail>>}` : Kind;
+const fieldName = (kind: string) => kind.replace(/-([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+
+/**
+ * The started simulators, derived from the registry: `byBroker` keyed by broker kind, and for
+ * typed access each started simulator as a field named after its kind (`tinkoff`, `tinkoffV1`,
+ * `alor`, …) and its stream simulator, where it has one, beside it (`tinkoffStreams`,
+ * `alorStreams`). Fields of brokers not started are absent.
+ */
+export type RunningSimulators<Registry extends SimulatorRegistry = typeof simulatorRegistry> = {
+  /** Every started simulator with its server, connection entry, market, streams and orders held, by broker kind. */
+  byBroker: { [Kind in keyof Registry]?: StartedOf<Registry[Kind]> };
   servers: SimulatorServer[];
   /** Connection entries for a brokerql config, one per started simulator, with the demo's ids. */
   connections: Array<Record<string, string>>;
-  tinkoffStreams?: TinkoffStreams;
-  alorStreams?: AlorStreams;
   streamServers: StreamServer[];
   /**
    * The stream endpoints per connection id (`streamUrl` for tbank, `wsUrl` for alor). Kept out of
@@ -107,27 +126,28 @@ export interface RunningSimulators {
   /** The markets whose books and prices move (T-Invest's, ALOR's). */
   markets: MarketModel[];
   stop(): Promise<void>;
-}
+} & { [Kind in keyof Registry & string as FieldName<Kind>]?: StartedOf<Registry[Kind]>['simulator'] } & {
+  [Kind in keyof Registry & string as [StreamsOf<Registry[Kind]>] extends [never] ? never : `${FieldName<Kind>}Streams`]?: StreamsOf<Registry[Kind]>;
+};
 
-export const allSimulatedBrokers = Object.keys(simulatorRegistry) as SimulatedBroker[];
-
-/** Where each broker's simulator, and its stream simulator, is found on `RunningSimulators`. */
-const runningField = { tinkoff: 'tinkoff', 'tinkoff-v1': 'tinkoffV1', alor: 'alor', instaforex: 'instaforex' } as const;
-const runningStreamsField: Partial<Record<SimulatedBroker, 'tinkoffStreams' | 'alorStreams'>> = { tinkoff: 'tinkoffStreams', alor: 'alorStreams' };
-
-export async function startSimulators(options: SimulatorOptions = {}): Promise<RunningSimulators> {
-  const wanted = new Set(options.brokers ?? allSimulatedBrokers);
+export async function startSimulators<Registry extends SimulatorRegistry = typeof simulatorRegistry>(
+  options: SimulatorOptions<Registry> = {},
+): Promise<RunningSimulators<Registry>> {
+  const registry: SimulatorRegistry = options.simulatorRegistry ?? simulatorRegistry;
+  const wanted = new Set<string>(options.brokers ?? Object.keys(registry));
   const startOptions = { rateLimits: options.rateLimits ?? true, streams: options.streams ?? true, marketSeed: options.marketSeed };
-  const running: RunningSimulators = { servers: [], connections: [], streamServers: [], streamUrls: {}, markets: [], stop: async () => undefined };
-  for (const broker of allSimulatedBrokers.filter((candidate) => wanted.has(candidate))) {
-    const started: StartedSimulator<unknown, unknown> = await simulatorRegistry[broker](startOptions);
-    Object.assign(running, { [runningField[broker]]: started.simulator });
+  const running = { byBroker: {}, servers: [], connections: [], streamServers: [], streamUrls: {}, markets: [], stop: async () => undefined } as RunningSimulators<Registry>;
+  const fields = running as Record<string, unknown>;
+  const byBroker = running.byBroker as Record<string, StartedSimulator<unknown, unknown>>;
+  for (const broker of Object.keys(registry).filter((candidate) => wanted.has(candidate))) {
+    const started: StartedSimulator<unknown, unknown> = await registry[broker]!(startOptions);
+    byBroker[broker] = started;
+    fields[fieldName(broker)] = started.simulator;
     running.servers.push(started.server);
     running.connections.push(started.connection);
     if (started.market) running.markets.push(started.market);
-    const streamsField = runningStreamsField[broker];
-    if (started.streams && streamsField) {
-      Object.assign(running, { [streamsField]: started.streams.streams });
+    if (started.streams) {
+      fields[`${fieldName(broker)}Streams`] = started.streams.streams;
       running.streamServers.push(started.streams.server);
       running.streamUrls[started.connection['id']!] = started.streams.urls;
     }

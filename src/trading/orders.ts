@@ -79,7 +79,7 @@ export async function placeOrder(request: TradingRequest, input: PlaceOrderInput
     if (claim.kind === 'unresolved') {
       // The first attempt was sent but its fate is unknown (or its process died mid-flight).
       // Sending again is safe only where the broker deduplicates by the key brokerql sent.
-      if (!account.connection.adapter.capabilities.idempotentOrders) {
+      if (!account.connection.definition.capabilities.idempotentOrders) {
         if (claim.answer?.kind === 'error') throw new OrderStateUnknownError({ stored: claim.answer.message, connection: account.connection.id });
         throw new OrderStateUnknownError({
           connection: account.connection.id,

@@ -1,5 +1,5 @@
 import type { AlorConnectionConfig } from './config.js';
-import { wholePortfolio, type AdapterDependencies, type Capabilities, type CompleteBrokerAdapter } from '../adapter.js';
+import { wholePortfolio, type AdapterDependencies, type CompleteBrokerAdapter } from '../adapter.js';
 import { connectionUpstream } from '../connection-upstream.js';
 import type { ClientIdentifiers } from '../identifiers.js';
 import { AlorClient } from './client.js';
@@ -20,15 +20,6 @@ import { listAlorOperations } from './trade-history.js';
 import { AlorTrading } from './trading.js';
 import { alorRoutes } from './routes.js';
 import { orderbookResponseSchema, ordersResponseSchema, positionsResponseSchema, summaryResponseSchema } from './wire.js';
-
-const capabilities: Capabilities = {
-  trading: true,
-  orderTypes: ['LIMIT', 'MARKET'],
-  orderbook: true,
-  operations: true,
-  // ALOR executes an order command once per X-REQID, which brokerql derives from the idempotency key.
-  idempotentOrders: true,
-};
 
 /** /md/v2/orderbooks accepts depth 1 to 50. */
 const maximumOrderbookDepth = 50;
@@ -58,8 +49,6 @@ export function createAlorAdapter(config: AlorConnectionConfig, dependencies: Ad
   };
 
   return {
-    broker: 'alor',
-    capabilities,
     identifiers,
 
     async listAccounts() {

@@ -1,7 +1,6 @@
 import { RateLimitedError, UpstreamAuthError, UpstreamRejectedError, UpstreamTimeoutError, UpstreamUnavailableError, type BrokerqlError } from '../../errors.js';
 import { retryAfterSeconds, type UpstreamResponse } from '../http.js';
 import { parseJsonExact } from '../json.js';
-import { brokerLabels } from '../labels.js';
 import { failureOptions, mapUpstreamFailure, type BrokerErrorTable, type ErrorFactory } from '../upstream-errors.js';
 import { errorBodySchema } from './wire.js';
 
@@ -14,8 +13,8 @@ import { errorBodySchema } from './wire.js';
  * unknown outcome, and get their own class.
  */
 
-/** How messages name the broker (labels.ts keeps every broker's label). */
-export const alorLabel = brokerLabels.alor;
+/** How messages name the broker; its definition (index.ts) names it so everywhere else. */
+export const alorLabel = 'ALOR';
 
 export interface AlorErrorDetails {
   /** The code's name without ALOR's " (NNN)" suffix, e.g. "OrderToCancelNotFound"; '' when absent. */

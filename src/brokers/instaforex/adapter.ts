@@ -2,7 +2,7 @@ import type { InstaforexConnectionConfig } from './config.js';
 import type { InstrumentInfo, InstrumentRef } from '../../domain.js';
 import { BadUserInputError, NotFoundError } from '../../errors.js';
 import type { ClientIdentifiers } from '../identifiers.js';
-import { wholePortfolio, type AdapterDependencies, type BrokerAdapter, type Capabilities } from '../adapter.js';
+import { wholePortfolio, type AdapterDependencies, type BrokerAdapter } from '../adapter.js';
 import { connectionUpstream } from '../connection-upstream.js';
 import { InstaforexClient } from './client.js';
 import { instaforexLabel } from './map-instaforex-error.js';
@@ -13,13 +13,6 @@ import { mapInstaforexOrder } from './map-instaforex-order.js';
 import { accountCurrency, mapInstaforexPortfolio } from './map-instaforex-portfolio.js';
 import { toUnixSeconds } from './time.js';
 import { balanceSchema, tradeRecordsSchema } from './wire.js';
-
-/**
- * The Client Cabinet API is for monitoring a trading account: no order placing, cancelling or
- * market depth anywhere (§6). Trading happens in MetaTrader. The adapter has no such methods,
- * and the capability gate (capabilities.ts) answers NOT_SUPPORTED for them.
- */
-const capabilities: Capabilities = { trading: false, orderTypes: [], orderbook: false, operations: true };
 
 /**
  * A read-only MT4 account at InstaForex: one connection is one trading account (its login), read
@@ -70,8 +63,6 @@ export function createInstaforexAdapter(
   };
 
   return {
-    broker: 'instaforex',
-    capabilities,
     identifiers,
 
     async listAccounts() {

@@ -1,6 +1,5 @@
 import { RateLimitedError, UpstreamAuthError, UpstreamUnavailableError, type BrokerqlError } from '../../errors.js';
 import { retryAfterSeconds, type UpstreamResponse } from '../http.js';
-import { brokerLabels } from '../labels.js';
 import { failureOptions, mapUpstreamFailure, type BrokerErrorTable, type ErrorFactory } from '../upstream-errors.js';
 
 /**
@@ -14,8 +13,8 @@ import { failureOptions, mapUpstreamFailure, type BrokerErrorTable, type ErrorFa
  * never from the body. 408, 504 and other statuses take the shared rows (upstream-errors.ts).
  */
 
-/** How messages name the broker (labels.ts keeps every broker's label). */
-export const instaforexLabel = brokerLabels.instaforex;
+/** How messages name the broker; its definition (index.ts) names it so everywhere else. */
+export const instaforexLabel = 'InstaForex';
 
 export interface InstaforexCall {
   connection: string;

@@ -1,9 +1,4 @@
-import type { BrokerKind } from '../../domain.js';
-import { alorLimits } from '../alor/limits.js';
-import { instaforexLimits } from '../instaforex/limits.js';
 import { limitsFor, type RequestLimit } from '../limits.js';
-import { tinkoffLimits } from '../tinkoff/limits.js';
-import { tinkoffV1Limits } from '../tinkoff-v1/limits.js';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
 import { ConnectionQuota, type CallPriority, type QuotaBucket } from './quota.js';
 
@@ -21,30 +16,23 @@ export interface ConnectionPolicy {
 
 export interface PolicyOptions {
   connection: string;
-  broker: BrokerKind;
   brokerLabel: string;
+  /** The broker's published limits (its definition's, from its limits.ts; the simulators enforce the same tables). */
+  limits: readonly RequestLimit[];
   /** Apply the broker's documented request limits (off only for load tests against simulators). */
   quota: boolean;
-  /** Default: `defaultMaxConcurrentRequests(broker)`. */
+  /** Default: `defaultMaxConcurrentRequests(limits)`. */
   maxConcurrentRequests?: number | undefined;
   onCircuitChange?: (state: CircuitState) => void;
   onQuotaGranted?: (priority: CallPriority, waitedMilliseconds: number) => void;
 }
-
-/** Each broker's published limits, from its `limits.ts` (the simulators enforce the same tables). */
-const brokerLimits: Record<BrokerKind, readonly RequestLimit[]> = {
-  tinkoff: tinkoffLimits,
-  'tinkoff-v1': tinkoffV1Limits,
-  alor: alorLimits,
-  instaforex: instaforexLimits,
-};
 
 /**
  * A token bucket per published limit, enforced by the broker or only asked for (T-Invest's 50
  * a second per address, InstaForex's pace): a per-minute limit refills continuously and allows
  * its whole minute at once after a quiet period. Keys are `${method} ${path}` below the base URL.
  */
-function quotaBuckets(limits: readonly RequestLimit[]): QuotaBucket[] {
+export function quotaBuckets(limits: readonly RequestLimit[]): QuotaBucket[] {
   return limits.map((limit) => ({
     name: limit.name,
     ...(limit.routes === undefined
@@ -60,10 +48,6 @@ function methodAndPath(route: string): [string, string] {
   return [route.slice(0, space), route.slice(space + 1)];
 }
 
-export const brokerQuotaBuckets = Object.fromEntries(
-  Object.entries(brokerLimits).map(([broker, limits]) => [broker, quotaBuckets(limits)]),
-) as Record<BrokerKind, QuotaBucket[]>;
-
 /**
  * Calls in flight at once on a connection unless the config says otherwise: one second of the
  * broker's published rate — its limit for all routes where it has one (T-Invest 50/s per IP,
@@ -74,8 +58,8 @@ export const brokerQuotaBuckets = Object.fromEntries(
  * instead tie throughput to latency: 8 in flight against a 50 ms broker is 160 calls/s, whatever
  * the broker allows.
  */
-export function defaultMaxConcurrentRequests(broker: BrokerKind): number {
-  const buckets = brokerQuotaBuckets[broker];
+export function defaultMaxConcurrentRequests(limits: readonly RequestLimit[]): number {
+  const buckets = quotaBuckets(limits);
   const everyRoute = buckets.find((bucket) => bucket.everyRoute);
   const perSecond = everyRoute ? everyRoute.perSecond : buckets.reduce((sum, bucket) => sum + bucket.perSecond, 0);
   return Math.max(1, Math.ceil(perSecond));
@@ -84,8 +68,8 @@ export function defaultMaxConcurrentRequests(broker: BrokerKind): number {
 export function createConnectionPolicy(options: PolicyOptions): ConnectionPolicy {
   return {
     quota: new ConnectionQuota(options.connection, {
-      buckets: options.quota ? brokerQuotaBuckets[options.broker] : [],
-      maxConcurrent: options.maxConcurrentRequests ?? defaultMaxConcurrentRequests(options.broker),
+      buckets: options.quota ? quotaBuckets(options.limits) : [],
+      maxConcurrent: options.maxConcurrentRequests ?? defaultMaxConcurrentRequests(options.limits),
       onGranted: options.onQuotaGranted,
     }),
     breaker: new CircuitBreaker(options.connection, options.brokerLabel, {

@@ -7,7 +7,7 @@ import {
   OrderStateUnknownError,
   isUnansweredSend,
 } from '../../errors.js';
-import { wholePortfolio, type AdapterDependencies, type Capabilities, type CompleteBrokerAdapter, type PlaceOrderParams } from '../adapter.js';
+import { wholePortfolio, type AdapterDependencies, type CompleteBrokerAdapter, type PlaceOrderParams } from '../adapter.js';
 import { connectionUpstream } from '../connection-upstream.js';
 import { acceptedOrder } from '../order-outcome.js';
 import type { ClientIdentifiers } from '../identifiers.js';
@@ -33,8 +33,6 @@ import {
   placedOrderSchema,
   portfolioPayloadSchema,
 } from './wire.js';
-
-const capabilities: Capabilities = { trading: true, orderTypes: ['LIMIT', 'MARKET'], orderbook: true, operations: true };
 
 /** /market/orderbook accepts depth 1..20 (swagger "[1..20]"). */
 const maximumOrderbookDepth = 20;
@@ -102,8 +100,6 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
   }
 
   return {
-    broker: 'tinkoff-v1',
-    capabilities,
     identifiers,
 
     async listAccounts({ signal }) {

@@ -9,7 +9,6 @@ import {
 } from '../../errors.js';
 import { retryAfterSeconds, type UpstreamResponse } from '../http.js';
 import { parseJsonExact } from '../json.js';
-import { brokerLabels } from '../labels.js';
 import { failureOptions, mapUpstreamFailure, type BrokerErrorTable, type ErrorFactory, type UpstreamFailure } from '../upstream-errors.js';
 import { envelopeSchema, errorPayloadSchema, type ErrorPayload } from './wire.js';
 
@@ -23,8 +22,8 @@ import { envelopeSchema, errorPayloadSchema, type ErrorPayload } from './wire.js
  * kept wherever it explains a refusal.
  */
 
-/** How messages name the broker (labels.ts keeps every broker's label). */
-export const tinkoffV1Label = brokerLabels['tinkoff-v1'];
+/** How messages name the broker; its definition (index.ts) names it so everywhere else. */
+export const tinkoffV1Label = 'Tinkoff OpenAPI v1';
 const broker = tinkoffV1Label;
 
 const refused: ErrorFactory = (failure) => new UpstreamRejectedError(`${broker} refused: ${failure.message}`, failureOptions(failure));

@@ -2,7 +2,7 @@ import { v5 as uuidV5 } from 'uuid';
 import type { TinkoffConnectionConfig } from './config.js';
 import type { InstrumentInfo, InstrumentRef } from '../../domain.js';
 import { BrokerqlError, OrderStateUnknownError, isUnansweredSend } from '../../errors.js';
-import { wholePortfolio, type AdapterDependencies, type Capabilities, type CompleteBrokerAdapter } from '../adapter.js';
+import { wholePortfolio, type AdapterDependencies, type CompleteBrokerAdapter } from '../adapter.js';
 import { connectionUpstream } from '../connection-upstream.js';
 import { acceptedOrder } from '../order-outcome.js';
 import type { ClientIdentifiers } from '../identifiers.js';
@@ -28,15 +28,6 @@ import {
   portfolioResponseSchema,
   positionsResponseSchema,
 } from './wire.js';
-
-const capabilities: Capabilities = {
-  trading: true,
-  orderTypes: ['LIMIT', 'MARKET'],
-  orderbook: true,
-  operations: true,
-  // PostOrder's orderId is an idempotency key: a resend with the same one returns the first order.
-  idempotentOrders: true,
-};
 
 /** GetOrderBook accepts only these depths. */
 const orderbookDepths = [1, 10, 20, 30, 40, 50];
@@ -108,8 +99,6 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
   }
 
   return {
-    broker: 'tinkoff',
-    capabilities,
     identifiers,
     // GetLastPrices takes many instruments at once; 100 keeps each request small.
     batchLimits: { lastPrices: 100 },

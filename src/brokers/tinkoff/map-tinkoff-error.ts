@@ -1,7 +1,6 @@
 import { NotFoundError, OrderStateUnknownError, RateLimitedError, UpstreamAuthError, UpstreamRejectedError, type BrokerqlError } from '../../errors.js';
 import { headerValue, type UpstreamResponse } from '../http.js';
 import { parseJsonExact } from '../json.js';
-import { brokerLabels } from '../labels.js';
 import { failureOptions, mapUpstreamFailure, type BrokerErrorTable, type ErrorFactory } from '../upstream-errors.js';
 import { errorBodySchema } from './wire.js';
 
@@ -16,8 +15,8 @@ import { errorBodySchema } from './wire.js';
  * 408, 504 and statuses not listed take the shared rows (upstream-errors.ts).
  */
 
-/** How messages name the broker (labels.ts keeps every broker's label). */
-export const tinkoffLabel = brokerLabels.tinkoff;
+/** How messages name the broker; its definition (index.ts) names it so everywhere else. */
+export const tinkoffLabel = 'T-Invest';
 
 /** API error numbers (tinvest-v2/api_errors.json) that mean more than their HTTP status says. */
 const byNumber: Record<string, ErrorFactory> = {

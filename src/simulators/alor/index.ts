@@ -15,5 +15,9 @@ export const startSimulator = simulatorEntry(
     apiUrl: simulator.apiUrl,
     authUrl: simulator.authUrl,
   }),
-  { market: (simulator) => simulator.state.market, streams: { create: (simulator) => createAlorStreams(simulator), urlKey: 'wsUrl' } },
+  {
+    market: (simulator) => simulator.state.market,
+    streams: { create: (simulator) => createAlorStreams(simulator), urlKey: 'wsUrl' },
+    ordersHeld: (simulator) => simulator.state.orders.size,
+  },
 );

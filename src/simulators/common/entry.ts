@@ -34,6 +34,8 @@ export interface StartedSimulator<Simulator, Streams = never> {
   market?: MarketModel | undefined;
   /** The broker's stream simulator, where it has one and `streams` asked for it. */
   streams?: StartedStreams<Streams> | undefined;
+  /** How many orders the simulated broker holds (placed and kept, any state), where it takes orders. */
+  ordersHeld?: (() => number) | undefined;
 }
 
 export type StartSimulator<Simulator, Streams = never> = (options: SimulatorStartOptions) => Promise<StartedSimulator<Simulator, Streams>>;
@@ -44,6 +46,11 @@ export interface SimulatorParts<Simulator, Streams> {
   market?(simulator: Simulator): MarketModel;
   /** Its stream simulator, created on the started REST one, and the connection key that names the stream URL. */
   streams?: { create(simulator: Simulator): Streams; urlKey: string };
+  /**
+   * How many orders it holds, for the fault tests and the benchmark, which compare that with the
+   * orders clients asked for (none placed twice, none lost).
+   */
+  ordersHeld?(simulator: Simulator): number;
 }
 
 /**
@@ -58,7 +65,13 @@ export function simulatorEntry<Simulator extends { server: SimulatorServer }, St
   return async (options) => {
     const simulator = create(options);
     await simulator.server.start();
-    const started: StartedSimulator<Simulator, Streams> = { simulator, server: simulator.server, connection: connection(simulator), market: parts.market?.(simulator) };
+    const started: StartedSimulator<Simulator, Streams> = {
+      simulator,
+      server: simulator.server,
+      connection: connection(simulator),
+      market: parts.market?.(simulator),
+      ordersHeld: parts.ordersHeld && (() => parts.ordersHeld!(simulator)),
+    };
     if (options.streams && parts.streams) {
       const streams = parts.streams.create(simulator);
       await streams.server.start();

@@ -9,5 +9,9 @@ import { createTinkoffStreams } from './streams/server.js';
 export const startSimulator = simulatorEntry(
   createTinkoffSimulator,
   (simulator) => ({ id: 'tbank', broker: 'tinkoff', token: tinkoffSimulatorTokens.full, baseUrl: simulator.baseUrl }),
-  { market: (simulator) => simulator.state.market, streams: { create: (simulator) => createTinkoffStreams(simulator), urlKey: 'streamUrl' } },
+  {
+    market: (simulator) => simulator.state.market,
+    streams: { create: (simulator) => createTinkoffStreams(simulator), urlKey: 'streamUrl' },
+    ordersHeld: (simulator) => simulator.state.orders.size,
+  },
 );
