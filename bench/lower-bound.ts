@@ -1,3 +1,5 @@
+import type { BrokerKind } from '../src/brokers/registry.js';
+
 /**
  * The fewest broker calls the statistics query can cost, derived from its own answer: one call
  * per account for each account-level resource, one lookup per distinct instrument whose metadata
@@ -21,41 +23,71 @@ export const statisticsQuery = `{
 }`;
 
 const distinct = (ids: string[]) => new Set(ids).size;
+const positions = (list: StatisticsAccount[]) => list.flatMap((account) => (account.portfolio?.positions ?? []).map((position) => position.instrument.id));
 
-export function statisticsLowerBound(accounts: StatisticsAccount[], now = new Date()): { cold: number; warm: number } {
-  const of = (connection: string) => accounts.filter((account) => account.id.startsWith(`${connection}:`));
-  const positions = (list: StatisticsAccount[]) => list.flatMap((account) => (account.portfolio?.positions ?? []).map((position) => position.instrument.id));
+interface Calls {
+  cold: number;
+  warm: number;
+}
 
+/**
+ * Per broker, the fewest calls for one connection's accounts (all of them non-empty lists: a
+ * connection without accounts costs only its account list, counted by the caller). Keyed by
+ * broker kind, so a new broker in the registry does not build until its bound is written here.
+ */
+const lowerBounds: Record<BrokerKind, (accounts: StatisticsAccount[], now: Date) => Calls> = {
   // T-Invest v2: portfolio + positions + orders + operations per account; positions need metadata.
-  const tbank = of('tbank');
-  const tbankWarm = tbank.length * 4;
-  const tbankCold = (tbank.length > 0 ? 1 : 0) + tbankWarm + distinct(positions(tbank));
+  tinkoff: (accounts) => {
+    const warm = accounts.length * 4;
+    return { cold: 1 + warm + distinct(positions(accounts)), warm };
+  },
 
   // Tinkoff v1: portfolio + currencies + orders + operations per account; every row needs metadata.
-  const legacy = of('tinkoff-legacy');
-  const legacyInstruments = [
-    ...positions(legacy),
-    ...legacy.flatMap((account) => (account.orders ?? []).map((order) => order.instrument.id)),
-    ...legacy.flatMap((account) => (account.operations ?? []).flatMap((operation) => (operation.instrument ? [operation.instrument.id] : []))),
-  ];
-  const legacyWarm = legacy.length * 4;
-  const legacyCold = (legacy.length > 0 ? 1 : 0) + legacyWarm + distinct(legacyInstruments);
+  'tinkoff-v1': (accounts) => {
+    const instruments = [
+      ...positions(accounts),
+      ...accounts.flatMap((account) => (account.orders ?? []).map((order) => order.instrument.id)),
+      ...accounts.flatMap((account) => (account.operations ?? []).flatMap((operation) => (operation.instrument ? [operation.instrument.id] : []))),
+    ];
+    const warm = accounts.length * 4;
+    return { cold: 1 + warm + distinct(instruments), warm };
+  },
 
   // ALOR: positions (securities and money) + orders + today's trades per portfolio, and past trades
   // 1000 a page. The summary holds only the valuation, which the query does not ask for.
-  const alor = of('alor');
-  const startOfToday = Date.parse(now.toISOString().slice(0, 10));
-  const historyPages = alor.reduce(
-    (sum, account) => sum + Math.max(1, Math.ceil((account.operations ?? []).filter((operation) => Date.parse(operation.date) < startOfToday).length / 1000)),
-    0,
-  );
-  const alorWarm = alor.length * 3 + historyPages;
-  const alorCold = (alor.length > 0 ? 1 : 0) + alorWarm + distinct(positions(alor));
+  alor: (accounts, now) => {
+    const startOfToday = Date.parse(now.toISOString().slice(0, 10));
+    const historyPages = accounts.reduce(
+      (sum, account) => sum + Math.max(1, Math.ceil((account.operations ?? []).filter((operation) => Date.parse(operation.date) < startOfToday).length / 1000)),
+      0,
+    );
+    const warm = accounts.length * 3 + historyPages;
+    return { cold: 1 + warm + distinct(positions(accounts)), warm };
+  },
 
   // InstaForex: one account; balance, open trades (shared by portfolio and orders), closed trades.
-  const ifx = of('ifx');
-  const ifxWarm = ifx.length * 3;
-  const ifxCold = (ifx.length > 0 ? 1 : 0) + ifxWarm;
+  instaforex: (accounts) => {
+    const warm = accounts.length * 3;
+    return { cold: 1 + warm, warm };
+  },
+};
 
-  return { cold: tbankCold + legacyCold + alorCold + ifxCold, warm: tbankWarm + legacyWarm + alorWarm + ifxWarm };
+/** `connections`: the config's connection entries (id and broker), whose accounts the answer lists by id. */
+export function statisticsLowerBound(
+  accounts: StatisticsAccount[],
+  connections: ReadonlyArray<{ id: string; broker: string }>,
+  now = new Date(),
+): Calls {
+  let cold = 0;
+  let warm = 0;
+  for (const connection of connections) {
+    const own = accounts.filter((account) => account.id.startsWith(`${connection.id}:`));
+    if (own.length === 0) continue;
+    const bound = (lowerBounds as Record<string, (typeof lowerBounds)[BrokerKind] | undefined>)[connection.broker];
+    if (!bound) throw new Error(`no lower bound for broker "${connection.broker}" (bench/lower-bound.ts)`);
+    const calls = bound(own, now);
+    cold += calls.cold;
+    warm += calls.warm;
+  }
+  return { cold, warm };
 }

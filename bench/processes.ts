@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { allSimulatedBrokers } from '../src/simulators/index.js';
 
 /**
  * The processes of the benchmark and the soak test: one per simulated broker (bench/simulators.ts)
@@ -72,7 +73,7 @@ export async function control(
 
 /** Each simulated broker in its own process, as each real broker is its own server. */
 export async function startSimulatorProcesses(): Promise<Simulators> {
-  const brokers = ['tinkoff', 'tinkoff-v1', 'alor', 'instaforex'];
+  const brokers = allSimulatedBrokers;
   const started = await Promise.all(
     brokers.map(async (broker) => {
       const child = start(['--import', 'tsx', 'bench/simulators.ts', '0', broker], `simulator ${broker}`);

@@ -149,7 +149,10 @@ async function main(): Promise<number> {
   const normal = await startGateway(simulators, { name: 'normal' });
   const cold = await callsForOneQuery(normal, simulators);
   const warm = await callsForOneQuery(normal, simulators);
-  const lowerBound = statisticsLowerBound(cold.accounts);
+  const lowerBound = statisticsLowerBound(
+    cold.accounts,
+    simulators.connections.map((connection) => ({ id: connection['id']!, broker: connection['broker']! })),
+  );
   console.error('statistics query, batched…');
   const statistics = await measure(normal, simulators, statisticsQuery);
   // Growth is judged between the second and third identical runs: the first grows the heap to its working size.

@@ -61,10 +61,8 @@ const control = createServer((request, response) => {
   // The orders each simulated broker holds, to compare with the orders clients asked for.
   if (request.method === 'GET' && url.pathname === '/orders') {
     const held: Record<string, Record<string, number>> = {};
-    if (simulators.tinkoff) held['tinkoff'] = { orders: simulators.tinkoff.state.orders.size };
-    if (simulators.alor) held['alor'] = { orders: simulators.alor.state.orders.size };
-    if (simulators.tinkoffV1) {
-      held['tinkoff-v1'] = { orders: simulators.tinkoffV1.state.tradingAccounts.reduce((sum, account) => sum + account.orders.size, 0) };
+    for (const [broker, started] of Object.entries(simulators.byBroker)) {
+      if (started?.ordersHeld) held[broker] = { orders: started.ordersHeld() };
     }
     return reply(held);
   }

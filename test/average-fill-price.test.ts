@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { averageFillPrice, pricePerUnit } from '../src/brokers/average-price.js';
 import { tinkoffAverageFillPrice } from '../src/brokers/tinkoff/map-tinkoff-order.js';
 import { alorRouteNames } from '../src/simulators/alor/server.js';
+import { allSimulatedBrokers } from '../src/simulators/index.js';
 import { graphql } from './support/graphql.js';
 import { startStack, type Stack } from './support/stack.js';
 
@@ -14,7 +15,7 @@ import { startStack, type Stack } from './support/stack.js';
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack({ brokers: ['tinkoff', 'tinkoff-v1', 'alor', 'instaforex'] });
+  stack = await startStack({ brokers: allSimulatedBrokers });
 });
 afterAll(() => stack.close());
 beforeEach(() => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statisticsLowerBound, statisticsQuery } from '../bench/lower-bound.js';
+import { allSimulatedBrokers } from '../src/simulators/index.js';
 import { graphql } from './support/graphql.js';
 import { startStack, type Stack } from './support/stack.js';
 
@@ -20,7 +21,7 @@ let accounts: AccountResult[];
 const counts = () => Object.fromEntries(stack.simulators.servers.map((server) => [server.name, server.requestCounts()]));
 
 beforeAll(async () => {
-  stack = await startStack({ brokers: ['tinkoff', 'tinkoff-v1', 'alor', 'instaforex'] });
+  stack = await startStack({ brokers: allSimulatedBrokers });
 });
 afterAll(() => stack.close());
 
@@ -91,7 +92,7 @@ describe('the statistics query, cold', () => {
 
     // The benchmark's lower bound (bench/lower-bound.ts) agrees with every route above.
     const total = stack.simulators.servers.reduce((sum, server) => sum + server.requestCount(), 0);
-    expect(statisticsLowerBound(accounts).cold).toBe(total);
+    expect(statisticsLowerBound(accounts, stack.config.connections).cold).toBe(total);
   });
 });
 
@@ -116,7 +117,7 @@ describe('the statistics query, warm', () => {
     expect(alorCounts['GET positions']).toBe(of('alor').length);
     expect(counts()['instaforex']).toEqual({ 'GET balance': 1, 'GET openTrades': 1, 'GET closedTrades': 1 });
     const total = stack.simulators.servers.reduce((sum, server) => sum + server.requestCount(), 0);
-    expect(statisticsLowerBound(accounts).warm).toBe(total);
+    expect(statisticsLowerBound(accounts, stack.config.connections).warm).toBe(total);
   });
 });
 

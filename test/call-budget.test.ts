@@ -4,6 +4,7 @@ import { defaultMaxConcurrentRequests } from '../src/brokers/resilience/policy.j
 import { InFlight, nextMoment } from '../src/brokers/single-flight.js';
 import { BrokerCallBudgetError } from '../src/errors.js';
 import { runInRequestScope } from '../src/request-scope.js';
+import { allSimulatedBrokers } from '../src/simulators/index.js';
 import { graphql } from './support/graphql.js';
 import { startStack, type Stack } from './support/stack.js';
 import { until } from './support/until.js';
@@ -28,7 +29,7 @@ describe('the broker-call budget of one request (server.limits.maxBrokerCallsPer
   const total = () => stack.simulators.servers.reduce((sum, server) => sum + server.requestCount(), 0);
 
   beforeAll(async () => {
-    stack = await startStack({ brokers: ['tinkoff', 'tinkoff-v1', 'alor', 'instaforex'] });
+    stack = await startStack({ brokers: allSimulatedBrokers });
   });
   afterAll(() => stack.close());
   beforeEach(() => {

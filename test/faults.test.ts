@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fault } from '../src/simulators/common/server.js';
-import type { SimulatedBroker } from '../src/simulators/index.js';
+import { allSimulatedBrokers, type SimulatedBroker } from '../src/simulators/index.js';
 import { createGateway } from '../src/server.js';
 import { graphql } from './support/graphql.js';
 import { startStack, type Stack } from './support/stack.js';
@@ -12,8 +12,8 @@ import { startStack, type Stack } from './support/stack.js';
  * that no order was lost or placed twice (the simulators' own order books).
  */
 
-const connectionOf: Record<SimulatedBroker, string> = { tinkoff: 'tbank', 'tinkoff-v1': 'tinkoff-legacy', alor: 'alor', instaforex: 'ifx' };
-const healthyBeside: Record<SimulatedBroker, SimulatedBroker> = { tinkoff: 'instaforex', 'tinkoff-v1': 'tinkoff', alor: 'tinkoff', instaforex: 'tinkoff' };
+/** Each broker fails beside a healthy one: T-Invest beside InstaForex, every other beside T-Invest. */
+const healthyBeside = (broker: SimulatedBroker): SimulatedBroker => (broker === 'tinkoff' ? 'instaforex' : 'tinkoff');
 
 const stacks: Stack[] = [];
 afterEach(async () => {
@@ -22,19 +22,21 @@ afterEach(async () => {
 
 async function stackWith(broker: SimulatedBroker, overrides: Record<string, unknown> = {}): Promise<Stack> {
   const stack = await startStack({
-    brokers: [broker, healthyBeside[broker]],
+    brokers: [broker, healthyBeside(broker)],
     // Short broker timeouts, so "slow past the timeout" stays quick.
-    connectionOverrides: { [connectionOf[broker]]: { timeoutMs: 400, ...overrides } },
+    brokerOverrides: { [broker]: { timeoutMs: 400, ...overrides } },
     server: { requestTimeoutMs: 5_000 },
   });
   stacks.push(stack);
   return stack;
 }
 
-function serverOf(stack: Stack, broker: SimulatedBroker) {
-  const simulators = stack.simulators;
-  return { tinkoff: simulators.tinkoff, 'tinkoff-v1': simulators.tinkoffV1, alor: simulators.alor, instaforex: simulators.instaforex }[broker]!.server;
-}
+const startedOf = (stack: Stack, broker: SimulatedBroker) => stack.simulators.byBroker[broker]!;
+/** The id of the simulated broker's connection (the demo's: tbank, tinkoff-legacy, alor, ifx). */
+const connectionOf = (stack: Stack, broker: SimulatedBroker) => startedOf(stack, broker).connection['id']!;
+const serverOf = (stack: Stack, broker: SimulatedBroker) => startedOf(stack, broker).server;
+/** The orders the simulated broker holds: placed once, never lost, never twice. */
+const ordersHeld = (stack: Stack, broker: SimulatedBroker) => startedOf(stack, broker).ordersHeld!();
 
 type FaultCase = { name: string; apply: (stack: Stack, broker: SimulatedBroker) => Promise<void> | void; code: string; retryable?: boolean };
 
@@ -52,7 +54,7 @@ const faultCases: FaultCase[] = [
 
 const readQuery = '{ accounts { id portfolio { cash { amount currency } } orders { id } } }';
 
-describe.each(['tinkoff', 'tinkoff-v1', 'alor', 'instaforex'] as const)('%s failing', (broker) => {
+describe.each(allSimulatedBrokers)('%s failing', (broker) => {
   // InstaForex documents no error for a refused login: an empty token body means refused (instaforex.md §2).
   const cases = faultCases.map((faultCase) =>
     broker === 'instaforex' && faultCase.name === 'answering an empty body' ? { ...faultCase, code: 'UPSTREAM_AUTH', retryable: false } : faultCase,
@@ -60,13 +62,13 @@ describe.each(['tinkoff', 'tinkoff-v1', 'alor', 'instaforex'] as const)('%s fail
 
   it.each(cases)('$name: its errors name it, the other broker answers in full', async ({ apply, code, retryable = true }) => {
     const stack = await stackWith(broker);
-    const connection = connectionOf[broker];
+    const connection = connectionOf(stack, broker);
     await apply(stack, broker);
     const result = await graphql<{ accounts: Array<{ id: string; portfolio: unknown; orders: unknown }> }>(stack.gateway, readQuery, {
       token: stack.readToken,
     });
     expect(result.status).toBe(200);
-    const healthy = connectionOf[healthyBeside[broker]];
+    const healthy = connectionOf(stack, healthyBeside(broker));
     const healthyAccounts = result.data!.accounts.filter((account) => account.id.startsWith(`${healthy}:`));
     expect(healthyAccounts.length).toBeGreaterThan(0);
     expect(healthyAccounts.every((account) => account.portfolio !== null && account.orders !== null)).toBe(true);
@@ -86,7 +88,6 @@ interface TradingCase {
   accountId: string;
   instrument: string;
   route: string;
-  orderCount: (stack: Stack) => number;
 }
 
 const tradingCases: TradingCase[] = [
@@ -95,25 +96,22 @@ const tradingCases: TradingCase[] = [
     accountId: 'tbank:2000345678',
     instrument: '{ figi: "BBG004730RP0" }',
     route: 'OrdersService/PostOrder',
-    orderCount: (stack) => stack.simulators.tinkoff!.state.orders.size,
   },
   {
     broker: 'tinkoff-v1',
     accountId: 'tinkoff-legacy:2054816137',
     instrument: '{ figi: "BBG004730RP0" }',
     route: 'POST /orders/market-order',
-    orderCount: (stack) => stack.simulators.tinkoffV1!.state.tradingAccounts[0]!.orders.size,
   },
   {
     broker: 'alor',
     accountId: 'alor:D38291',
     instrument: '{ id: "alor:MOEX:GAZP" }',
     route: 'POST order market',
-    orderCount: (stack) => stack.simulators.alor!.state.orders.size,
   },
 ];
 
-describe.each(tradingCases)('orders on $broker', ({ broker, accountId, instrument, route, orderCount }) => {
+describe.each(tradingCases)('orders on $broker', ({ broker, accountId, instrument, route }) => {
   // What the first answer must be. Each broker reconciles a lost answer its own way: T-Invest looks
   // the order up by its orderId, Tinkoff v1 finds it among active orders and operations, ALOR
   // resends with the same X-REQID — which fails too when every answer on that route is lost.
@@ -131,11 +129,11 @@ describe.each(tradingCases)('orders on $broker', ({ broker, accountId, instrumen
   it.each(lostAnswers)('$name: never two orders, and the retry with the key says what happened', async ({ fault, times, outcome }) => {
     const stack = await stackWith(broker);
     const server = serverOf(stack, broker);
-    const before = orderCount(stack);
+    const before = ordersHeld(stack, broker);
     server.injectFault({ route, fault, afterHandling: true, times });
     const first = await graphql(stack.gateway, placeMutation(accountId, instrument, 'lost-answer'), { token: stack.tradeToken });
     const retry = await graphql(stack.gateway, placeMutation(accountId, instrument, 'lost-answer'), { token: stack.tradeToken });
-    expect(orderCount(stack)).toBe(before + 1);
+    expect(ordersHeld(stack, broker)).toBe(before + 1);
     expect(first.errors === undefined ? 'placed' : 'unknown').toBe(outcome);
     if (first.errors) {
       // Only an answer the gateway could not reconcile is an error, and then never a retryable one.
@@ -145,7 +143,7 @@ describe.each(tradingCases)('orders on $broker', ({ broker, accountId, instrumen
       expect(retry.data).toEqual(first.data);
     }
     const again = await graphql(stack.gateway, placeMutation(accountId, instrument, 'lost-answer'), { token: stack.tradeToken });
-    expect(orderCount(stack)).toBe(before + 1);
+    expect(ordersHeld(stack, broker)).toBe(before + 1);
     expect(again.data ?? null).toEqual(retry.data ?? null);
   });
 
@@ -153,10 +151,10 @@ describe.each(tradingCases)('orders on $broker', ({ broker, accountId, instrumen
     const stack = await stackWith(broker);
     const server = serverOf(stack, broker);
     // Warm the account list and instrument, then take the broker down.
-    await graphql(stack.gateway, `{ account(id: "${accountId}") { id } instrument(connection: "${connectionOf[broker]}", ref: ${instrument}) { id } }`, {
+    await graphql(stack.gateway, `{ account(id: "${accountId}") { id } instrument(connection: "${connectionOf(stack, broker)}", ref: ${instrument}) { id } }`, {
       token: stack.readToken,
     });
-    const before = orderCount(stack);
+    const before = ordersHeld(stack, broker);
     await server.stop();
     // Let the gateway notice its pooled connections closed: an order written to a connection the
     // broker had already dropped is, rightly, of unknown fate (see the lost-answer cases).
@@ -167,20 +165,20 @@ describe.each(tradingCases)('orders on $broker', ({ broker, accountId, instrumen
     await server.start();
     const placed = await graphql(stack.gateway, placeMutation(accountId, instrument, 'down-then-up'), { token: stack.tradeToken });
     expect(placed.errors).toBeUndefined();
-    expect(orderCount(stack)).toBe(before + 1);
+    expect(ordersHeld(stack, broker)).toBe(before + 1);
   });
 
   it('two requests with the same key at once: one order, the same answer for both', async () => {
     const stack = await stackWith(broker);
     serverOf(stack, broker).setLatency(150);
-    const before = orderCount(stack);
+    const before = ordersHeld(stack, broker);
     const [one, two] = await Promise.all([
       graphql(stack.gateway, placeMutation(accountId, instrument, 'simultaneous'), { token: stack.tradeToken }),
       graphql(stack.gateway, placeMutation(accountId, instrument, 'simultaneous'), { token: stack.tradeToken }),
     ]);
     expect(one.errors).toBeUndefined();
     expect(two.data).toEqual(one.data);
-    expect(orderCount(stack)).toBe(before + 1);
+    expect(ordersHeld(stack, broker)).toBe(before + 1);
     expect(serverOf(stack, broker).requestCount(route)).toBe(1);
   });
 });
@@ -188,17 +186,17 @@ describe.each(tradingCases)('orders on $broker', ({ broker, accountId, instrumen
 describe('the gateway restarted between an order and its retry', () => {
   it.each(tradingCases.filter((testCase) => testCase.broker !== 'tinkoff-v1'))(
     '$broker: the retry after the restart finds or re-sends the order, and there is still one',
-    async ({ broker, accountId, instrument, route, orderCount }) => {
+    async ({ broker, accountId, instrument, route }) => {
       const stack = await stackWith(broker);
       const server = serverOf(stack, broker);
-      const before = orderCount(stack);
+      const before = ordersHeld(stack, broker);
       // The broker places the order, but every answer is lost (ALOR: the resend's too; T-Invest:
       // the lookup by request id too): the first gateway cannot tell whether it was placed.
       server.injectFault({ route, fault: { kind: 'reset-mid-response' }, afterHandling: true, times: 2 });
       server.injectFault({ route: 'OrdersService/GetOrderState', fault: { kind: 'drop' } });
       const first = await graphql(stack.gateway, placeMutation(accountId, instrument, 'across-restart'), { token: stack.tradeToken });
       expect(first.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', retryable: false });
-      expect(orderCount(stack)).toBe(before + 1);
+      expect(ordersHeld(stack, broker)).toBe(before + 1);
 
       await stack.gateway.close();
       server.clearFaults();
@@ -206,7 +204,7 @@ describe('the gateway restarted between an order and its retry', () => {
       try {
         const retry = await graphql(restarted, placeMutation(accountId, instrument, 'across-restart'), { token: stack.tradeToken });
         expect(retry.errors).toBeUndefined();
-        expect(orderCount(stack)).toBe(before + 1);
+        expect(ordersHeld(stack, broker)).toBe(before + 1);
         expect(restarted.audit.recent(1)[0]).toMatchObject({ outcome: 'ok', idempotencyKey: 'across-restart' });
       } finally {
         await restarted.close();
@@ -216,10 +214,10 @@ describe('the gateway restarted between an order and its retry', () => {
   );
 
   it('tinkoff-v1 (no upstream idempotency): the retry after the restart refuses to send it again', async () => {
-    const { broker, accountId, instrument, route, orderCount } = tradingCases.find((testCase) => testCase.broker === 'tinkoff-v1')!;
+    const { broker, accountId, instrument, route } = tradingCases.find((testCase) => testCase.broker === 'tinkoff-v1')!;
     const stack = await stackWith(broker);
     const server = serverOf(stack, broker);
-    const before = orderCount(stack);
+    const before = ordersHeld(stack, broker);
     server.injectFault({ route, fault: { kind: 'reset-mid-response' }, afterHandling: true, times: 1 });
     server.injectFault({ route: 'GET /operations', fault: { kind: 'status', status: 503 } });
     const first = await graphql(stack.gateway, placeMutation(accountId, instrument, 'v1-restart'), { token: stack.tradeToken });
@@ -231,7 +229,7 @@ describe('the gateway restarted between an order and its retry', () => {
       const retry = await graphql(restarted, placeMutation(accountId, instrument, 'v1-restart'), { token: stack.tradeToken });
       expect(retry.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', retryable: false });
       expect(server.requestCount(route)).toBe(1);
-      expect(orderCount(stack)).toBe(before + 1);
+      expect(ordersHeld(stack, broker)).toBe(before + 1);
     } finally {
       await restarted.close();
     }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UpstreamClient } from '../src/brokers/http.js';
 import { BrokerqlError } from '../src/errors.js';
+import { allSimulatedBrokers } from '../src/simulators/index.js';
 import { graphql } from './support/graphql.js';
 import { startStack, type Stack } from './support/stack.js';
 
@@ -13,7 +14,7 @@ import { startStack, type Stack } from './support/stack.js';
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack({ brokers: ['tinkoff', 'tinkoff-v1', 'alor', 'instaforex'] });
+  stack = await startStack({ brokers: allSimulatedBrokers });
 });
 afterAll(() => stack.close());
 beforeEach(() => {

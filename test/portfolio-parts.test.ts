@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { allSimulatedBrokers } from '../src/simulators/index.js';
 import { graphql } from './support/graphql.js';
 import { startStack, type Stack } from './support/stack.js';
 
@@ -11,7 +12,7 @@ let stack: Stack;
 const counts = () => Object.fromEntries(stack.simulators.servers.map((server) => [server.name, server.requestCounts()]));
 
 beforeAll(async () => {
-  stack = await startStack({ brokers: ['tinkoff', 'tinkoff-v1', 'alor', 'instaforex'] });
+  stack = await startStack({ brokers: allSimulatedBrokers });
   // Warm: account lists, logins, instrument metadata and InstaForex's account currency.
   const warm = await graphql(
     stack.gateway,

@@ -1,7 +1,8 @@
 import { execute } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimulatedBroker } from '../src/simulators/index.js';
+import { allSimulatedBrokers, type SimulatedBroker } from '../src/simulators/index.js';
 import { serve, type ServingGateway } from '../src/server.js';
+import type { SimulatorServer } from '../src/simulators/common/server.js';
 import { mutations, order, queries, sber, tbank, variableCases, type CorpusCase, type ResponseBody } from './support/spec-corpus.js';
 import { startStack, type Stack } from './support/stack.js';
 
@@ -14,8 +15,6 @@ import { startStack, type Stack } from './support/stack.js';
  * after masking) and the broker calls each document caused must be identical.
  */
 
-const everyBroker: SimulatedBroker[] = ['tinkoff', 'tinkoff-v1', 'alor', 'instaforex'];
-
 interface Twin {
   stack: Stack;
   name: string;
@@ -27,21 +26,20 @@ let reference: Twin;
 let referenceExecutions = 0;
 
 beforeAll(async () => {
-  production = { name: 'production', stack: await startStack({ brokers: everyBroker }) };
+  production = { name: 'production', stack: await startStack({ brokers: allSimulatedBrokers }) };
   const referenceExecute: typeof execute = (args) => {
     referenceExecutions += 1;
     return execute(args);
   };
-  reference = { name: 'reference', stack: await startStack({ brokers: everyBroker, execute: referenceExecute }) };
+  reference = { name: 'reference', stack: await startStack({ brokers: allSimulatedBrokers, execute: referenceExecute }) };
 });
 afterAll(async () => {
   await production?.stack.close();
   await reference?.stack.close();
 });
 
-function serversOf(stack: Stack) {
-  const { tinkoff, tinkoffV1, alor, instaforex } = stack.simulators;
-  return { tinkoff: tinkoff!.server, 'tinkoff-v1': tinkoffV1!.server, alor: alor!.server, instaforex: instaforex!.server };
+function serversOf(stack: Stack): Record<SimulatedBroker, SimulatorServer> {
+  return Object.fromEntries(allSimulatedBrokers.map((broker) => [broker, stack.simulators.byBroker[broker]!.server])) as Record<SimulatedBroker, SimulatorServer>;
 }
 
 /** Requests per broker and route since the last reset. */

@@ -4,17 +4,17 @@ import path from 'node:path';
 import { parseConfig, type Config } from '../../src/config.js';
 import type { Scope } from '../../src/auth/viewer.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/server.js';
-import { startSimulators, type RunningSimulators, type SimulatedBroker } from '../../src/simulators/index.js';
+import { startSimulators, type RunningSimulators, type SimulatorRegistry, type simulatorRegistry } from '../../src/simulators/index.js';
 import type { TinkoffSimulator } from '../../src/simulators/tinkoff/server.js';
 
 /**
  * A gateway configured against simulators on loopback, with its own data dir and tokens.
  * Connection ids are the demo's: tbank (T-Invest v2), tinkoff-legacy (v1), alor, ifx.
  */
-export interface Stack {
+export interface Stack<Registry extends SimulatorRegistry = typeof simulatorRegistry> {
   gateway: Gateway;
   config: Config;
-  simulators: RunningSimulators;
+  simulators: RunningSimulators<Registry>;
   /** The T-Invest v2 simulator (when started). */
   tinkoff: TinkoffSimulator;
   dataDir: string;
@@ -26,13 +26,21 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export interface StackOptions extends GatewayOptions {
+export interface StackOptions<Registry extends SimulatorRegistry = typeof simulatorRegistry> extends GatewayOptions {
+  /**
+   * The simulators to choose from: every broker's (src/simulators/index.ts) unless set. A test
+   * registering another broker gives its simulator here and its definition in `brokerRegistry`
+   * (a gateway option, which validates the config too).
+   */
+  simulatorRegistry?: Registry;
   /** Which simulated brokers to connect; T-Invest v2 only by default. */
-  brokers?: readonly SimulatedBroker[];
+  brokers?: ReadonlyArray<NoInfer<keyof Registry & string>>;
   /** Extra connection entries (e.g. one with a wrong token); baseUrl defaults to the first simulator's. */
   extraConnections?: Array<Record<string, unknown>>;
   /** Changes to the simulators' connection entries, by connection id. */
   connectionOverrides?: Record<string, Record<string, unknown>>;
+  /** Changes to the simulators' connection entries, by broker kind (for tests that go through every broker). */
+  brokerOverrides?: Partial<Record<keyof Registry & string, Record<string, unknown>>>;
   dataDir?: string;
   /** The simulators' own request limits (off by default: tests make many calls quickly). */
   rateLimits?: boolean;
@@ -46,9 +54,14 @@ export interface StackOptions extends GatewayOptions {
   cache?: Record<string, unknown>;
 }
 
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
+export async function startStack<Registry extends SimulatorRegistry = typeof simulatorRegistry>(options: StackOptions<Registry> = {}): Promise<Stack<Registry>> {
   // The markets hold still: tests assert exact books and prices.
-  const simulators = await startSimulators({ brokers: options.brokers ?? ['tinkoff'], rateLimits: options.rateLimits ?? false, marketTicksPerSecond: 0 });
+  const simulators = await startSimulators<Registry>({
+    simulatorRegistry: options.simulatorRegistry,
+    brokers: options.brokers ?? ['tinkoff'],
+    rateLimits: options.rateLimits ?? false,
+    marketTicksPerSecond: 0,
+  });
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'brokerql-test-'));
   const defaultBaseUrl = simulators.connections[0]?.['baseUrl'];
   const config = parseConfig(
@@ -61,12 +74,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         ...simulators.connections.map((connection) => ({
           ...connection,
           quota: options.quota ?? false,
+          ...options.brokerOverrides?.[connection['broker'] as keyof Registry & string],
           ...options.connectionOverrides?.[connection['id']!],
         })),
         ...(options.extraConnections ?? []).map((connection) => ({ baseUrl: defaultBaseUrl, quota: options.quota ?? false, ...connection })),
       ],
     },
-    { env: {} },
+    { env: {}, brokerRegistry: options.brokerRegistry },
   );
   const gateway = createGateway(config, options);
   const token = (scope: Scope, accountIds: string[] | null = null, expiresAt: Date | null = null) =>
@@ -75,7 +89,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     gateway,
     config,
     simulators,
-    tinkoff: simulators.tinkoff!,
+    tinkoff: (simulators as RunningSimulators).tinkoff!,
     dataDir,
     readToken: token('READ'),
     tradeToken: token('TRADE'),
