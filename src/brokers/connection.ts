@@ -61,7 +61,7 @@ export interface ConnectionDependencies extends Pick<AdapterDependencies, 'secre
 
 /** One adapter per configured connection, each with its own budget, breaker and retry policy. */
 export function createConnections(connections: readonly ConnectionConfig[], dependencies: ConnectionDependencies): ConnectionModel[] {
-  const registry = dependencies.brokerRegistry ?? brokerRegistry;
+  const registry: BrokerRegistry = dependencies.brokerRegistry ?? brokerRegistry;
   return connections.map((config) => {
     const definition = Object.hasOwn(registry, config.broker) ? registry[config.broker] : undefined;
     if (!definition) throw new InternalError(`unknown broker "${config.broker}" (known: ${Object.keys(registry).join(', ')})`);

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
 import { main } from '../../src/cli.js';
+import type { CommandEnvironment } from '../../src/commands/common.js';
 
 const repository = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -61,7 +62,12 @@ export async function runCli(args: string[], env: Record<string, string | undefi
  * without the second or so it takes to start one. Commands that run until stopped (serve,
  * demo) and the process entry point itself are tested with CliProcess.
  */
-export async function runCliInProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+export async function runCliInProcess(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  /** What a process cannot be given: a broker registry with a broker registered in code. */
+  environment: Pick<CommandEnvironment, 'brokerRegistry'> = {},
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const sink = (append: (text: string) => void) =>
@@ -76,6 +82,7 @@ export async function runCliInProcess(args: string[], env: Record<string, string
     stdout: sink((text) => (stdout += text)),
     stderr: sink((text) => (stderr += text)),
     stopSignal: new Promise(() => undefined),
+    ...environment,
   });
   return { code, stdout, stderr };
 }
