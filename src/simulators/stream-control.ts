@@ -27,13 +27,9 @@ export interface ControlAnswer {
 export function streamControl(running: RunningSimulators, method: string, url: URL): ControlAnswer | undefined {
   const query = url.searchParams;
   const broker = query.get('broker');
-  const streams: Array<[string, StreamServer]> = [];
-  if (running.tinkoffStreams && broker !== 'alor') streams.push(['tinkoff', running.tinkoffStreams.server]);
-  if (running.alorStreams && broker !== 'tinkoff') streams.push(['alor', running.alorStreams.server]);
-  const markets = [
-    ...(running.tinkoff && broker !== 'alor' ? [running.tinkoff.state.market] : []),
-    ...(running.alor && broker !== 'tinkoff' ? [running.alor.state.market] : []),
-  ];
+  const chosen = Object.entries(running.byBroker).flatMap(([kind, started]) => (started && (broker === null || broker === kind) ? [[kind, started] as const] : []));
+  const streams = chosen.flatMap(([kind, started]): Array<[string, StreamServer]> => (started.streams ? [[kind, started.streams.server]] : []));
+  const markets = chosen.flatMap(([, started]) => (started.market ? [started.market] : []));
   const number = (name: string, fallback: number) => (query.get(name) === null ? fallback : Number(query.get(name)));
   const done = { status: 200, body: { ok: true } };
   const each = (action: (server: StreamServer) => unknown) => ({ status: 200, body: Object.fromEntries(streams.map(([name, server]) => [name, action(server)])) });
