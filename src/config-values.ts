@@ -28,7 +28,7 @@ export const connectionCommon = {
   connectTimeoutMs: integer(100, 120_000).default(5_000),
   /**
    * Broker calls in flight at once on this connection. Default: one second of the broker's
-   * published rate (T-Invest 50, ALOR 100, InstaForex 2, Tinkoff v1 14; brokers/resilience/policy.ts).
+   * published rate (T-Invest 50, ALOR 100, InstaForex 2, Tinkoff v1 16; brokers/resilience/policy.ts).
    */
   maxConcurrentRequests: integer(1, 256).optional(),
   /** Keep to the broker's documented request limits. Default true; false only for load tests against simulators. */

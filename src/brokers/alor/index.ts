@@ -11,13 +11,7 @@ export const alorBroker = defineBroker({
   enumValue: 'ALOR',
   connection: alorConnection,
   limits: alorLimits,
-  capabilities: {
-    trading: true,
-    orderTypes: ['LIMIT', 'MARKET'],
-    orderbook: true,
-    operations: true,
-    // ALOR executes an order command once per X-REQID, which brokerql derives from the idempotency key.
-    idempotentOrders: true,
-  },
+  // idempotentOrders: ALOR executes an order command once per X-REQID, which brokerql derives from the idempotency key.
+  capabilities: { trading: true, orderTypes: ['LIMIT', 'MARKET'], orderbook: true, operations: true, idempotentOrders: true },
   createAdapter: createAlorAdapter,
 });

@@ -11,13 +11,7 @@ export const tinkoffBroker = defineBroker({
   enumValue: 'TINKOFF',
   connection: tinkoffConnection,
   limits: tinkoffLimits,
-  capabilities: {
-    trading: true,
-    orderTypes: ['LIMIT', 'MARKET'],
-    orderbook: true,
-    operations: true,
-    // PostOrder's orderId is an idempotency key: a resend with the same one returns the first order.
-    idempotentOrders: true,
-  },
+  // idempotentOrders: PostOrder's orderId is an idempotency key: a resend with the same one returns the first order.
+  capabilities: { trading: true, orderTypes: ['LIMIT', 'MARKET'], orderbook: true, operations: true, idempotentOrders: true },
   createAdapter: createTinkoffAdapter,
 });
