@@ -35,7 +35,7 @@ export async function auditCommand(args: string[], environment: CommandEnvironme
           row.idempotencyKey,
           row.outcome,
           row.brokerOrderId,
-          row.errorCode,
+          row.rule ? `${row.errorCode} (${row.rule})` : row.errorCode,
         ]),
       ),
     );

@@ -1,6 +1,6 @@
 import type { AuditEntry, AuditOutcome } from '../auth/audit-log.js';
 import type { ViewerModel } from '../auth/viewer.js';
-import { BrokerqlError, OrderStateUnknownError } from '../errors.js';
+import { BrokerqlError, OrderStateUnknownError, RiskLimitExceededError } from '../errors.js';
 import type { InstrumentRefInput } from '../brokers/instrument-input.js';
 import type { OrderModel } from '../resolvers/models.js';
 import type { PlaceOrderInput } from './request.js';
@@ -49,6 +49,7 @@ export async function audited(context: AuditContext, entry: AuditEntry, run: (se
       outcome: outcomeOf(error),
       errorCode: error instanceof BrokerqlError ? error.code : 'INTERNAL',
       message: error instanceof BrokerqlError ? error.message : null,
+      rule: error instanceof RiskLimitExceededError ? error.rule : null,
     });
     throw error;
   }
