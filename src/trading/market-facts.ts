@@ -84,7 +84,7 @@ export function rateSources(request: TradingRequest, account: AccountModel): Rat
 }
 
 /** Every working order on the accounts the token can trade, as their brokers list them now. */
-async function workingOrders(request: TradingRequest): Promise<{ count: number; accounts: string[] }> {
+export async function workingOrders(request: TradingRequest): Promise<{ count: number; accounts: string[] }> {
   const perConnection = await Promise.all(visibleConnections(request).map((connection) => connectionAccounts(request, connection)));
   const tradable = perConnection.flat().filter((account) => accountCapabilities(account.connection.adapter.capabilities, account).trading);
   const counts = await Promise.all(tradable.map(async (account) => (await listWorking(request, account)).length));
