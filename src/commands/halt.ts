@@ -1,4 +1,4 @@
-import { AuditLog, type AuditEntry } from '../auth/audit-log.js';
+import { AuditLog } from '../auth/audit-log.js';
 import { TokenStore } from '../auth/tokens.js';
 import { accountCapabilities } from '../brokers/capabilities.js';
 import { createConnections } from '../brokers/registry.js';
@@ -7,6 +7,7 @@ import type { Database } from '../storage/database.js';
 import { parseScopedId } from '../ids.js';
 import { SecretRegistry } from '../secrets.js';
 import { openDatabase } from '../storage/database.js';
+import { operatorEntry } from '../trading/audit.js';
 import { describeHalt, TradingHalts, type HaltScope } from '../trading/halts.js';
 import { loadCliConfig, parseCommandLine, UsageError, type CommandEnvironment } from './common.js';
 
@@ -79,28 +80,6 @@ async function switchCommand(action: 'halt' | 'resume', args: string[], environm
   } finally {
     database.close();
   }
-}
-
-/** An audit row for something an operator did at the command line: no token did it. */
-export function operatorEntry(mutation: string, fields: Partial<AuditEntry>): AuditEntry {
-  return {
-    tokenId: null,
-    tokenName: 'brokerql CLI',
-    mutation,
-    accountId: null,
-    instrument: null,
-    side: null,
-    type: null,
-    lots: null,
-    price: null,
-    idempotencyKey: null,
-    orderId: null,
-    outcome: 'ok',
-    brokerOrderId: null,
-    errorCode: null,
-    message: null,
-    ...fields,
-  };
 }
 
 function printHalts(halts: TradingHalts, environment: CommandEnvironment): void {

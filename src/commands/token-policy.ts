@@ -2,12 +2,12 @@ import { stringify } from 'yaml';
 import { AuditLog } from '../auth/audit-log.js';
 import { TokenStore, type TokenRecord } from '../auth/tokens.js';
 import { openDatabase } from '../storage/database.js';
+import { operatorEntry } from '../trading/audit.js';
 import { describeHalt, TradingHalts } from '../trading/halts.js';
 import { defaultPolicyTimezone, loadPolicyFile, PolicyError, policyKeys, type RiskPolicy } from '../trading/policy.js';
 import { RiskLedger } from '../trading/risk-ledger.js';
 import { dayIn } from '../trading/trading-hours.js';
 import { loadCliConfig, parseCommandLine, UsageError, type CommandEnvironment } from './common.js';
-import { operatorEntry } from './halt.js';
 import { printable } from './table.js';
 
 /**

@@ -16,9 +16,17 @@ export interface AuditContext {
 export type Settle = (order: OrderModel, brokerOrderId: string | null, outcome?: AuditOutcome) => OrderModel;
 
 export function auditEntry(context: AuditContext, mutation: string, fields: Partial<AuditEntry>): AuditEntry {
+  return entryBy({ tokenId: context.viewer.tokenId, tokenName: context.viewer.name }, mutation, fields);
+}
+
+/** A row for something done at the command line (halt, resume, a policy update): no token did it. */
+export function operatorEntry(mutation: string, fields: Partial<AuditEntry>): AuditEntry {
+  return entryBy({ tokenId: null, tokenName: 'brokerql CLI' }, mutation, fields);
+}
+
+function entryBy(who: Pick<AuditEntry, 'tokenId' | 'tokenName'>, mutation: string, fields: Partial<AuditEntry>): AuditEntry {
   return {
-    tokenId: context.viewer.tokenId,
-    tokenName: context.viewer.name,
+    ...who,
     mutation,
     accountId: null,
     instrument: null,
