@@ -88,6 +88,14 @@ describe('one gateway, and two on one data dir', () => {
       expect(states).toEqual(['unknown', 'released']);
       const usage = await graphql(stack.gateway, '{ viewer { usage { ordersToday } } }', { token: secret });
       expect(usage.data).toEqual({ viewer: { usage: { ordersToday: 1 } } });
+      // The repeat re-checks its key (T-Invest deduplicates by it) and takes over the first attempt's place: still one order.
+      const repeat = await placeOrder(stack.gateway, secret, { type: 'MARKET', idempotencyKey: 'unknown-1' });
+      expect(repeat.errors).toBeUndefined();
+      const after = stack.gateway.database.prepare('SELECT state FROM risk_reservations WHERE token_id = ? ORDER BY id').all(id);
+      expect(after).toEqual([{ state: 'placed' }, { state: 'released' }]);
+      // Room for one more today (2): the repeat did not count twice.
+      expect((await placeOrder(stack.gateway, secret, { price: '270' })).errors).toBeUndefined();
+      expect((await placeOrder(stack.gateway, secret, { price: '270' })).errors![0]!.extensions).toMatchObject({ rule: 'maxOrdersPerDay' });
     } finally {
       await stack.close();
     }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { graphql } from './support/graphql.js';
+import { parsePolicy } from '../src/trading/policy.js';
 import { placeOrder, policyToken, tinkoffOrdersPlaced } from './support/guardrails.js';
 import { startStack, type Stack } from './support/stack.js';
 
@@ -90,6 +91,16 @@ describe('value limits: the broker calculator, exchange rates, fail closed', () 
     const exact = policyToken(stack.gateway, { maxOrderValue: 2821.31 });
     const placed = await placeOrder(stack.gateway, exact.secret, { price: '281.99' });
     expect(placed.errors).toBeUndefined();
+    expect(stack.tinkoff.server.requestCount('OrdersService/PostOrder')).toBe(1);
+  });
+
+  it('a refused order leaves its idempotency key free: the same key is checked again under the new policy', async () => {
+    const { secret, id } = policyToken(stack.gateway, { maxOrderValue: 2000 });
+    const refused = await placeOrder(stack.gateway, secret, { price: '281.99', idempotencyKey: 'retry-after-refusal' });
+    expect(refused.errors![0]!.extensions).toMatchObject({ rule: 'maxOrderValue' });
+    stack.gateway.tokens.setPolicy(id, parsePolicy({ maxOrderValue: 3000 }, 'raised'));
+    const retried = await placeOrder(stack.gateway, secret, { price: '281.99', idempotencyKey: 'retry-after-refusal' });
+    expect(retried.errors).toBeUndefined();
     expect(stack.tinkoff.server.requestCount('OrdersService/PostOrder')).toBe(1);
   });
 

@@ -85,7 +85,9 @@ export function rateSources(request: TradingRequest, account: AccountModel): Rat
 
 /** Every working order on the accounts the token can trade, as their brokers list them now. */
 export async function workingOrders(request: TradingRequest): Promise<{ count: number; accounts: string[] }> {
-  const perConnection = await Promise.all(visibleConnections(request).map((connection) => connectionAccounts(request, connection)));
+  // A connection that cannot trade (InstaForex) is not even asked for its accounts.
+  const trading = visibleConnections(request).filter((connection) => connection.adapter.capabilities.trading);
+  const perConnection = await Promise.all(trading.map((connection) => connectionAccounts(request, connection)));
   const tradable = perConnection.flat().filter((account) => accountCapabilities(account.connection.adapter.capabilities, account).trading);
   const counts = await Promise.all(tradable.map(async (account) => (await listWorking(request, account)).length));
   return { count: counts.reduce((sum, count) => sum + count, 0), accounts: tradable.map((account) => account.id) };
