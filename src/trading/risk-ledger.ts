@@ -80,7 +80,7 @@ export class RiskLedger {
   private readonly reserveTransaction: (request: ReservationRequest, query: CounterQuery, decide: (counters: RiskCounters) => void) => number;
 
   constructor(
-    private readonly database: Database,
+    database: Database,
     /** A reservation still in flight after this long belongs to a request that can no longer be running. */
     private readonly abandonedAfterMilliseconds: number,
     private readonly now: () => Date = () => new Date(),
@@ -161,12 +161,5 @@ export class RiskLedger {
   /** The reservation of an earlier attempt with this idempotency key still counted (in flight or unknown), if any. */
   openReservationFor(tokenId: string, idempotencyKey: string): number | undefined {
     return (this.statements.byKey.get(tokenId, idempotencyKey) as { id: number } | undefined)?.id;
-  }
-
-  /** Every reservation of a token on a day, released ones included (tests, `token show`). */
-  rows(tokenId: string, day: string): Array<ReservationRow & { broker_order_id: string | null }> {
-    return this.database
-      .prepare('SELECT * FROM risk_reservations WHERE token_id = ? AND day = ? ORDER BY id')
-      .all(tokenId, day) as Array<ReservationRow & { broker_order_id: string | null }>;
   }
 }
