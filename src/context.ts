@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
 import { responsePathAsArray } from 'graphql';
+import { clientAddress } from './auth/client-address.js';
 import type { ViewerModel } from './auth/viewer.js';
 import type { ConnectionDirectory } from './brokers/connection.js';
 import { nextMoment } from './brokers/single-flight.js';
@@ -43,6 +44,8 @@ export interface RequestContext {
   trading: TradingServices;
   /** This request's deadline and broker-call tally (also reachable through AsyncLocalStorage). */
   scope: RequestScope;
+  /** The client's address (auth/client-address.ts, honouring trustProxy): a token policy's allowFrom reads it. */
+  clientAddress: string;
 }
 
 /** The GraphQL context: yoga's own plus brokerql's. */
@@ -59,8 +62,11 @@ export interface ContextFactoryOptions {
   maxBrokerCallsPerRequest?: number | undefined;
   /** Builds each request's loaders; `createLoaders` unless set (the benchmark sets its baseline here). */
   loaders?: LoaderFactory | undefined;
+  /** server.trustProxy: the client address is the last X-Forwarded-For entry. */
+  trustProxy?: boolean | undefined;
 }
 
+/** `initial` is yoga's initial context, which carries the server's own (Node: `req`, for the peer address). */
 export type ContextFactory = (initial: { request: Request }) => ContextAdditions;
 
 export function createContextFactory({
@@ -69,6 +75,7 @@ export function createContextFactory({
   requestTimeoutMilliseconds,
   maxBrokerCallsPerRequest,
   loaders = createLoaders,
+  trustProxy = false,
 }: ContextFactoryOptions): ContextFactory {
   return (initial) => {
     const scope: RequestScope = {
@@ -91,6 +98,7 @@ export function createContextFactory({
       signal,
       trading,
       scope,
+      clientAddress: clientAddress(initial.request, initial, trustProxy),
     };
   };
 }

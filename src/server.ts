@@ -32,7 +32,9 @@ import { SecretRegistry } from './secrets.js';
 import { openDatabase, type Database } from './storage/database.js';
 import type { LoaderFactory } from './loaders.js';
 import { auditDenied } from './trading/audit.js';
+import { TradingHalts } from './trading/halts.js';
 import { IdempotencyLedger } from './trading/idempotency.js';
+import { RiskLedger } from './trading/risk-ledger.js';
 import { tradingRequest } from './trading/request.js';
 
 export type { RunningServer } from './http-server.js';
@@ -81,6 +83,8 @@ export interface GatewayOptions {
    * tests register a fifth broker here.
    */
   brokerRegistry?: BrokerRegistry | undefined;
+  /** The clock token policies read (trading hours, which day "today" is). Default: the system clock. */
+  now?: (() => Date) | undefined;
 }
 
 export interface Gateway {
@@ -110,7 +114,13 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   );
   const stopAuditRetention = startAuditRetention({ audit, retentionDays: config.audit.retentionDays, logger });
   // A pending ledger row older than one request's whole lifetime was left by a process that died.
-  const trading = { audit, ledger: new IdempotencyLedger(database, config.server.requestTimeoutMs * 2) };
+  const now = options.now ?? (() => new Date());
+  const trading = {
+    audit,
+    ledger: new IdempotencyLedger(database, config.server.requestTimeoutMs * 2),
+    // The ledger's own times (in flight since, settled at) are the system clock's, whatever `now` says.
+    guardrails: { risk: new RiskLedger(database, config.server.requestTimeoutMs * 2), halts: new TradingHalts(database), now },
+  };
   let accepting = true;
 
   const observeBrokerCall = (call: UpstreamCall) => {
@@ -145,6 +155,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     requestTimeoutMilliseconds: config.server.requestTimeoutMs,
     maxBrokerCallsPerRequest: config.server.limits.maxBrokerCallsPerRequest,
     loaders: options.loaders,
+    trustProxy: config.server.trustProxy,
   });
   const failures = new FailedAuthenticationLimiter(config.server.limits.authFailuresPerMinute);
   const warnings: string[] = [];

@@ -5,6 +5,7 @@ import type {
   InstrumentRef,
   Operation,
   Order,
+  OrderSide,
   OrderType,
   Orderbook,
   PlaceOrderRequest,
@@ -29,10 +30,16 @@ export interface Capabilities {
    * shown in GraphQL.
    */
   idempotentOrders?: boolean;
+  /**
+   * The broker calculates an order before it is placed (T-Invest GetOrderPrice and GetMaxLots,
+   * ALOR …/orders/estimate): `previewOrder`. Absent means no: brokerql estimates the value itself.
+   * Not shown in GraphQL.
+   */
+  orderPreview?: boolean;
 }
 
 /** The optional adapter methods that stand for a capability (capabilities.ts gates them). */
-export type GatedMethod = 'getOrderbook' | 'listOperations' | 'placeOrder' | 'cancelOrder';
+export type GatedMethod = 'getOrderbook' | 'listOperations' | 'placeOrder' | 'cancelOrder' | 'previewOrder';
 
 interface Cancellable {
   /** Aborted when the client goes away or the request's deadline passes. */
@@ -90,6 +97,38 @@ export interface CancelOrderParams extends AccountParams {
   orderId: string;
 }
 
+export interface PreviewOrderParams extends AccountParams {
+  instrument: InstrumentInfo;
+  side: OrderSide;
+  lots: number;
+  /** The price per unit to calculate at: a LIMIT order's own, a MARKET order's price in the book (valuation/order-value.ts). */
+  price: Decimal;
+  /** Also ask how many lots the account could buy and sell (T-Invest: one more call, GetMaxLots). */
+  withMaxLots: boolean;
+}
+
+/** Lots the account could buy or sell at the price asked, on its own money and with the broker's margin; null where the broker does not say. */
+export interface MaxLots {
+  buy: Decimal | null;
+  buyWithMargin: Decimal | null;
+  sell: Decimal | null;
+  sellWithMargin: Decimal | null;
+}
+
+/** The broker's own calculation of an order, in the broker's currency for the instrument. */
+export interface OrderCalculation {
+  currency: string;
+  /** price × lots × lot size in money (a bond's percent price turned into money), without commission or accrued interest. */
+  amount: Decimal;
+  commission: Decimal | null;
+  /** Accrued coupon interest a bond buyer pays, for the whole order. */
+  accruedInterest: Decimal | null;
+  /** Initial margin (futures), where the broker says. */
+  initialMargin: Decimal | null;
+  /** Null unless `withMaxLots` was asked. */
+  maxLots: MaxLots | null;
+}
+
 export interface AverageFillPricesParams extends AccountParams {
   /** Orders of this account whose own answer left `averageFillPrice` undefined. */
   orderIds: string[];
@@ -131,10 +170,17 @@ export interface BrokerAdapter {
    * price themselves (ALOR: their trades do), so it is asked for only when a query wants it.
    */
   getAverageFillPrices?(params: AverageFillPricesParams): Promise<Map<string, Decimal>>;
+  /** Capability `orderPreview`: the broker's calculation of an order that is not placed. */
+  previewOrder?(params: PreviewOrderParams): Promise<OrderCalculation>;
+  /**
+   * Instrument keys whose last price is what one unit of a currency costs in roubles (USD →
+   * T-Invest's USD000UTSTOM), by ISO code: where valuation/exchange-rates.ts finds its rates.
+   */
+  readonly currencyInstruments?: Readonly<Record<string, string>>;
 }
 
-/** An adapter that offers every capability's method (the type its own tests and factory see). */
-export type CompleteBrokerAdapter = BrokerAdapter & Required<Pick<BrokerAdapter, GatedMethod>>;
+/** An adapter that offers every capability's method but the calculator (the type its own tests and factory see). */
+export type CompleteBrokerAdapter = BrokerAdapter & Required<Pick<BrokerAdapter, Exclude<GatedMethod, 'previewOrder'>>>;
 
 /** What the gateway hands every adapter factory besides its own connection config. */
 export interface AdapterDependencies {

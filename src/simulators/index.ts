@@ -33,6 +33,9 @@ import { startSimulator as startTinkoffV1 } from './tinkoff-v1/index.js';
  *   state.ts     the simulated broker's mutable world, its queries and the changes it announces
  *   orders.ts    how orders execute against the state, where that would make state.ts too long
  *                (T-Invest, Tinkoff v1, ALOR; InstaForex is read-only)
+ *   calculator.ts  the broker's order calculator, where it has one (T-Invest GetOrderPrice and
+ *                GetMaxLots, ALOR …/orders/estimate): what an order would cost, by the commission
+ *                table in data.ts, and how many lots the account covers
  *   data.ts      seed data (the one kind of file allowed past 300 lines)
  *   streams/     the broker's stream simulator, where the broker streams (T-Invest, ALOR),
  *                reporting from the started simulator's state and market: server.ts

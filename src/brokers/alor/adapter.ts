@@ -11,6 +11,7 @@ import { mapAlorPortfolioType } from './map-alor-enums.js';
 import { alorLabel } from './map-alor-error.js';
 import { mapAlorOrder } from './map-alor-order.js';
 import { mapAlorOrderbook } from './map-alor-orderbook.js';
+import { estimateAlorOrder } from './order-estimate.js';
 import { heldSecurityRows, mapAlorPortfolio, positionAddress } from './map-alor-portfolio.js';
 import { alorPaths } from './paths.js';
 import type { AlorSecurity } from './map-alor-instrument.js';
@@ -20,6 +21,9 @@ import { listAlorOperations } from './trade-history.js';
 import { AlorTrading } from './trading.js';
 import { alorRoutes } from './routes.js';
 import { orderbookResponseSchema, ordersResponseSchema, positionsResponseSchema, summaryResponseSchema } from './wire.js';
+
+/** MOEX's currency market (CETS): the last price of one unit in roubles. */
+const currencyInstruments = { USD: 'MOEX:USD000UTSTOM', EUR: 'MOEX:EUR_RUB__TOM', CNY: 'MOEX:CNYRUB_TOM' };
 
 /** /md/v2/orderbooks accepts depth 1 to 50. */
 const maximumOrderbookDepth = 50;
@@ -50,6 +54,7 @@ export function createAlorAdapter(config: AlorConnectionConfig, dependencies: Ad
 
   return {
     identifiers,
+    currencyInstruments,
 
     async listAccounts() {
       const portfolios = await client.portfolios();
@@ -105,6 +110,8 @@ export function createAlorAdapter(config: AlorConnectionConfig, dependencies: Ad
     getAverageFillPrices: (params) => readAlorAverageFillPrices(client, paths, exchange, portfolioOf(params.brokerAccountId), params),
 
     placeOrder: async (params) => trading.place(portfolioOf(params.brokerAccountId), params),
+
+    previewOrder: (params) => estimateAlorOrder(client, paths, exchange, portfolioOf(params.brokerAccountId), params),
 
     cancelOrder: async (params) =>
       trading.cancel(portfolioOf(params.brokerAccountId), alorOrderNumber.parse(params.orderId, 'orderId', connection), params.signal),

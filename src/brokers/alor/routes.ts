@@ -16,4 +16,5 @@ export const alorRoutes = {
   limitOrder: 'POST order limit',
   marketOrder: 'POST order market',
   cancelOrder: 'DELETE order',
+  estimate: 'POST estimate',
 } as const;

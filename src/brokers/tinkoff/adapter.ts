@@ -15,6 +15,7 @@ import { mapTinkoffOperation } from './map-tinkoff-operation.js';
 import { mapTinkoffOrder } from './map-tinkoff-order.js';
 import { mapTinkoffOrderbook } from './map-tinkoff-orderbook.js';
 import { mapTinkoffPortfolio } from './map-tinkoff-portfolio.js';
+import { calculateTinkoffOrder } from './order-calculator.js';
 import { decimalToQuotation, quotationToDecimal } from './quotation.js';
 import {
   accountsResponseSchema,
@@ -28,6 +29,9 @@ import {
   portfolioResponseSchema,
   positionsResponseSchema,
 } from './wire.js';
+
+/** The currency instruments whose last price is one unit in roubles (T-Invest's FX market, CETS). */
+const currencyInstruments = { USD: 'BBG0013HGFT4', EUR: 'BBG0013HJJ31', CNY: 'BBG0013HRTL0' };
 
 /** GetOrderBook accepts only these depths. */
 const orderbookDepths = [1, 10, 20, 30, 40, 50];
@@ -102,6 +106,7 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
     identifiers,
     // GetLastPrices takes many instruments at once; 100 keeps each request small.
     batchLimits: { lastPrices: 100 },
+    currencyInstruments,
 
     async listAccounts({ signal }) {
       const response = await client.call('UsersService/GetAccounts', {}, accountsResponseSchema, signal);
@@ -195,6 +200,8 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
       }
       return prices;
     },
+
+    previewOrder: (params) => calculateTinkoffOrder(client, accountOf(params.brokerAccountId), params),
 
     close: () => http.close(),
   };

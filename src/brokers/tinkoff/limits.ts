@@ -25,7 +25,7 @@ export const tinkoffLimits = [
   { name: 'MarketDataService', requests: 600, per: 'minute', routes: [{ path: `${contract}MarketDataService`, below: true }], enforced: true },
   { name: 'StopOrdersService', requests: 50, per: 'minute', routes: [{ path: `${contract}StopOrdersService`, below: true }], enforced: true },
   { name: 'SandboxService', requests: 200, per: 'minute', routes: [{ path: `${contract}SandboxService`, below: true }], enforced: true },
-  // GetOrderState, GetMaxLots, ReplaceOrder, …: the rest of the service.
+  // GetOrderState, GetMaxLots, GetOrderPrice, ReplaceOrder, …: the rest of the service.
   { name: 'OrdersService', requests: 100, per: 'minute', routes: [{ path: `${contract}OrdersService`, below: true }], enforced: true },
 ] as const satisfies readonly RequestLimit[];
 

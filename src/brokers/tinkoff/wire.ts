@@ -160,3 +160,22 @@ export const lastPricesResponseSchema = z.object({
 });
 
 export type WireAccount = z.output<typeof accountsResponseSchema>['accounts'][number];
+
+/** GetOrderPrice: the amounts brokerql maps (openapi.yaml `v1GetOrderPriceResponse`). */
+export const orderPriceResponseSchema = z.object({
+  initialOrderAmount: moneyValueSchema,
+  executedCommission: moneyValueSchema.optional(),
+  extraBond: z.object({ aciValue: moneyValueSchema.optional() }).optional(),
+  extraFuture: z.object({ initialMargin: moneyValueSchema.optional() }).optional(),
+});
+
+const buyLimitsSchema = z.object({ buyMaxLots: int64.default('0') }).default({ buyMaxLots: '0' });
+const sellLimitsSchema = z.object({ sellMaxLots: int64.default('0') }).default({ sellMaxLots: '0' });
+
+/** GetMaxLots (`v1GetMaxLotsResponse`): lots only; proto3 leaves out a zero, so each defaults to 0. */
+export const maxLotsResponseSchema = z.object({
+  buyLimits: buyLimitsSchema,
+  buyMarginLimits: buyLimitsSchema,
+  sellLimits: sellLimitsSchema,
+  sellMarginLimits: sellLimitsSchema,
+});

@@ -8,6 +8,7 @@ import { AccessTokenIssuer, alorSimulatorRefreshTokens, type AlorCaller, type To
 import { moneyBody, orderBody, orderbookBody, positionBody, quoteBody, riskBody, securityBody, summaryBody, tradeBody } from './bodies.js';
 import { AlorRejection, duplicateRequestMessage, missingRequestId, unreadableBody } from './errors.js';
 import { historyPage, historyPageText } from './history.js';
+import { estimate } from './calculator.js';
 import { AlorOrders } from './orders.js';
 import { cancelTarget, clientAccount, headerText, orderbookDepth, pathInstrument, quotedInstruments, readOrderCommand, refreshRequest } from './requests.js';
 import { AlorSimulatorState } from './state.js';
@@ -81,6 +82,8 @@ export const alorRouteNames = {
   replaceLimitOrder: 'PUT order limit',
   cancelOrder: 'DELETE order',
   cancelAllOrders: 'DELETE all orders',
+  estimate: 'POST estimate',
+  estimateAll: 'POST estimate all',
 } as const;
 
 const clients = '/md/v2/Clients/:exchange/:portfolio';
@@ -242,6 +245,9 @@ export function createAlorSimulator(options: AlorSimulatorOptions = {}): AlorSim
       orderCommand('POST', `${commands}/actions/market`, alorRouteNames.marketOrder, 'market'),
       orderCommand('POST', `${commands}/actions/limit`, alorRouteNames.limitOrder, 'limit'),
       orderCommand('PUT', `${commands}/actions/limit/:orderId`, alorRouteNames.replaceLimitOrder, 'limit'),
+      // Before …/orders/:orderId and …/all, which have as many segments.
+      route({ method: 'POST', path: `${commands}/estimate/all`, name: alorRouteNames.estimateAll, auth: true, handle: estimate(state, true) }),
+      route({ method: 'POST', path: `${commands}/estimate`, name: alorRouteNames.estimate, auth: true, handle: estimate(state, false) }),
       // Before …/orders/:orderId.
       route({
         method: 'DELETE',

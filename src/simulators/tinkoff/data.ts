@@ -21,13 +21,27 @@ export interface SimulatedInstrument {
   minPriceIncrement: string;
   lastPrice: string;
   exchange: string;
+  /** A bond's accrued coupon interest per unit, in its currency (GetOrderPrice's extraBond.aciValue is this × units). */
+  accruedInterest?: string;
 }
+
+/**
+ * The broker's commission per trade, by instrument type: a share of the trade's amount, rounded
+ * half up to kopecks (cents). The same table charges fills and answers GetOrderPrice, so a test
+ * can expect exact numbers.
+ */
+export const commissionRates: Record<SimulatedInstrument['instrumentType'], string> = {
+  share: '0.0005',
+  bond: '0.0005',
+  etf: '0.0005',
+  currency: '0.0005',
+};
 
 export const instruments: SimulatedInstrument[] = [
   { figi: 'BBG004730N88', uid: 'e6123145-9665-43e0-8413-cd61b8aa9b13', positionUid: '41eb2102-5333-4713-bf15-72b204c4bf7b', ticker: 'SBER', classCode: 'TQBR', isin: 'RU0009029540', name: 'Сбербанк России', instrumentType: 'share', instrumentKind: 'INSTRUMENT_TYPE_SHARE', currency: 'rub', lot: 10, minPriceIncrement: '0.01', lastPrice: '281.99', exchange: 'MOEX_EVENING_WEEKEND' },
   { figi: 'BBG004730RP0', uid: '962e2a95-02a9-4171-abd7-aa198dbe643a', positionUid: '0b2f8e4b-0f6c-4a13-8d2a-5ad6b7c0e1f2', ticker: 'GAZP', classCode: 'TQBR', isin: 'RU0007661625', name: 'Газпром', instrumentType: 'share', instrumentKind: 'INSTRUMENT_TYPE_SHARE', currency: 'rub', lot: 10, minPriceIncrement: '0.01', lastPrice: '128.34', exchange: 'MOEX_EVENING_WEEKEND' },
   { figi: 'BBG000B9XRY4', uid: 'a9eb4238-eba9-488c-b102-b6140fd08e38', positionUid: '5c5e6656-c4d3-4391-a7ee-e81a76f1804e', ticker: 'AAPL', classCode: 'SPBXM', isin: 'US0378331005', name: 'Apple', instrumentType: 'share', instrumentKind: 'INSTRUMENT_TYPE_SHARE', currency: 'usd', lot: 1, minPriceIncrement: '0.01', lastPrice: '189.47', exchange: 'SPB' },
-  { figi: 'BBG00HYXLFQ7', uid: '1b8d3a37-5e9c-4c8f-a2e6-0d7b9c3f4a15', positionUid: '8f0e4d2c-1a3b-4c5d-9e6f-7a8b9c0d1e2f', ticker: 'RU000A0ZYEB1', classCode: 'TQCB', isin: 'RU000A0ZYEB1', name: 'ТрансФин-М 001Р выпуск 4', instrumentType: 'bond', instrumentKind: 'INSTRUMENT_TYPE_BOND', currency: 'rub', lot: 1, minPriceIncrement: '0.01', lastPrice: '1001.5', exchange: 'MOEX' },
+  { figi: 'BBG00HYXLFQ7', uid: '1b8d3a37-5e9c-4c8f-a2e6-0d7b9c3f4a15', positionUid: '8f0e4d2c-1a3b-4c5d-9e6f-7a8b9c0d1e2f', ticker: 'RU000A0ZYEB1', classCode: 'TQCB', isin: 'RU000A0ZYEB1', name: 'ТрансФин-М 001Р выпуск 4', instrumentType: 'bond', instrumentKind: 'INSTRUMENT_TYPE_BOND', currency: 'rub', lot: 1, minPriceIncrement: '0.01', lastPrice: '1001.5', exchange: 'MOEX', accruedInterest: '12.37' },
   { figi: 'BBG333333333', uid: '9654c2dd-6993-427e-80fa-04e80a1cf4da', positionUid: 'c3a91f0e-7b2d-4e58-9a1c-0f3e5d7b9a2c', ticker: 'TMOS', classCode: 'TQTF', isin: 'RU000A101X76', name: 'Тинькофф iMOEX', instrumentType: 'etf', instrumentKind: 'INSTRUMENT_TYPE_ETF', currency: 'rub', lot: 1, minPriceIncrement: '0.002', lastPrice: '6.714', exchange: 'MOEX' },
   { figi: 'BBG0013HGFT4', uid: 'a22a1263-8e1b-4546-a1aa-416463f104d3', positionUid: '6e97aa9b-50b6-4738-bce7-17313f2b2cc2', ticker: 'USD000UTSTOM', classCode: 'CETS', isin: '', name: 'Доллар США', instrumentType: 'currency', instrumentKind: 'INSTRUMENT_TYPE_CURRENCY', currency: 'rub', lot: 1000, minPriceIncrement: '0.0025', lastPrice: '92.4775', exchange: 'FX' },
   { figi: 'RUB000UTSTOM', uid: 'a92e2e25-a698-45cc-a781-167cf465257c', positionUid: '33e24a92-aab0-409c-88b8-f2d57415b920', ticker: 'RUB000UTSTOM', classCode: 'CETS', isin: '', name: 'Российский рубль', instrumentType: 'currency', instrumentKind: 'INSTRUMENT_TYPE_CURRENCY', currency: 'rub', lot: 1, minPriceIncrement: '0.01', lastPrice: '1', exchange: 'FX' },

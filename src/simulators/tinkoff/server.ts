@@ -16,6 +16,7 @@ import {
   postedOrderBody,
   v1Operation,
 } from './bodies.js';
+import { maxLotsBody, orderPriceBody } from './calculator.js';
 import { TinkoffApiError, tinkoffErrorResponse, tinkoffErrors } from './errors.js';
 import { TinkoffOrders } from './orders.js';
 import {
@@ -139,6 +140,9 @@ export function createTinkoffSimulator(options: TinkoffSimulatorOptions = {}): T
       const time = now().toISOString();
       return { time, responseMetadata: { trackingId: newTrackingId(), serverTime: time } };
     }),
+
+    method('OrdersService/GetOrderPrice', (body) => orderPriceBody(state, body)),
+    method('OrdersService/GetMaxLots', (body) => maxLotsBody(state, body)),
 
     method('OperationsService/GetOperationsByCursor', (body) => {
       const accountId = requireAccount(state, body);
