@@ -8,6 +8,7 @@ import { tinkoffConnection, type TinkoffConnectionConfig } from './brokers/tinko
 import { tinkoffV1Connection, type TinkoffV1ConnectionConfig } from './brokers/tinkoff-v1/config.js';
 import { integer } from './config-values.js';
 import type { BrokerKind } from './domain.js';
+import { journalSchema, type JournalConfig } from './journal/config.js';
 
 /**
  * The config file: YAML, `${NAME}` replaced from the environment, validated once into one
@@ -115,6 +116,8 @@ const fileSchema = z.strictObject({
   audit: auditSchema.default(() => auditSchema.parse({})),
   /** Caches shared across requests, per connection. Portfolio, orders and operations are never cached. */
   cache: cacheSchema.default(() => cacheSchema.parse({})),
+  /** The operations journal (journal/config.ts). */
+  journal: journalSchema.default(() => journalSchema.parse({})),
   /** Where the SQLite database lives. Default ./data, relative to the config file. */
   dataDir: z.string().min(1).default('./data'),
   connections: z.array(z.unknown(), 'expected a list of connections').default([]),
@@ -136,6 +139,7 @@ export interface Config {
   readonly cache: CacheConfig;
   readonly metrics: MetricsConfig;
   readonly audit: AuditConfig;
+  readonly journal: JournalConfig;
   readonly connections: readonly ConnectionConfig[];
 }
 
@@ -232,6 +236,7 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: 
     cache: document.cache,
     metrics: document.metrics,
     audit: document.audit,
+    journal: document.journal,
     connections,
   });
 }

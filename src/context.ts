@@ -5,6 +5,7 @@ import { responsePathAsArray } from 'graphql';
 import type { ViewerModel } from './auth/viewer.js';
 import type { ConnectionDirectory } from './brokers/connection.js';
 import { nextMoment } from './brokers/single-flight.js';
+import type { HistoryServices } from './history-services.js';
 import { createLoaders, type LoaderFactory, type Loaders } from './loaders.js';
 import { enterRequestScope, type RequestScope } from './request-scope.js';
 import type { TradingServices } from './trading/services.js';
@@ -41,6 +42,8 @@ export interface RequestContext {
   /** Aborted when the client goes away: upstream calls made for this request stop too. */
   signal: AbortSignal;
   trading: TradingServices;
+  /** The operations journal and the candle store (issue 18). */
+  history: HistoryServices;
   /** This request's deadline and broker-call tally (also reachable through AsyncLocalStorage). */
   scope: RequestScope;
 }
@@ -54,6 +57,7 @@ export type ContextAdditions = Omit<RequestContext, 'viewer'>;
 export interface ContextFactoryOptions {
   connections: ConnectionDirectory;
   trading: TradingServices;
+  history: HistoryServices;
   requestTimeoutMilliseconds: number;
   /** server.limits.maxBrokerCallsPerRequest; unlimited when absent. */
   maxBrokerCallsPerRequest?: number | undefined;
@@ -66,6 +70,7 @@ export type ContextFactory = (initial: { request: Request }) => ContextAdditions
 export function createContextFactory({
   connections,
   trading,
+  history,
   requestTimeoutMilliseconds,
   maxBrokerCallsPerRequest,
   loaders = createLoaders,
@@ -90,6 +95,7 @@ export function createContextFactory({
       partialErrors: new PartialErrors(),
       signal,
       trading,
+      history,
       scope,
     };
   };

@@ -65,7 +65,7 @@ describe('connection quota', () => {
     void quota.acquire({ route: 'x', priority: 'read', deadline: farDeadline() }).then(() => (thirdGranted = true));
     await vi.advanceTimersByTimeAsync(100);
     expect(thirdGranted).toBe(false);
-    expect(quota.snapshot()).toEqual({ inFlight: 2, queuedOrders: 0, queuedReads: 1 });
+    expect(quota.snapshot()).toEqual({ inFlight: 2, queuedOrders: 0, queuedReads: 1, queuedBackground: 0 });
     first();
     first();
     await vi.advanceTimersByTimeAsync(0);
@@ -92,7 +92,7 @@ describe('connection quota', () => {
     await expect(abandoned).rejects.toThrow('client went away');
     await vi.advanceTimersByTimeAsync(600);
     expect(await late).toBeInstanceOf(RateLimitedError);
-    expect(quota.snapshot()).toEqual({ inFlight: 1, queuedOrders: 0, queuedReads: 0 });
+    expect(quota.snapshot()).toEqual({ inFlight: 1, queuedOrders: 0, queuedReads: 0, queuedBackground: 0 });
   });
 });
 

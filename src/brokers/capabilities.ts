@@ -17,9 +17,11 @@ export function accountCapabilities(connection: Capabilities, account: BrokerAcc
 const gatedMethods = {
   getOrderbook: { capability: 'orderbook', what: 'orderbooks' },
   listOperations: { capability: 'operations', what: 'operations' },
+  listOperationsPage: { capability: 'operations', what: 'paged operations' },
   placeOrder: { capability: 'trading', what: 'placing orders' },
   cancelOrder: { capability: 'trading', what: 'cancelling orders' },
-} as const satisfies Record<GatedMethod, { capability: 'orderbook' | 'operations' | 'trading'; what: string }>;
+  getCandles: { capability: 'candles', what: 'candles' },
+} as const satisfies Record<GatedMethod, { capability: 'orderbook' | 'operations' | 'trading' | 'candles'; what: string }>;
 
 interface GatedConnection {
   id: string;
@@ -37,7 +39,7 @@ export function notSupported(connection: { id: string; broker: BrokerKind }, wha
 
 /** Whether the connection's broker offers `method` at all (the loaders use it to choose a fallback, not to refuse). */
 export function supports(connection: GatedConnection, method: GatedMethod): boolean {
-  return connection.adapter.capabilities[gatedMethods[method].capability] && connection.adapter[method] !== undefined;
+  return connection.adapter.capabilities[gatedMethods[method].capability] === true && connection.adapter[method] !== undefined;
 }
 
 /** For the trading methods: the account whose capabilities decide, and the order type asked for. */

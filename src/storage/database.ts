@@ -1,6 +1,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { historyMigration } from './history-tables.js';
 
 export type { Database } from 'better-sqlite3';
 
@@ -71,6 +72,8 @@ const migrations: string[] = [
    INSERT INTO idempotency_next SELECT * FROM idempotency;
    DROP TABLE idempotency;
    ALTER TABLE idempotency_next RENAME TO idempotency;`,
+  // Issue 18: the operations journal and the candle store.
+  historyMigration,
 ];
 
 export const databaseFileName = 'brokerql.db';

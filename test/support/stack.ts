@@ -44,6 +44,8 @@ export interface StackOptions extends GatewayOptions {
   audit?: Record<string, unknown>;
   /** The config's `cache` section. */
   cache?: Record<string, unknown>;
+  /** The config's `journal` section; its background sync is off unless a test turns it on (it would make broker calls of its own). */
+  journal?: Record<string, unknown>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -57,6 +59,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       server: options.server,
       ...(options.audit ? { audit: options.audit } : {}),
       cache: options.cache,
+      journal: { enabled: false, ...options.journal },
       connections: [
         ...simulators.connections.map((connection) => ({
           ...connection,

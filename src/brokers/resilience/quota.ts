@@ -7,9 +7,17 @@ import { FairQueue } from './fair-queue.js';
  * queue in which orders go before reads — a statistics backfill can never starve an order —
  * and clients (brokerql tokens) take turns, so one token's flood cannot hold up another's query.
  * A request that would wait past its deadline is refused at once with RATE_LIMITED.
+ *
+ * Background calls (the operations journal's sync, src/journal/) come last: after every queued
+ * order and read, and only while each of their buckets keeps a reserve (a fifth of its burst) and
+ * half the calls in flight free, so a client's query arriving in the middle of a backfill finds
+ * the budget as if the backfill were not running.
  */
 
-export type CallPriority = 'order' | 'read';
+export type CallPriority = 'order' | 'read' | 'background';
+
+/** The share of each bucket's burst and of the calls in flight that background calls leave to clients. */
+const backgroundReserve = 0.2;
 
 export interface QuotaBucket {
   /** For messages and metrics. */
@@ -68,13 +76,14 @@ export interface QuotaSnapshot {
   inFlight: number;
   queuedOrders: number;
   queuedReads: number;
+  queuedBackground: number;
 }
 
 export class ConnectionQuota {
   private readonly buckets: BucketState[];
   private readonly now: () => number;
   private inFlight = 0;
-  private readonly queues: Record<CallPriority, FairQueue<Waiter>> = { order: new FairQueue(), read: new FairQueue() };
+  private readonly queues: Record<CallPriority, FairQueue<Waiter>> = { order: new FairQueue(), read: new FairQueue(), background: new FairQueue() };
   private pumpTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -86,7 +95,12 @@ export class ConnectionQuota {
   }
 
   snapshot(): QuotaSnapshot {
-    return { inFlight: this.inFlight, queuedOrders: this.queues.order.length, queuedReads: this.queues.read.length };
+    return {
+      inFlight: this.inFlight,
+      queuedOrders: this.queues.order.length,
+      queuedReads: this.queues.read.length,
+      queuedBackground: this.queues.background.length,
+    };
   }
 
   acquire(request: QuotaRequest): Promise<Release> {
@@ -119,12 +133,17 @@ export class ConnectionQuota {
 
   /** A rough wait for a newcomer: what would be served before it, at the slowest matching rate. */
   private estimatedWait(waiter: Waiter): number {
-    const { order, read } = this.queues;
-    const ahead = waiter.request.priority === 'order' ? order.aheadOf(waiter.client) : order.length + read.aheadOf(waiter.client);
+    const { order, read, background } = this.queues;
+    const ahead =
+      waiter.request.priority === 'order'
+        ? order.aheadOf(waiter.client)
+        : waiter.request.priority === 'read'
+          ? order.length + read.aheadOf(waiter.client)
+          : order.length + read.length + background.aheadOf(waiter.client);
     let wait = 0;
     for (const state of waiter.buckets) {
       this.refill(state);
-      const deficit = ahead + 1 - state.tokens;
+      const deficit = ahead + 1 - (state.tokens - this.reserve(waiter, state));
       if (deficit > 0) wait = Math.max(wait, (deficit / state.bucket.perSecond) * 1000);
     }
     return wait;
@@ -137,19 +156,30 @@ export class ConnectionQuota {
     state.updatedAt = now;
   }
 
+  /** Tokens a waiter must leave in a bucket: none for clients' calls, the reserve for background ones. */
+  private reserve(waiter: Waiter, state: BucketState): number {
+    return waiter.request.priority === 'background' ? state.bucket.burst * backgroundReserve : 0;
+  }
+
+  /** Calls in flight a waiter may start beside: the cap for clients' calls, half of it for background ones. */
+  private concurrencyFor(waiter: Waiter): number {
+    const { maxConcurrent } = this.options;
+    return waiter.request.priority === 'background' ? Math.max(1, Math.floor(maxConcurrent / 2)) : maxConcurrent;
+  }
+
   private pump(): void {
     if (this.pumpTimer) {
       clearTimeout(this.pumpTimer);
       this.pumpTimer = undefined;
     }
     for (;;) {
-      const waiter = this.queues.order.peek() ?? this.queues.read.peek();
-      if (!waiter || this.inFlight >= this.options.maxConcurrent) return;
+      const waiter = this.queues.order.peek() ?? this.queues.read.peek() ?? this.queues.background.peek();
+      if (!waiter || this.inFlight >= this.concurrencyFor(waiter)) return;
       for (const state of waiter.buckets) this.refill(state);
-      const short = waiter.buckets.filter((state) => state.tokens < 1);
+      const short = waiter.buckets.filter((state) => state.tokens < 1 + this.reserve(waiter, state));
       if (short.length > 0) {
-        // Wake up when the emptiest bucket has a whole token again.
-        const wait = Math.max(...short.map((state) => ((1 - state.tokens) / state.bucket.perSecond) * 1000));
+        // Wake up when the emptiest bucket has a whole token (above its reserve) again.
+        const wait = Math.max(...short.map((state) => ((1 + this.reserve(waiter, state) - state.tokens) / state.bucket.perSecond) * 1000));
         this.pumpTimer = setTimeout(() => this.pump(), Math.ceil(wait));
         return;
       }

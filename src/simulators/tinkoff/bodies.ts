@@ -1,6 +1,7 @@
 import Big from 'big.js';
 import type { Access } from './auth.js';
 import type { SeedOperation, SimulatedInstrument } from './data.js';
+import type { SimulatedCandle } from '../common/candles.js';
 import type { BookLevel } from '../common/market.js';
 import { priceBand } from './market.js';
 import type { SimulatedOrder, TinkoffSimulatorState } from './state.js';
@@ -235,7 +236,7 @@ export function operationItem(state: TinkoffSimulatorState, operation: SeedOpera
     cursor,
     brokerAccountId: operation.accountId,
     id: operation.id,
-    parentOperationId: '',
+    parentOperationId: operation.parentId ?? '',
     name: operation.description,
     date: operation.date,
     type: operation.type,
@@ -270,7 +271,7 @@ export function v1Operation(state: TinkoffSimulatorState, operation: SeedOperati
   const quantity = operation.quantity ?? 0;
   return {
     id: operation.id,
-    parentOperationId: '',
+    parentOperationId: operation.parentId ?? '',
     currency: operation.currency,
     payment: moneyValue(operation.payment, operation.currency),
     price: moneyValue(operation.price ?? '0', operation.currency),
@@ -287,5 +288,23 @@ export function v1Operation(state: TinkoffSimulatorState, operation: SeedOperati
     positionUid: instrument?.positionUid ?? '',
     instrumentUid: instrument?.uid ?? '',
     childOperations: [],
+  };
+}
+
+/** GetCandles: HistoricCandle rows (marketdata.proto), prices as Quotations, volume in lots. */
+export function candlesBody(candles: readonly SimulatedCandle[]) {
+  return {
+    candles: candles.map((candle) => ({
+      open: quotation(candle.open),
+      high: quotation(candle.high),
+      low: quotation(candle.low),
+      close: quotation(candle.close),
+      volume: String(candle.volume),
+      time: new Date(candle.start).toISOString(),
+      isComplete: candle.complete,
+      candleSource: 'CANDLE_SOURCE_EXCHANGE',
+      volumeBuy: String(Math.ceil(candle.volume / 2)),
+      volumeSell: String(Math.floor(candle.volume / 2)),
+    })),
   };
 }
