@@ -36,8 +36,12 @@ const limitsSchema = z.strictObject({
   maxAliases: integer(0, 1_000).default(30),
   /** Lexical tokens per document. Default 3000. */
   maxTokens: integer(100, 100_000).default(3_000),
-  /** GraphQL Armor's structural cost estimate per operation. Default 5000 (the README's statistics query costs about 80). */
-  maxCost: integer(100, 10_000_000).default(5_000),
+  /**
+   * GraphQL Armor's structural cost estimate per operation, in which a literal `first:` or `last:`
+   * multiplies its list's cost: operationsPage(first: 100) with every field costs about 14,000,
+   * candles(last: 500) about 9,400, the README's statistics query about 80. Default 50000.
+   */
+  maxCost: integer(100, 10_000_000).default(50_000),
   /** Operations in one batched HTTP request. Default 10. */
   maxBatch: integer(1, 100).default(10),
   /** Request body size in bytes. Default 100 KiB. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { JournalSync, type SyncProgress } from '../src/journal/sync.js';
+import type { SyncProgress } from '../src/journal/sync.js';
 import { graphql, type GraphQLResponse } from './support/graphql.js';
-import { contentKey, groundTruth, syntheticHistory } from './support/history.js';
+import { contentKey, groundTruth, syncJournal, syntheticHistory } from './support/history.js';
 import { startStack, type Stack } from './support/stack.js';
 
 /**
@@ -27,14 +27,8 @@ async function startWithHistory(): Promise<Stack> {
   return stack;
 }
 
-function journalSync(current: Stack, owner = 'test'): JournalSync {
-  return new JournalSync({ store: current.gateway.history.journal.store, states: current.gateway.history.journal.states, config: current.config.journal, owner });
-}
-
-async function syncAccount(current: Stack, { full = false } = {}): Promise<SyncProgress> {
-  const connection = current.gateway.connections.get('tbank')!;
-  const accounts = await connection.adapter.listAccounts({});
-  return journalSync(current).sync({ connection, account: accounts.find((candidate) => candidate.brokerAccountId === account)! }, { full });
+function syncAccount(current: Stack, options: { full?: boolean } = {}): Promise<SyncProgress> {
+  return syncJournal(current, 'tbank', account, options);
 }
 
 interface Row {

@@ -1,5 +1,7 @@
+import { JournalSync, type SyncProgress } from '../../src/journal/sync.js';
 import type { SeedOperation } from '../../src/simulators/tinkoff/data.js';
 import type { TinkoffSimulator } from '../../src/simulators/tinkoff/server.js';
+import type { Stack } from './stack.js';
 
 /**
  * A T-Invest customer's busy stretch of history for the journal's tests: trades with their fee
@@ -56,4 +58,15 @@ export function groundTruth(simulator: TinkoffSimulator, accountId: string): str
       }),
     )
     .sort();
+}
+
+/** One full sync of one account's journal, as `serve` and `brokerql sync` run it. */
+export async function syncJournal(stack: Stack, connectionId: string, brokerAccountId: string, { full = false } = {}): Promise<SyncProgress> {
+  const { journal } = stack.gateway.history;
+  const connection = stack.gateway.connections.get(connectionId)!;
+  const accounts = await connection.adapter.listAccounts({});
+  const account = accounts.find((candidate) => candidate.brokerAccountId === brokerAccountId);
+  if (!account) throw new Error(`no account ${brokerAccountId} on ${connectionId}`);
+  const sync = new JournalSync({ store: journal.store, states: journal.states, config: stack.config.journal, owner: 'test' });
+  return sync.sync({ connection, account }, { full });
 }
