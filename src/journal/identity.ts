@@ -7,35 +7,33 @@ import { fingerprintOf, instantKey, operationBody } from './fingerprint.js';
  * Why not the broker's id: T-Invest says its operation ids "may change over time" and must not be
  * used as a primary key (tinvest-v2/operations_problems.md §1), and a fee's `parent_operation_id`
  * changes with its trade's id (operations.proto). Its cursor paging has dropped and repeated rows
- * at page seams (issue 18; `limit` below 3 "invites duplicated operations", §6); GetOperations
- * returns only the last thousand (faq_operations.md), so nothing can be re-read wholesale; and
- * after corporate actions the history may be incomplete and restated (§3).
+ * at page seams (issue 18; a `limit` below 3 invites duplicates, §6); GetOperations returns only
+ * the last thousand (faq_operations.md), so nothing can be re-read wholesale; and after corporate
+ * actions the history may be incomplete and later restated (§3).
  *
  * So a row's identity is its fingerprint (fingerprint.ts): what the operation IS — account, the
- * broker's type, the instant, the instrument, the quantity, the payment, the parent. The broker's
- * ids are kept as aliases. A row of a new read (one window read through, seams joined by
- * window-read.ts) is matched:
+ * broker's type, the instant, the instrument, the quantity, the payment, and its parent, given by
+ * the parent's own fingerprint (a fee belongs to a trade of this content, whatever its ids are
+ * today). The broker's ids are kept as aliases. A row of a new read (one window read through,
+ * seams joined by window-read.ts) is matched:
  *
  *  1. by a known broker id (any alias, old ones too) — so a row whose amounts or state the broker
  *     restates (a trade in progress that executes, a corrected tax) stays the same row. An alias
- *     counts only if the type and instrument agree, in case a broker reuses an old id for another
- *     operation;
- *  2. else by fingerprint, taking the journal's rows with that fingerprint in the order they were
- *     created — so changed ids, and rows a broker sends twice, land on the row that exists;
- *  3. else it is a new row.
- *
- * Two rows with the same fingerprint and different ids in ONE answer are two operations (two
- * equal fees in the same second): the k-th such row of an answer matches the k-th journal row with
- * that fingerprint (an occurrence index within the answer), and is created if there is none.
+ *     counts only if the type and instrument agree, in case a broker reuses an old id;
+ *  2. else by fingerprint — so changed ids, and rows a broker sends twice, land on the row that
+ *     exists. Two rows with one fingerprint and different ids in ONE answer are two operations
+ *     (two equal fees in the same second): the k-th such row of an answer takes the k-th journal
+ *     row with that fingerprint (an occurrence index within the answer); any order of twins is
+ *     right, and rows already missed once go first, so a miss falls on a twin that has none yet;
+ *  3. a child whose parent cannot be told (ids changed and the parent is not in this read) by
+ *     everything but its parent, among child rows whose parent is not known to be in this read;
+ *  4. else it is a new row.
  *
  * A journal row that is not in a read that covered it (its instant strictly inside the window:
  * brokers differ on whether the ends are included) counts one miss; a row seen again is back to
  * none; at two misses in a row it is removed. One miss is never enough: a row dropped at a page
  * seam, or an answer cut short, must not delete anything — the sync confirms a first miss with a
  * second read of the window, paged differently (sync.ts).
- *
- * Parents are resolved before children: rows without a parent are matched first, then a child's
- * parent id is looked up among the ids matched in this read and the journal's aliases.
  */
 
 /** A journal row as the merge sees it. */
@@ -45,6 +43,8 @@ export interface JournalEntry {
   brokerId: string;
   aliases: readonly string[];
   fingerprint: string;
+  /** The fingerprint of the row this one belongs to (a fee's trade); null for none or unknown. */
+  parentFingerprint: string | null;
   instant: string;
   type: OperationType;
   instrumentKey: string | null;
@@ -52,22 +52,14 @@ export interface JournalEntry {
   missing: number;
 }
 
-export interface NewEntry {
-  stableId: string;
-  brokerId: string;
-  aliases: string[];
-  fingerprint: string;
-  instant: string;
-  type: OperationType;
-  instrumentKey: string | null;
-  body: string;
-}
+export type NewEntry = Omit<JournalEntry, 'rowId' | 'missing'>;
 
 export interface EntryUpdate {
   rowId: number;
   stableId: string;
   brokerId: string;
   fingerprint: string;
+  parentFingerprint: string | null;
   instant: string;
   body: string;
   newAliases: string[];
@@ -100,22 +92,33 @@ export const missesBeforeRemoval = 2;
 
 interface Candidate {
   operation: Operation;
-  instant: string;
-  body: string;
-  instrumentKey: string | null;
+  /** The parent's fingerprint; undefined when the row has a parent the journal cannot tell. */
+  parent: string | null | undefined;
   fingerprint: string;
-  entry: JournalEntry | NewEntry | undefined;
+  entry: JournalEntry | undefined;
 }
 
 export function planMerge(input: MergeInput): MergePlan {
   const { accountId, existing } = input;
+  const plan: MergePlan = { inserts: [], updates: [], missed: [], removals: [] };
   const byAlias = new Map<string, JournalEntry>();
   for (const entry of existing) for (const alias of entry.aliases) byAlias.set(alias, entry);
   const matched = new Set<JournalEntry>();
-  const plan: MergePlan = { inserts: [], updates: [], missed: [], removals: [] };
-  const takenHere = new Set(existing.map((entry) => entry.stableId));
-  /** Broker id → stable id, for the rows of this read already placed (a child's parent). */
+  const takenIds = new Set(existing.map((entry) => entry.stableId));
+  /** Broker id → fingerprint, for the rows of this read already placed (a child's parent). */
   const placed = new Map<string, string>();
+  /** How many rows of this read have been placed with each fingerprint. */
+  const placedCounts = new Map<string, number>();
+  const journalCounts = new Map<string, number>();
+  for (const entry of existing) journalCounts.set(entry.fingerprint, (journalCounts.get(entry.fingerprint) ?? 0) + 1);
+  // Twins in any order; rows already missed once first (rule 2).
+  const byPreference = [...existing].sort((left, right) => right.missing - left.missing || left.rowId - right.rowId);
+  const looseOf = new Map<JournalEntry, string>();
+  const loose = (entry: JournalEntry) => {
+    let value = looseOf.get(entry);
+    if (value === undefined) looseOf.set(entry, (value = fingerprintOf(accountId, { ...(JSON.parse(entry.body) as Operation), id: '' }, null)));
+    return value;
+  };
 
   const unique = new Map<string, Operation>();
   for (const operation of input.read) {
@@ -123,85 +126,111 @@ export function planMerge(input: MergeInput): MergePlan {
     unique.set(operation.id, operation);
   }
   const rows = [...unique.values()];
-  const roots = rows.filter((operation) => !operation.parentId);
-  const children = rows.filter((operation) => operation.parentId);
+  const inRead = new Set(rows.map((operation) => operation.id));
 
   const place = (group: Operation[]) => {
     const candidates: Candidate[] = group.map((operation) => {
-      const parent = operation.parentId ? (placed.get(operation.parentId) ?? byAlias.get(operation.parentId)?.stableId ?? `broker:${operation.parentId}`) : null;
-      return {
-        operation,
-        instant: instantKey(operation.date),
-        body: operationBody(operation),
-        instrumentKey: operation.instrument?.key ?? null,
-        fingerprint: fingerprintOf(accountId, operation, parent),
-        entry: undefined,
-      };
+      const parent = operation.parentId ? (placed.get(operation.parentId) ?? byAlias.get(operation.parentId)?.fingerprint) : null;
+      const fingerprint = fingerprintOf(accountId, operation, parent === undefined ? `broker:${operation.parentId}` : parent);
+      return { operation, parent, fingerprint, entry: undefined };
     });
+    const take = (candidate: Candidate, entry: JournalEntry) => {
+      matched.add(entry);
+      candidate.entry = entry;
+    };
     // 1. By a known broker id, for every row first: a row matched by its id must not be taken by
     //    another row's fingerprint.
     for (const candidate of candidates) {
-      const entry = byAlias.get(candidate.operation.id);
-      if (entry && !matched.has(entry) && entry.type === candidate.operation.type && entry.instrumentKey === candidate.instrumentKey) {
-        matched.add(entry);
-        candidate.entry = entry;
-      }
+      const { operation } = candidate;
+      const entry = byAlias.get(operation.id);
+      if (entry && !matched.has(entry) && entry.type === operation.type && entry.instrumentKey === (operation.instrument?.key ?? null)) take(candidate, entry);
     }
-    // 2. By fingerprint: the k-th unmatched row of the read with it takes the k-th journal row.
-    const pools = new Map<string, JournalEntry[]>();
-    for (const entry of [...existing].sort((left, right) => left.rowId - right.rowId)) {
-      if (matched.has(entry)) continue;
-      const pool = pools.get(entry.fingerprint);
-      if (pool) pool.push(entry);
-      else pools.set(entry.fingerprint, [entry]);
-    }
+    // 2. By fingerprint.
     for (const candidate of candidates) {
       if (candidate.entry) continue;
-      const entry = pools.get(candidate.fingerprint)?.find((free) => !matched.has(free));
-      if (entry) {
-        matched.add(entry);
-        candidate.entry = entry;
-      }
+      const entry = byPreference.find((free) => !matched.has(free) && free.fingerprint === candidate.fingerprint);
+      if (entry) take(candidate, entry);
     }
-    // 3. The rest are new.
+    // 3. A child still unmatched: a child row equal in all but its parent, where one of the two
+    //    parents is unknown. A row whose parent is known may not take a child whose parent cannot
+    //    be told if every row with that parent fingerprint is in this read (its parent is here,
+    //    this one's is not).
     for (const candidate of candidates) {
-      const { operation } = candidate;
-      if (candidate.entry && 'rowId' in candidate.entry) {
-        const entry = candidate.entry;
-        const newAliases = entry.aliases.includes(operation.id) ? [] : [operation.id];
-        const changed = entry.body !== candidate.body;
-        if (changed || newAliases.length > 0 || entry.missing > 0 || entry.fingerprint !== candidate.fingerprint || entry.brokerId !== operation.id) {
-          plan.updates.push({
-            rowId: entry.rowId,
-            stableId: entry.stableId,
-            brokerId: operation.id,
-            fingerprint: candidate.fingerprint,
-            instant: candidate.instant,
-            body: candidate.body,
-            newAliases,
-            changed,
-          });
-        }
-        placed.set(operation.id, entry.stableId);
-        continue;
-      }
-      const stableId = allocateStableId(operation.id, (id) => takenHere.has(id) || input.stableIdTaken(id));
-      takenHere.add(stableId);
-      plan.inserts.push({
-        stableId,
-        brokerId: operation.id,
-        aliases: [operation.id],
-        fingerprint: candidate.fingerprint,
-        instant: candidate.instant,
-        type: operation.type,
-        instrumentKey: candidate.instrumentKey,
-        body: candidate.body,
+      if (candidate.entry || !candidate.operation.parentId) continue;
+      const looseFingerprint = fingerprintOf(accountId, candidate.operation, null);
+      const entry = byPreference.find((free) => {
+        if (matched.has(free) || free.fingerprint === looseFingerprint || loose(free) !== looseFingerprint) return false;
+        const parent = free.parentFingerprint;
+        if (parent === null) return true;
+        if (candidate.parent !== undefined) return false;
+        return !journalCounts.has(parent) || (placedCounts.get(parent) ?? 0) + matchedWith(parent) < journalCounts.get(parent)!;
       });
-      placed.set(operation.id, stableId);
+      if (entry) {
+        take(candidate, entry);
+        if (candidate.parent === undefined) {
+          // Nothing new is known about the parent: the row keeps what it had.
+          candidate.fingerprint = entry.fingerprint;
+          candidate.parent = entry.parentFingerprint;
+        }
+      }
     }
+    for (const candidate of candidates) settle(candidate);
   };
-  place(roots);
-  place(children);
+
+  /** Journal rows with this fingerprint matched in this read but not yet placed (same group). */
+  const matchedWith = (fingerprint: string) => [...matched].filter((entry) => entry.fingerprint === fingerprint && !placedEntries.has(entry)).length;
+  const placedEntries = new Set<JournalEntry>();
+
+  const settle = (candidate: Candidate) => {
+    const { operation, entry } = candidate;
+    const body = operationBody(operation);
+    const parentFingerprint = candidate.parent ?? null;
+    placed.set(operation.id, candidate.fingerprint);
+    placedCounts.set(candidate.fingerprint, (placedCounts.get(candidate.fingerprint) ?? 0) + 1);
+    if (entry) {
+      placedEntries.add(entry);
+      const newAliases = entry.aliases.includes(operation.id) ? [] : [operation.id];
+      const changed = entry.body !== body;
+      const moved = entry.fingerprint !== candidate.fingerprint || entry.brokerId !== operation.id || entry.parentFingerprint !== parentFingerprint;
+      if (changed || moved || newAliases.length > 0 || entry.missing > 0) {
+        plan.updates.push({
+          rowId: entry.rowId,
+          stableId: entry.stableId,
+          brokerId: operation.id,
+          fingerprint: candidate.fingerprint,
+          parentFingerprint,
+          instant: instantKey(operation.date),
+          body,
+          newAliases,
+          changed,
+        });
+      }
+      return;
+    }
+    const stableId = allocateStableId(operation.id, (id) => takenIds.has(id) || input.stableIdTaken(id));
+    takenIds.add(stableId);
+    plan.inserts.push({
+      stableId,
+      brokerId: operation.id,
+      aliases: [operation.id],
+      fingerprint: candidate.fingerprint,
+      parentFingerprint,
+      instant: instantKey(operation.date),
+      type: operation.type,
+      instrumentKey: operation.instrument?.key ?? null,
+      body,
+    });
+  };
+
+  // Roots first, then each generation of children once their parents are placed (a parent not in
+  // this read counts as placed: it is looked up among the aliases).
+  let waiting = rows;
+  while (waiting.length > 0) {
+    const ready = waiting.filter((operation) => !operation.parentId || placed.has(operation.parentId) || !inRead.has(operation.parentId));
+    const group = ready.length > 0 ? ready : waiting;
+    place(group);
+    waiting = waiting.filter((operation) => !group.includes(operation));
+  }
 
   for (const entry of existing) {
     if (matched.has(entry) || !(entry.instant > input.window.from && entry.instant < input.window.to)) continue;

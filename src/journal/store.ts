@@ -21,6 +21,7 @@ interface EntryRow {
   instant: string;
   type: string;
   instrument_key: string | null;
+  parent_fingerprint: string | null;
   body: string;
   missing: number;
 }
@@ -46,21 +47,22 @@ export class JournalStore {
   constructor(private readonly database: Database) {
     this.statements = {
       inWindow: database.prepare<[string, string, string], EntryRow>(
-        `SELECT row_id, stable_id, broker_id, fingerprint, instant, type, instrument_key, body, missing
+        `SELECT row_id, stable_id, broker_id, fingerprint, instant, type, instrument_key, parent_fingerprint, body, missing
            FROM journal_operations WHERE account_id = ? AND instant >= ? AND instant <= ?`,
       ),
       byAlias: database.prepare<[string, string], EntryRow>(
-        `SELECT o.row_id, o.stable_id, o.broker_id, o.fingerprint, o.instant, o.type, o.instrument_key, o.body, o.missing
+        `SELECT o.row_id, o.stable_id, o.broker_id, o.fingerprint, o.instant, o.type, o.instrument_key, o.parent_fingerprint, o.body, o.missing
            FROM journal_aliases a JOIN journal_operations o ON o.row_id = a.row_id WHERE a.account_id = ? AND a.broker_id = ?`,
       ),
       aliasesOf: database.prepare<[number], { broker_id: string }>('SELECT broker_id FROM journal_aliases WHERE row_id = ?'),
       stableIdTaken: database.prepare<[string, string], { found: number }>('SELECT 1 AS found FROM journal_operations WHERE account_id = ? AND stable_id = ?'),
       insert: database.prepare(
-        `INSERT INTO journal_operations (account_id, stable_id, broker_id, fingerprint, instant, type, instrument_key, body)
-         VALUES (@accountId, @stableId, @brokerId, @fingerprint, @instant, @type, @instrumentKey, @body)`,
+        `INSERT INTO journal_operations (account_id, stable_id, broker_id, fingerprint, instant, type, instrument_key, parent_fingerprint, body)
+         VALUES (@accountId, @stableId, @brokerId, @fingerprint, @instant, @type, @instrumentKey, @parentFingerprint, @body)`,
       ),
       update: database.prepare(
-        `UPDATE journal_operations SET broker_id = @brokerId, fingerprint = @fingerprint, instant = @instant, body = @body, missing = 0
+        `UPDATE journal_operations
+            SET broker_id = @brokerId, fingerprint = @fingerprint, instant = @instant, parent_fingerprint = @parentFingerprint, body = @body, missing = 0
           WHERE row_id = @rowId`,
       ),
       setMissing: database.prepare<[number, number]>('UPDATE journal_operations SET missing = ? WHERE row_id = ?'),
@@ -123,6 +125,7 @@ export class JournalStore {
       instant: row.instant,
       type: row.type as OperationType,
       instrumentKey: row.instrument_key,
+      parentFingerprint: row.parent_fingerprint,
       body: row.body,
       missing: row.missing,
     }));
@@ -135,7 +138,8 @@ export class JournalStore {
       statements.change.run(accountId, removal.stableId);
     }
     for (const update of plan.updates) {
-      statements.update.run({ rowId: update.rowId, brokerId: update.brokerId, fingerprint: update.fingerprint, instant: update.instant, body: update.body });
+      const { rowId, brokerId, fingerprint, instant, parentFingerprint, body } = update;
+      statements.update.run({ rowId, brokerId, fingerprint, instant, parentFingerprint, body });
       for (const alias of update.newAliases) statements.alias.run(accountId, alias, update.rowId);
       if (update.changed) statements.change.run(accountId, update.stableId);
     }
@@ -149,6 +153,7 @@ export class JournalStore {
         instant: entry.instant,
         type: entry.type,
         instrumentKey: entry.instrumentKey,
+        parentFingerprint: entry.parentFingerprint,
         body: entry.body,
       });
       for (const alias of entry.aliases) statements.alias.run(accountId, alias, Number(lastInsertRowid));

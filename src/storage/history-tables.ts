@@ -13,6 +13,7 @@ export const historyMigration = `
     instant TEXT NOT NULL,
     type TEXT NOT NULL,
     instrument_key TEXT,
+    parent_fingerprint TEXT,            -- the fingerprint of the row this one belongs to (a fee's trade)
     body TEXT NOT NULL,                 -- the operation as the broker last stated it, JSON, without its ids
     missing INTEGER NOT NULL DEFAULT 0, -- reads in a row that covered it and did not return it
     UNIQUE (account_id, stable_id)
