@@ -156,9 +156,9 @@ export class ConnectionQuota {
     state.updatedAt = now;
   }
 
-  /** Tokens a waiter must leave in a bucket: none for clients' calls, the reserve for background ones. */
+  /** Tokens a waiter must leave in a bucket: none for clients' calls, the reserve for background ones (a full bucket always lets one go). */
   private reserve(waiter: Waiter, state: BucketState): number {
-    return waiter.request.priority === 'background' ? state.bucket.burst * backgroundReserve : 0;
+    return waiter.request.priority === 'background' ? Math.min(state.bucket.burst * backgroundReserve, state.bucket.burst - 1) : 0;
   }
 
   /** Calls in flight a waiter may start beside: the cap for clients' calls, half of it for background ones. */
