@@ -7,11 +7,19 @@ import {
   OrderStateUnknownError,
   isUnansweredSend,
 } from '../../errors.js';
-import { wholePortfolio, type AdapterDependencies, type Capabilities, type CompleteBrokerAdapter, type PlaceOrderParams } from '../adapter.js';
+import {
+  wholePortfolio,
+  type AdapterDependencies,
+  type BrokerAdapter,
+  type Capabilities,
+  type CompleteBrokerAdapter,
+  type PlaceOrderParams,
+} from '../adapter.js';
 import { connectionUpstream } from '../connection-upstream.js';
 import { acceptedOrder } from '../order-outcome.js';
 import type { ClientIdentifiers } from '../identifiers.js';
 import { isTinkoffV1BrokerFailure, tinkoffV1Label } from './map-tinkoff-v1-error.js';
+import { readTinkoffV1Candles } from './candles.js';
 import { TinkoffV1Client } from './client.js';
 import { tinkoffV1AccountId, tinkoffV1InstrumentLookup, tinkoffV1OrderId } from './identifiers.js';
 import { mapTinkoffV1AccountType } from './map-tinkoff-v1-enums.js';
@@ -34,7 +42,7 @@ import {
   portfolioPayloadSchema,
 } from './wire.js';
 
-const capabilities: Capabilities = { trading: true, orderTypes: ['LIMIT', 'MARKET'], orderbook: true, operations: true };
+const capabilities: Capabilities = { trading: true, orderTypes: ['LIMIT', 'MARKET'], orderbook: true, operations: true, candles: true };
 
 /** /market/orderbook accepts depth 1..20 (swagger "[1..20]"). */
 const maximumOrderbookDepth = 20;
@@ -48,7 +56,10 @@ const broker = tinkoffV1Label;
  * v1 has no idempotency keys, so the `idempotencyKey` of placeOrder is not sent anywhere;
  * brokerql's own ledger keeps a repeated request from reaching the broker twice.
  */
-export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, dependencies: AdapterDependencies): CompleteBrokerAdapter {
+export function createTinkoffV1Adapter(
+  config: TinkoffV1ConnectionConfig,
+  dependencies: AdapterDependencies,
+): CompleteBrokerAdapter & Required<Pick<BrokerAdapter, 'getCandles'>> {
   dependencies.secrets.add(config.token);
   // v1 answers ordinary refusals (unknown FIGI, no funds) with 500 too: only real failures count.
   const http = connectionUpstream(config, dependencies, { brokerLabel: broker, baseUrl: config.baseUrl, isBrokerFailure: isTinkoffV1BrokerFailure });
@@ -149,6 +160,8 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
       const { operations } = await client.call({ method: 'GET', path: '/operations', query, payload: operationsPayloadSchema, signal });
       return operations.map(mapTinkoffV1Operation);
     },
+
+    getCandles: (params) => readTinkoffV1Candles(client, connection, params),
 
     async placeOrder(request) {
       const { brokerAccountId, instrument, side, type, lots, price, signal } = request;
