@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConnectionQuota, type CallPriority, type QuotaBucket } from '../src/brokers/resilience/quota.js';
+import { graphql } from './support/graphql.js';
 import { syncJournal } from './support/history.js';
 import { startStack } from './support/stack.js';
+import { until } from './support/until.js';
 
 /**
  * The journal's sync runs at background priority in each connection's request budget: behind
@@ -82,6 +84,27 @@ describe('the journal sync in the budget', () => {
       // The one client read: this test listing the accounts to sync.
       expect(metric).toMatch(/brokerql_quota_wait_seconds_count\{connection="tbank",priority="read"\} 1\n/);
     } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe('serve with journal.enabled', () => {
+  it('fills every account\'s journal in the background', async () => {
+    const stack = await startStack({ journal: { enabled: true, windowDays: 365 } });
+    try {
+      const states = stack.gateway.history.journal.states;
+      const accounts = ['tbank:2000345678', 'tbank:2008765432', 'tbank:2031415926', 'tbank:2019283746'];
+      await until(() => accounts.every((account) => states.get(account)?.syncedUntil != null), 'every account to be synced');
+      const changes = await graphql<{ account: { operationChanges: { upserted: Array<{ id: string }>; complete: boolean } } }>(
+        stack.gateway,
+        '{ account(id: "tbank:2000345678") { operationChanges { upserted { id } complete } } }',
+        { token: stack.readToken },
+      );
+      expect(changes.data!.account.operationChanges.complete).toBe(true);
+      expect(changes.data!.account.operationChanges.upserted).toHaveLength(stack.tinkoff.state.operations.filter((operation) => operation.accountId === '2000345678').length);
+    } finally {
+      // Stops the sync first (gateway.close waits for it), then the simulators.
       await stack.close();
     }
   });
