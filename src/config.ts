@@ -37,12 +37,11 @@ const limitsSchema = z.strictObject({
   /** Lexical tokens per document. Default 3000. */
   maxTokens: integer(100, 100_000).default(3_000),
   /**
-   * GraphQL Armor's structural cost estimate per operation, in which a literal `first:` or `last:`
-   * multiplies its list's cost: the largest pages of the history fields with every field,
-   * operationsPage(first: 1000) and candles(last: 10000), cost about 143,000 and 188,000;
-   * candles(last: 500) about 9,400; the README's statistics query about 80. Default 200000.
+   * GraphQL Armor's structural cost estimate per operation. Default 5000 (the README's statistics
+   * query costs about 80). A `first:` or `last:` written into the query text multiplies its list's
+   * cost (candles(last: 500) with every field costs about 9,400); one passed as a variable does not.
    */
-  maxCost: integer(100, 10_000_000).default(200_000),
+  maxCost: integer(100, 10_000_000).default(5_000),
   /** Operations in one batched HTTP request. Default 10. */
   maxBatch: integer(1, 100).default(10),
   /** Request body size in bytes. Default 100 KiB. */

@@ -63,7 +63,7 @@ connections:
         maxDepth: 12,
         maxAliases: 30,
         maxTokens: 3_000,
-        maxCost: 200_000,
+        maxCost: 5_000,
         maxBatch: 10,
         maxRequestBytes: 102_400,
         authFailuresPerMinute: 20,

@@ -34,8 +34,8 @@ async function journalRows(accountId: string): Promise<Row[]> {
   for (;;) {
     const response: { data?: { account: { operationsPage: { edges: Array<{ node: Row }>; pageInfo: { hasNextPage: boolean; endCursor: string } } } } | null } = await graphql(
       stack.gateway,
-      `query ($after: String) { account(id: "${accountId}") { operationsPage(first: 1000, after: $after) { edges { node { id brokerType date quantity price payment { amount } } } pageInfo { hasNextPage endCursor } } } }`,
-      { token: stack.readToken, variables: { after } },
+      `query ($after: String, $first: Int) { account(id: "${accountId}") { operationsPage(first: $first, after: $after) { edges { node { id brokerType date quantity price payment { amount } } } pageInfo { hasNextPage endCursor } } } }`,
+      { token: stack.readToken, variables: { after, first: 1000 } },
     );
     const page = response.data!.account.operationsPage;
     rows.push(...page.edges.map((edge) => edge.node));

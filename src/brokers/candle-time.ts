@@ -1,4 +1,4 @@
-import type { CandleInterval } from '../domain.js';
+import type { Candle, CandleInterval } from '../domain.js';
 
 /** How long a candle of each interval lasts, at most (a month: 31 days). */
 export const longestCandle: Record<CandleInterval, number> = {
@@ -28,3 +28,13 @@ export function isPastCandle(interval: CandleInterval, start: number, now: numbe
 }
 
 const settlingMilliseconds = 5_000;
+
+/** A broker's candles that start in [from, to), oldest first (brokers answer in either order, and past the ends). */
+export function candlesWithin(candles: readonly Candle[], from: number, to: number): Candle[] {
+  return candles
+    .filter((candle) => {
+      const time = Date.parse(candle.time);
+      return time >= from && time < to;
+    })
+    .sort((left, right) => left.time.localeCompare(right.time));
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Candle, CandleInterval } from '../../domain.js';
 import type { CandleSpan, CandlesParams } from '../adapter.js';
-import { isPastCandle } from '../candle-time.js';
+import { candlesWithin, isPastCandle } from '../candle-time.js';
 import { jsonDecimal, jsonInteger } from '../json.js';
 import type { AlorClient } from './client.js';
 import type { AlorExchange } from './identifiers.js';
@@ -47,13 +47,12 @@ export async function readAlorCandles(client: AlorClient, exchange: AlorExchange
     historySchema,
   );
   const now = Date.now();
-  const candles: Candle[] = answer.history
-    .map((row) => {
-      const start = Number(row.time) * 1000;
-      return { time: new Date(start).toISOString(), open: row.open, high: row.high, low: row.low, close: row.close, volume: row.volume, complete: isPastCandle(params.interval, start, now) };
-    })
-    .filter((candle) => Date.parse(candle.time) < params.to)
-    .sort((left, right) => left.time.localeCompare(right.time));
+  const mapped: Candle[] = answer.history.map((row) => {
+    const start = Number(row.time) * 1000;
+    return { time: new Date(start).toISOString(), open: row.open, high: row.high, low: row.low, close: row.close, volume: row.volume, complete: isPastCandle(params.interval, start, now) };
+  });
+  // Counting back may reach before `from`: those candles are as good, and the answer says it covers them.
+  const candles = candlesWithin(mapped, Number.NEGATIVE_INFINITY, params.to);
   const earliest = candles[0] ? Date.parse(candles[0].time) : from;
   return { candles, from: params.count === undefined ? params.from : Math.min(from, earliest), to: params.to };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CandleInterval } from '../../domain.js';
 import type { CandleSpan, CandlesParams } from '../adapter.js';
-import { isPastCandle } from '../candle-time.js';
+import { candlesWithin, isPastCandle } from '../candle-time.js';
 import { figiGrammar } from '../identifiers.js';
 import { jsonDecimal } from '../json.js';
 import type { TinkoffV1Client } from './client.js';
@@ -40,18 +40,9 @@ export async function readTinkoffV1Candles(client: TinkoffV1Client, connection: 
   const query = { figi, from: new Date(from).toISOString(), to: new Date(params.to).toISOString(), interval: resolutions[params.interval] };
   const { candles } = await client.call({ method: 'GET', path: '/market/candles', query, payload: candlesPayloadSchema, signal: params.signal });
   const now = Date.now();
-  return {
-    candles: candles
-      .map((candle) => {
-        const start = Date.parse(candle.time);
-        return { time: new Date(start).toISOString(), open: candle.o, high: candle.h, low: candle.l, close: candle.c, volume: candle.v, complete: isPastCandle(params.interval, start, now) };
-      })
-      .filter((candle) => {
-        const time = Date.parse(candle.time);
-        return time >= from && time < params.to;
-      })
-      .sort((left, right) => left.time.localeCompare(right.time)),
-    from,
-    to: params.to,
-  };
+  const mapped = candles.map((candle) => {
+    const start = Date.parse(candle.time);
+    return { time: new Date(start).toISOString(), open: candle.o, high: candle.h, low: candle.l, close: candle.c, volume: candle.v, complete: isPastCandle(params.interval, start, now) };
+  });
+  return { candles: candlesWithin(mapped, from, params.to), from, to: params.to };
 }

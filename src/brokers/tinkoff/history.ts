@@ -1,6 +1,7 @@
 import type { CandleInterval } from '../../domain.js';
 import { BadUserInputError } from '../../errors.js';
 import type { CandleSpan, CandlesParams, OperationsPage, OperationsPageParams } from '../adapter.js';
+import { candlesWithin } from '../candle-time.js';
 import type { TinkoffClient } from './client.js';
 import { readTinkoffInstrumentKey } from './identifiers.js';
 import { tinkoffCandleLimits } from './limits.js';
@@ -66,12 +67,5 @@ export async function readTinkoffCandles(client: TinkoffClient, connection: stri
     limit: cap.maximumCandles,
   };
   const response = await client.call('MarketDataService/GetCandles', body, candlesResponseSchema, params.signal);
-  const candles = response.candles
-    .map(mapTinkoffCandle)
-    .filter((candle) => {
-      const time = Date.parse(candle.time);
-      return time >= from && time < params.to;
-    })
-    .sort((left, right) => left.time.localeCompare(right.time));
-  return { candles, from, to: params.to };
+  return { candles: candlesWithin(response.candles.map(mapTinkoffCandle), from, params.to), from, to: params.to };
 }
