@@ -48,7 +48,8 @@ export class CandleService {
       const coveredFrom = this.store.coveredFrom(series, cursor);
       if (coveredFrom !== undefined) {
         const lower = Math.max(coveredFrom, floor);
-        found.push(...this.store.read(series, lower, cursor, Math.min(wanted - found.length, Number.MAX_SAFE_INTEGER)));
+        // SQLite takes no infinite LIMIT: a window without `last` reads all of the range.
+        found.push(...this.store.read(series, lower, cursor, Number.isFinite(wanted) ? wanted - found.length : -1));
         cursor = lower;
         continue;
       }

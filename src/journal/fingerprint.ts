@@ -20,11 +20,6 @@ export function instantKey(iso: string): string {
   return `${new Date(milliseconds).toISOString().slice(0, 23)}${beyondMilliseconds}Z`;
 }
 
-/** Back from an instant key to ISO-8601 with milliseconds (what cursors and `syncedUntil` carry). */
-export function instantFromKey(key: string): string {
-  return `${key.slice(0, 23)}Z`;
-}
-
 /**
  * The operation's identity as a short hash of: the account, the broker's own type name (a fee and
  * a tax of the same amount differ), the instant, the instrument, the quantity, the payment with

@@ -12,7 +12,7 @@ import { SyncStates } from './sync-state.js';
  * journal is known to cover (Account.operations). The write side is sync.ts through `store`.
  */
 
-export interface OperationFilter {
+export interface JournalFilter {
   /** ISO-8601; both ends included. */
   from?: string | undefined;
   to?: string | undefined;
@@ -65,7 +65,7 @@ export class OperationsJournal {
     };
   }
 
-  page(accountId: string, filter: OperationFilter, first: number, after: string | null | undefined): JournalPage {
+  page(accountId: string, filter: JournalFilter, first: number, after: string | null | undefined): JournalPage {
     if (!Number.isInteger(first) || first < 1 || first > largestPage) {
       throw new BadUserInputError(`first must be a whole number from 1 to ${largestPage}, received ${first}`);
     }
