@@ -118,6 +118,9 @@ export async function startGateway(simulators: Simulators, options: GatewayOptio
       // The baseline keeps nothing across requests either.
       ...(options.naive ? { cache: { instrumentsTtlSeconds: 0, accountsTtlSeconds: 0 } } : {}),
       dataDir: path.join(workDirectory, `${options.name}-data`),
+      // The journal's background sync would add broker calls of its own to every run's counts;
+      // the history run (bench/history.ts) measures it on its own.
+      journal: { enabled: false },
       // The gateway's default settings, except the brokers' request budgets: the simulators
       // enforce none here, so keeping to the real brokers' limits would only measure the limits.
       connections: simulators.connections

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { historyBench } from './history.js';
 import { statisticsLowerBound, statisticsQuery, type StatisticsAccount } from './lower-bound.js';
 import { compareWithMesh, comparisonTargets, printComparison } from './mesh-comparison.js';
 import {
@@ -36,7 +37,7 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '50' },
     // Clients of the statistics workload compared with GraphQL Mesh (issue 13, section D).
     'workload-connections': { type: 'string', default: '10' },
-    // "mesh": only the comparison with GraphQL Mesh.
+    // "mesh": only the comparison with GraphQL Mesh; "history": only the journal and candles.
     only: { type: 'string' },
   },
 });
@@ -131,6 +132,8 @@ async function callsForOneQuery(gateway: Gateway, simulators: Simulators): Promi
 }
 
 async function main(): Promise<number> {
+  // "history": only the operations journal's backfill and the candle store (bench/history.ts).
+  if (values.only === 'history') return historyBench();
   const started = Date.now();
   console.error(`brokerql benchmark: ${durationSeconds}s runs, ${concurrency} connections, ${brokerLatency} ms broker latency for the latency run`);
   const simulators = await startSimulatorProcesses();

@@ -7,6 +7,7 @@ import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { haltCommand, resumeCommand } from './commands/halt.js';
 import { serveCommand } from './commands/serve.js';
+import { syncCommand } from './commands/sync.js';
 import { tokenCommand } from './commands/token.js';
 
 const usage = `brokerql — a GraphQL gateway over your brokerage accounts
@@ -27,6 +28,8 @@ Usage:
   brokerql audit [--limit N]                       trading mutation attempts, newest first
   brokerql check                                   authenticate every connection, list its accounts
   brokerql backup FILE                             copy the database (tokens, audit log), safe while serving
+  brokerql sync [--account ID] [--full]            fill the operations journal now, with progress
+  brokerql sync --status                           where each account's journal stands
 
   Every command but demo takes --config FILE.
 
@@ -46,6 +49,7 @@ const commands: Record<string, Command> = {
   backup: backupCommand,
   halt: haltCommand,
   resume: resumeCommand,
+  sync: syncCommand,
 };
 
 /** Runs one command; returns the exit code. Every failure is one line on stderr. */

@@ -6,6 +6,7 @@ import { clientAddress } from './auth/client-address.js';
 import type { ViewerModel } from './auth/viewer.js';
 import type { ConnectionDirectory } from './brokers/connection.js';
 import { nextMoment } from './brokers/single-flight.js';
+import type { HistoryServices } from './history-services.js';
 import { createLoaders, type LoaderFactory, type Loaders } from './loaders.js';
 import { enterRequestScope, type RequestScope } from './request-scope.js';
 import type { TradingServices } from './trading/services.js';
@@ -42,6 +43,8 @@ export interface RequestContext {
   /** Aborted when the client goes away: upstream calls made for this request stop too. */
   signal: AbortSignal;
   trading: TradingServices;
+  /** The operations journal and the candle store (issue 18). */
+  history: HistoryServices;
   /** This request's deadline and broker-call tally (also reachable through AsyncLocalStorage). */
   scope: RequestScope;
   /** The client's address (auth/client-address.ts, honouring trustProxy): a token policy's allowFrom reads it. */
@@ -57,6 +60,7 @@ export type ContextAdditions = Omit<RequestContext, 'viewer'>;
 export interface ContextFactoryOptions {
   connections: ConnectionDirectory;
   trading: TradingServices;
+  history: HistoryServices;
   requestTimeoutMilliseconds: number;
   /** server.limits.maxBrokerCallsPerRequest; unlimited when absent. */
   maxBrokerCallsPerRequest?: number | undefined;
@@ -72,6 +76,7 @@ export type ContextFactory = (initial: { request: Request }) => ContextAdditions
 export function createContextFactory({
   connections,
   trading,
+  history,
   requestTimeoutMilliseconds,
   maxBrokerCallsPerRequest,
   loaders = createLoaders,
@@ -97,6 +102,7 @@ export function createContextFactory({
       partialErrors: new PartialErrors(),
       signal,
       trading,
+      history,
       scope,
       clientAddress: clientAddress(initial.request, initial, trustProxy),
     };

@@ -18,6 +18,11 @@ export interface RequestScope {
   maxBrokerCalls?: number | undefined;
   /** Calls refused because the budget was spent. */
   refusedBrokerCalls?: number | undefined;
+  /**
+   * Work brokerql does for itself, not for a waiting client (the operations journal's sync): its
+   * reads wait behind every client's in the connection's budget (resilience/quota.ts).
+   */
+  background?: boolean | undefined;
 }
 
 /**

@@ -10,6 +10,9 @@ import type { BrokerRegistry } from './brokers/definition.js';
 import type { Config } from './config.js';
 import { ConnectionDirectory, createConnections } from './brokers/connection.js';
 import { createContextFactory, type ContextAdditions } from './context.js';
+import { createHistoryServices, type HistoryServices } from './history-services.js';
+import { startBackgroundSync } from './journal/background.js';
+import { journalSync } from './journal/runner.js';
 import { useTinkoffV1Compat } from './compat/use-tinkoff-v1-compat.js';
 import { createErrorMasker } from './client-errors.js';
 import { listen, type RunningServer } from './http-server.js';
@@ -97,6 +100,7 @@ export interface Gateway {
   audit: AuditLog;
   metrics: GatewayMetrics;
   logger: Logger;
+  history: HistoryServices;
   /** Marks the gateway as shutting down (readiness turns false); in-flight requests still finish. */
   drain(): void;
   close(): Promise<void>;
@@ -144,6 +148,15 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     }),
   );
   for (const connection of connections.list) metrics.observeCircuit(connection.id, 'closed');
+  const history = createHistoryServices(database);
+  const backgroundSync = config.journal.enabled
+    ? startBackgroundSync({
+        connections: connections.list,
+        sync: journalSync(history.journal, config.journal),
+        intervalSeconds: config.journal.syncIntervalSeconds,
+        logger,
+      })
+    : undefined;
 
   const reportUnexpected = (error: unknown) =>
     logger.error({ error: secrets.redact(error instanceof Error ? (error.stack ?? error.message) : String(error)) }, 'unexpected error');
@@ -152,6 +165,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const createContext = createContextFactory({
     connections,
     trading,
+    history,
     requestTimeoutMilliseconds: config.server.requestTimeoutMs,
     maxBrokerCallsPerRequest: config.server.limits.maxBrokerCallsPerRequest,
     loaders: options.loaders,
@@ -229,12 +243,14 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     audit,
     metrics,
     logger,
+    history,
     drain() {
       accepting = false;
     },
     async close() {
       accepting = false;
       stopAuditRetention();
+      await backgroundSync?.stop();
       await Promise.allSettled(connections.list.map((connection) => connection.adapter.close()));
       if (database.open) database.close();
     },

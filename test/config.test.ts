@@ -74,6 +74,7 @@ connections:
     expect(config.cache).toEqual({ instrumentsTtlSeconds: 21_600, accountsTtlSeconds: 60, maxInstruments: 5_000 });
     expect(config.metrics).toEqual({ enabled: true, port: null });
     expect(config.audit).toEqual({ retentionDays: 400 });
+    expect(config.journal).toEqual({ enabled: true, syncIntervalSeconds: 300, since: '2015-01-01', windowDays: 90, lookbackDays: 30, pageSize: 1_000 });
     expect(config.dataDir).toBe(path.join(directory, 'data'));
     expect(config.connections).toEqual([
       { id: 'tbank', broker: 'tinkoff', token: 't.abc', baseUrl: 'https://invest-public-api.tbank.ru/rest', timeoutMs: 15_000, connectTimeoutMs: 5_000, quota: true },

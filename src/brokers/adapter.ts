@@ -1,5 +1,7 @@
 import type {
   BrokerAccount,
+  Candle,
+  CandleInterval,
   Decimal,
   InstrumentInfo,
   InstrumentRef,
@@ -36,10 +38,12 @@ export interface Capabilities {
    * Not shown in GraphQL.
    */
   orderPreview?: boolean;
+  /** Historical candles (`getCandles`). Absent means no. Not shown in GraphQL. */
+  candles?: boolean;
 }
 
 /** The optional adapter methods that stand for a capability (capabilities.ts gates them). */
-export type GatedMethod = 'getOrderbook' | 'listOperations' | 'placeOrder' | 'cancelOrder' | 'previewOrder';
+export type GatedMethod = 'getOrderbook' | 'listOperations' | 'listOperationsPage' | 'placeOrder' | 'cancelOrder' | 'previewOrder' | 'getCandles';
 
 interface Cancellable {
   /** Aborted when the client goes away or the request's deadline passes. */
@@ -84,6 +88,57 @@ export interface OperationsParams extends AccountParams {
   to: string;
   /** Only operations of this instrument, when set. */
   instrument: InstrumentInfo | null;
+}
+
+/** One page of an account's operations in a window, for the journal (src/journal/). */
+export interface OperationsPageParams extends AccountParams {
+  /** ISO-8601 with offset; both ends included, as the brokers read them. */
+  from: string;
+  to: string;
+  /** Where to continue: a `nextCursor` or `startCursors` entry of an earlier page of the same window; absent for the first page. */
+  cursor?: string | undefined;
+  /** Rows the caller wants per page; the adapter keeps it within what its broker accepts. */
+  limit: number;
+}
+
+export interface OperationsPage {
+  operations: Operation[];
+  /**
+   * For each operation (same index), a cursor that asks for a page starting WITH it, where the
+   * broker can name one (T-Invest, ALOR); null elsewhere. The journal continues from the last
+   * row's, so that consecutive pages overlap by one row and a row at a page seam cannot fall
+   * between them.
+   */
+  startCursors: Array<string | null>;
+  /** The broker's own continuation, null when the window has no more rows. */
+  nextCursor: string | null;
+}
+
+/** One broker call's worth of candles: those that start in [from, to). */
+export interface CandlesParams extends Cancellable {
+  /** The broker's instrument key (an Instrument.id without its connection). */
+  instrumentKey: string;
+  interval: CandleInterval;
+  /** Epoch milliseconds. */
+  from: number;
+  to: number;
+  /**
+   * How many of the newest candles before `to` the caller still needs. A broker that counts back
+   * (ALOR's countBack) may then reach before `from` to find them, and says so in its answer.
+   */
+  count?: number | undefined;
+}
+
+export interface CandleSpan {
+  /** Every candle the broker has that starts in [from, to) of this answer, oldest first. */
+  candles: Candle[];
+  /**
+   * What this answer covers, epoch milliseconds: `to` as asked, `from` later than asked where
+   * the broker's window cap cut the request short (T-Invest: a day of 1-minute candles), or
+   * earlier where it counted back.
+   */
+  from: number;
+  to: number;
 }
 
 export interface PlaceOrderParams extends PlaceOrderRequest, Cancellable {}
@@ -156,6 +211,13 @@ export interface BrokerAdapter {
   getOrderbook?(params: OrderbookParams): Promise<Orderbook>;
   /** Capability `operations`. */
   listOperations?(params: OperationsParams): Promise<Operation[]>;
+  /**
+   * Capability `operations`: one broker call's page of a window, for brokers that page their
+   * history (T-Invest, ALOR). Elsewhere the journal reads a window with `listOperations`.
+   */
+  listOperationsPage?(params: OperationsPageParams): Promise<OperationsPage>;
+  /** Capability `candles`: one broker call (paging across window caps is src/candles/'s). */
+  getCandles?(params: CandlesParams): Promise<CandleSpan>;
   /** Capability `trading`. */
   placeOrder?(params: PlaceOrderParams): Promise<Order>;
   /** Capability `trading`. Returns the order's final state after cancellation. */
@@ -179,8 +241,8 @@ export interface BrokerAdapter {
   readonly currencyInstruments?: Readonly<Record<string, string>>;
 }
 
-/** An adapter that offers every capability's method but the calculator (the type its own tests and factory see). */
-export type CompleteBrokerAdapter = BrokerAdapter & Required<Pick<BrokerAdapter, Exclude<GatedMethod, 'previewOrder'>>>;
+/** An adapter that offers every capability's method but the calculator, the candles and the paged history (the type its own tests and factory see). */
+export type CompleteBrokerAdapter = BrokerAdapter & Required<Pick<BrokerAdapter, 'getOrderbook' | 'listOperations' | 'placeOrder' | 'cancelOrder'>>;
 
 /** What the gateway hands every adapter factory besides its own connection config. */
 export interface AdapterDependencies {

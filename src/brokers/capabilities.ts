@@ -17,10 +17,12 @@ export function accountCapabilities(connection: Capabilities, account: BrokerAcc
 const gatedMethods = {
   getOrderbook: { capability: 'orderbook', what: 'orderbooks' },
   listOperations: { capability: 'operations', what: 'operations' },
+  listOperationsPage: { capability: 'operations', what: 'paged operations' },
   placeOrder: { capability: 'trading', what: 'placing orders' },
   cancelOrder: { capability: 'trading', what: 'cancelling orders' },
   previewOrder: { capability: 'orderPreview', what: 'calculating orders' },
-} as const satisfies Record<GatedMethod, { capability: 'orderbook' | 'operations' | 'trading' | 'orderPreview'; what: string }>;
+  getCandles: { capability: 'candles', what: 'candles' },
+} as const satisfies Record<GatedMethod, { capability: 'orderbook' | 'operations' | 'trading' | 'orderPreview' | 'candles'; what: string }>;
 
 /** A connection as the gate sees it: its broker's definition (capabilities, names) and its adapter (which methods it has). */
 interface GatedConnection {

@@ -1,6 +1,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { historyMigration } from './history-tables.js';
 
 export type { Database } from 'better-sqlite3';
 
@@ -99,6 +100,8 @@ const migrations: string[] = [
      created_at TEXT NOT NULL,
      PRIMARY KEY (scope, target)
    );`,
+  // Issue 18: the operations journal and the candle store.
+  historyMigration,
 ];
 
 export const databaseFileName = 'brokerql.db';

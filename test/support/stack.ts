@@ -52,6 +52,8 @@ export interface StackOptions<Registry extends SimulatorRegistry = typeof simula
   audit?: Record<string, unknown>;
   /** The config's `cache` section. */
   cache?: Record<string, unknown>;
+  /** The config's `journal` section; its background sync is off unless a test turns it on (it would make broker calls of its own). */
+  journal?: Record<string, unknown>;
 }
 
 export async function startStack<Registry extends SimulatorRegistry = typeof simulatorRegistry>(options: StackOptions<Registry> = {}): Promise<Stack<Registry>> {
@@ -70,6 +72,7 @@ export async function startStack<Registry extends SimulatorRegistry = typeof sim
       server: options.server,
       ...(options.audit ? { audit: options.audit } : {}),
       cache: options.cache,
+      journal: { enabled: false, ...options.journal },
       connections: [
         ...simulators.connections.map((connection) => ({
           ...connection,

@@ -1,5 +1,5 @@
 import type { AlorConnectionConfig } from './config.js';
-import { wholePortfolio, type AdapterDependencies, type CompleteBrokerAdapter } from '../adapter.js';
+import { wholePortfolio, type AdapterDependencies, type BrokerAdapter, type CompleteBrokerAdapter } from '../adapter.js';
 import { connectionUpstream } from '../connection-upstream.js';
 import type { ClientIdentifiers } from '../identifiers.js';
 import { AlorClient } from './client.js';
@@ -17,7 +17,9 @@ import { alorPaths } from './paths.js';
 import type { AlorSecurity } from './map-alor-instrument.js';
 import { SecurityDirectory } from './security-directory.js';
 import { TokenKeeper } from './token-keeper.js';
+import { readAlorCandles } from './candles.js';
 import { listAlorOperations } from './trade-history.js';
+import { readAlorOperationsPage } from './trade-history-page.js';
 import { AlorTrading } from './trading.js';
 import { alorRoutes } from './routes.js';
 import { orderbookResponseSchema, ordersResponseSchema, positionsResponseSchema, summaryResponseSchema } from './wire.js';
@@ -33,7 +35,10 @@ const maximumOrderbookDepth = 50;
  * accounts are the portfolios listed in the access token; client data is read on the configured
  * exchange (MOEX by default).
  */
-export function createAlorAdapter(config: AlorConnectionConfig, dependencies: AdapterDependencies): CompleteBrokerAdapter {
+export function createAlorAdapter(
+  config: AlorConnectionConfig,
+  dependencies: AdapterDependencies,
+): CompleteBrokerAdapter & Required<Pick<BrokerAdapter, 'listOperationsPage' | 'getCandles'>> {
   const connection = config.id;
   // One budget and breaker for both hosts: ALOR's 100 requests/s are per login.
   const upstream = (baseUrl: string) => connectionUpstream(config, dependencies, { brokerLabel: alorLabel, baseUrl });
@@ -104,6 +109,10 @@ export function createAlorAdapter(config: AlorConnectionConfig, dependencies: Ad
     },
 
     listOperations: async (params) => listAlorOperations({ client, paths, securities, exchange }, portfolioOf(params.brokerAccountId), params),
+
+    listOperationsPage: async (params) => readAlorOperationsPage({ client, paths, securities, exchange }, portfolioOf(params.brokerAccountId), params),
+
+    getCandles: (params) => readAlorCandles(client, exchange, params),
 
     getLastPrices: ({ keys, signal }) => readLastPrices(client, paths, keys, exchange, signal),
 

@@ -13,6 +13,6 @@ export const alorBroker = defineBroker({
   limits: alorLimits,
   // idempotentOrders: ALOR executes an order command once per X-REQID, which brokerql derives from the idempotency key.
   // orderPreview: POST …/orders/estimate.
-  capabilities: { trading: true, orderTypes: ['LIMIT', 'MARKET'], orderbook: true, operations: true, idempotentOrders: true, orderPreview: true },
+  capabilities: { trading: true, orderTypes: ['LIMIT', 'MARKET'], orderbook: true, operations: true, idempotentOrders: true, orderPreview: true, candles: true },
   createAdapter: createAlorAdapter,
 });

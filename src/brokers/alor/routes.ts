@@ -10,6 +10,7 @@ export const alorRoutes = {
   order: 'GET order',
   sessionTrades: 'GET trades',
   historyTrades: 'GET history trades',
+  candles: 'GET history',
   security: 'GET security',
   quotes: 'GET quotes',
   orderbook: 'GET orderbook',

@@ -7,11 +7,12 @@ import {
   OrderStateUnknownError,
   isUnansweredSend,
 } from '../../errors.js';
-import { wholePortfolio, type AdapterDependencies, type CompleteBrokerAdapter, type PlaceOrderParams } from '../adapter.js';
+import { wholePortfolio, type AdapterDependencies, type BrokerAdapter, type CompleteBrokerAdapter, type PlaceOrderParams } from '../adapter.js';
 import { connectionUpstream } from '../connection-upstream.js';
 import { acceptedOrder } from '../order-outcome.js';
 import type { ClientIdentifiers } from '../identifiers.js';
 import { isTinkoffV1BrokerFailure, tinkoffV1Label } from './map-tinkoff-v1-error.js';
+import { readTinkoffV1Candles } from './candles.js';
 import { TinkoffV1Client } from './client.js';
 import { tinkoffV1AccountId, tinkoffV1InstrumentLookup, tinkoffV1OrderId } from './identifiers.js';
 import { mapTinkoffV1AccountType } from './map-tinkoff-v1-enums.js';
@@ -46,7 +47,10 @@ const broker = tinkoffV1Label;
  * v1 has no idempotency keys, so the `idempotencyKey` of placeOrder is not sent anywhere;
  * brokerql's own ledger keeps a repeated request from reaching the broker twice.
  */
-export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, dependencies: AdapterDependencies): CompleteBrokerAdapter {
+export function createTinkoffV1Adapter(
+  config: TinkoffV1ConnectionConfig,
+  dependencies: AdapterDependencies,
+): CompleteBrokerAdapter & Required<Pick<BrokerAdapter, 'getCandles'>> {
   dependencies.secrets.add(config.token);
   // v1 answers ordinary refusals (unknown FIGI, no funds) with 500 too: only real failures count.
   const http = connectionUpstream(config, dependencies, { brokerLabel: broker, baseUrl: config.baseUrl, isBrokerFailure: isTinkoffV1BrokerFailure });
@@ -145,6 +149,8 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
       const { operations } = await client.call({ method: 'GET', path: '/operations', query, payload: operationsPayloadSchema, signal });
       return operations.map(mapTinkoffV1Operation);
     },
+
+    getCandles: (params) => readTinkoffV1Candles(client, connection, params),
 
     async placeOrder(request) {
       const { brokerAccountId, instrument, side, type, lots, price, signal } = request;

@@ -2,11 +2,12 @@ import { v5 as uuidV5 } from 'uuid';
 import type { TinkoffConnectionConfig } from './config.js';
 import type { InstrumentInfo, InstrumentRef } from '../../domain.js';
 import { BrokerqlError, OrderStateUnknownError, isUnansweredSend } from '../../errors.js';
-import { wholePortfolio, type AdapterDependencies, type CompleteBrokerAdapter } from '../adapter.js';
+import { wholePortfolio, type AdapterDependencies, type BrokerAdapter, type CompleteBrokerAdapter } from '../adapter.js';
 import { connectionUpstream } from '../connection-upstream.js';
 import { acceptedOrder } from '../order-outcome.js';
 import type { ClientIdentifiers } from '../identifiers.js';
 import { TinkoffClient } from './client.js';
+import { readTinkoffCandles, readTinkoffOperationsPage } from './history.js';
 import { readTinkoffInstrumentKey, tinkoffAccountId, tinkoffInstrumentLookup, tinkoffOrderId } from './identifiers.js';
 import { mapTinkoffAccount } from './map-tinkoff-account.js';
 import { tinkoffLabel } from './map-tinkoff-error.js';
@@ -49,7 +50,10 @@ export function tinkoffOrderRequestId(idempotencyKey: string): string {
   return uuidV5(idempotencyKey, idempotencyNamespace);
 }
 
-export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependencies: AdapterDependencies): CompleteBrokerAdapter {
+export function createTinkoffAdapter(
+  config: TinkoffConnectionConfig,
+  dependencies: AdapterDependencies,
+): CompleteBrokerAdapter & Required<Pick<BrokerAdapter, 'listOperationsPage' | 'getCandles'>> {
   dependencies.secrets.add(config.token);
   const http = connectionUpstream(config, dependencies, { brokerLabel: tinkoffLabel, baseUrl: config.baseUrl });
   const client = new TinkoffClient(http, config.token);
@@ -158,6 +162,10 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
       }
       return operations;
     },
+
+    listOperationsPage: (params) => readTinkoffOperationsPage(client, accountOf(params.brokerAccountId), params),
+
+    getCandles: (params) => readTinkoffCandles(client, connection, params),
 
     async placeOrder({ brokerAccountId, instrument, side, type, lots, price, idempotencyKey, signal }) {
       const body: Record<string, unknown> = {

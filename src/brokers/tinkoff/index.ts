@@ -13,6 +13,6 @@ export const tinkoffBroker = defineBroker({
   limits: tinkoffLimits,
   // idempotentOrders: PostOrder's orderId is an idempotency key: a resend with the same one returns the first order.
   // orderPreview: GetOrderPrice and GetMaxLots.
-  capabilities: { trading: true, orderTypes: ['LIMIT', 'MARKET'], orderbook: true, operations: true, idempotentOrders: true, orderPreview: true },
+  capabilities: { trading: true, orderTypes: ['LIMIT', 'MARKET'], orderbook: true, operations: true, idempotentOrders: true, orderPreview: true, candles: true },
   createAdapter: createTinkoffAdapter,
 });

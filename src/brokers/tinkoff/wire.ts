@@ -48,6 +48,7 @@ export const accountsResponseSchema = z.object({
         name: z.string().default(''),
         status: z.string().default('ACCOUNT_STATUS_UNSPECIFIED'),
         accessLevel: z.string().default('ACCOUNT_ACCESS_LEVEL_UNSPECIFIED'),
+        openedDate: z.string().optional(),
       }),
     )
     .default([]),
@@ -127,7 +128,11 @@ export const ordersResponseSchema = z.object({ orders: z.array(orderStateSchema)
 export const cancelOrderResponseSchema = z.object({ time: z.string().optional() });
 
 export const operationItemSchema = z.object({
+  /** Where a page that continues after this row starts (what `nextCursor` is for the last row). */
+  cursor: z.string().default(''),
   id: z.string().default(''),
+  /** A fee's trade; may change when the trade's id does (operations.proto). */
+  parentOperationId: z.string().default(''),
   date: z.string(),
   type: z.string().default('OPERATION_TYPE_UNSPECIFIED'),
   state: z.string().default('OPERATION_STATE_UNSPECIFIED'),
@@ -179,3 +184,21 @@ export const maxLotsResponseSchema = z.object({
   sellLimits: sellLimitsSchema,
   sellMarginLimits: sellLimitsSchema,
 });
+
+// MarketDataService/GetCandles (marketdata.proto HistoricCandle): prices per unit, volume in lots.
+export const candlesResponseSchema = z.object({
+  candles: z
+    .array(
+      z.object({
+        open: quotationSchema,
+        high: quotationSchema,
+        low: quotationSchema,
+        close: quotationSchema,
+        volume: int64.default('0'),
+        time: z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'expected a date-time'),
+        isComplete: z.boolean().default(false),
+      }),
+    )
+    .default([]),
+});
+export type WireCandle = z.output<typeof candlesResponseSchema>['candles'][number];

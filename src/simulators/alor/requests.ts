@@ -202,6 +202,13 @@ export function pathInstrument(state: AlorSimulatorState, request: SimulatorRequ
 }
 
 /** GET …/orderbooks' `depth`: 1…50, 20 when absent. */
+/** The instrument `symbol` and `exchange` of the query name (GET /md/v2/history), as `EXCHANGE:SYMBOL`; 404 when unknown. */
+export function queryInstrument(state: AlorSimulatorState, request: SimulatorRequest): string {
+  const instrument = state.instrument(exchangeOf(request.query.get('exchange') ?? undefined), request.query.get('symbol') ?? '');
+  if (!instrument) throw new AlorRejection(404);
+  return `${instrument.exchange}:${instrument.symbol}`;
+}
+
 export function orderbookDepth(request: SimulatorRequest): number {
   const text = request.query.get('depth');
   const depth = text === null || text === '' ? 20 : Number(text);

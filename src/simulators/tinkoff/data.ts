@@ -134,17 +134,19 @@ export interface SeedOperation {
   quantityDone?: number;
   commission?: string;
   description: string;
+  /** A fee's trade (OperationItem.parent_operation_id). */
+  parentId?: string;
 }
 
 export const seedOperations: SeedOperation[] = [
   { id: '900877120', accountId: '2000345678', date: '2024-01-10T15:40:02Z', type: 'OPERATION_TYPE_INPUT', state: 'OPERATION_STATE_EXECUTED', currency: 'rub', payment: '100000', description: 'Пополнение брокерского счёта' },
   { id: '35416277905', accountId: '2000345678', date: '2024-01-11T08:02:10.514Z', type: 'OPERATION_TYPE_BUY', state: 'OPERATION_STATE_EXECUTED', figi: 'BBG004730N88', currency: 'rub', payment: '-7995', price: '266.5', quantity: 30, quantityDone: 30, commission: '-2.4', description: 'Покупка ценных бумаг' },
-  { id: '901234567', accountId: '2000345678', date: '2024-01-11T08:02:10.514Z', type: 'OPERATION_TYPE_BROKER_FEE', state: 'OPERATION_STATE_EXECUTED', figi: 'BBG004730N88', currency: 'rub', payment: '-2.4', description: 'Удержание комиссии за операцию' },
+  { id: '901234567', parentId: '35416277905', accountId: '2000345678', date: '2024-01-11T08:02:10.514Z', type: 'OPERATION_TYPE_BROKER_FEE', state: 'OPERATION_STATE_EXECUTED', figi: 'BBG004730N88', currency: 'rub', payment: '-2.4', description: 'Удержание комиссии за операцию' },
   { id: '35416299011', accountId: '2000345678', date: '2024-02-05T14:31:55.02Z', type: 'OPERATION_TYPE_BUY', state: 'OPERATION_STATE_EXECUTED', figi: 'BBG000B9XRY4', currency: 'usd', payment: '-342.5', price: '171.25', quantity: 2, quantityDone: 2, commission: '-0.17', description: 'Покупка ценных бумаг' },
-  { id: '901299870', accountId: '2000345678', date: '2024-02-05T14:31:55.02Z', type: 'OPERATION_TYPE_BROKER_FEE', state: 'OPERATION_STATE_EXECUTED', figi: 'BBG000B9XRY4', currency: 'usd', payment: '-0.17', description: 'Удержание комиссии за операцию' },
+  { id: '901299870', parentId: '35416299011', accountId: '2000345678', date: '2024-02-05T14:31:55.02Z', type: 'OPERATION_TYPE_BROKER_FEE', state: 'OPERATION_STATE_EXECUTED', figi: 'BBG000B9XRY4', currency: 'usd', payment: '-0.17', description: 'Удержание комиссии за операцию' },
   { id: '205118732204', accountId: '2000345678', date: '2024-02-12T13:20:44.1Z', type: 'OPERATION_TYPE_SELL', state: 'OPERATION_STATE_CANCELED', figi: 'BBG000B9XRY4', currency: 'usd', payment: '0', price: '199.9', quantity: 1, quantityDone: 0, description: 'Продажа ценных бумаг' },
   { id: '35416301877', accountId: '2000345678', date: '2024-03-01T07:05:12Z', type: 'OPERATION_TYPE_BUY', state: 'OPERATION_STATE_EXECUTED', figi: 'BBG00HYXLFQ7', currency: 'rub', payment: '-10248', price: '1024.8', quantity: 10, quantityDone: 10, commission: '-3.07', description: 'Покупка ценных бумаг' },
-  { id: '901312554', accountId: '2000345678', date: '2024-03-01T07:05:12Z', type: 'OPERATION_TYPE_BROKER_FEE', state: 'OPERATION_STATE_EXECUTED', figi: 'BBG00HYXLFQ7', currency: 'rub', payment: '-3.07', description: 'Удержание комиссии за операцию' },
+  { id: '901312554', parentId: '35416301877', accountId: '2000345678', date: '2024-03-01T07:05:12Z', type: 'OPERATION_TYPE_BROKER_FEE', state: 'OPERATION_STATE_EXECUTED', figi: 'BBG00HYXLFQ7', currency: 'rub', payment: '-3.07', description: 'Удержание комиссии за операцию' },
   { id: '35416344210', accountId: '2000345678', date: '2024-03-20T09:12:40Z', type: 'OPERATION_TYPE_BUY', state: 'OPERATION_STATE_EXECUTED', figi: 'BBG333333333', currency: 'rub', payment: '-9228', price: '6.152', quantity: 1500, quantityDone: 1500, description: 'Покупка ценных бумаг' },
   { id: '901455102', accountId: '2000345678', date: '2024-04-30T21:00:00Z', type: 'OPERATION_TYPE_SERVICE_FEE', state: 'OPERATION_STATE_EXECUTED', currency: 'rub', payment: '-99', description: 'Удержание комиссии за обслуживание брокерского счёта' },
   { id: '901503321', accountId: '2000345678', date: '2024-05-15T10:00:00Z', type: 'OPERATION_TYPE_OUTPUT', state: 'OPERATION_STATE_EXECUTED', currency: 'rub', payment: '-5000', description: 'Вывод денежных средств' },
@@ -159,6 +161,6 @@ export const seedOperations: SeedOperation[] = [
   { id: '35417000001', accountId: '2000345678', date: '2024-10-01T10:30:00Z', type: 'OPERATION_TYPE_BUY', state: 'OPERATION_STATE_PROGRESS', figi: 'BBG004730RP0', currency: 'rub', payment: '0', price: '128.5', quantity: 10, quantityDone: 0, description: 'Покупка ценных бумаг' },
   { id: '800100200', accountId: '2008765432', date: '2024-01-20T09:00:00Z', type: 'OPERATION_TYPE_INPUT', state: 'OPERATION_STATE_EXECUTED', currency: 'rub', payment: '18000', description: 'Пополнение ИИС' },
   { id: '35416500100', accountId: '2008765432', date: '2024-01-22T07:10:00Z', type: 'OPERATION_TYPE_BUY', state: 'OPERATION_STATE_EXECUTED', figi: 'BBG004730RP0', currency: 'rub', payment: '-16320', price: '163.2', quantity: 100, quantityDone: 100, commission: '-4.9', description: 'Покупка ценных бумаг' },
-  { id: '800100201', accountId: '2008765432', date: '2024-01-22T07:10:00Z', type: 'OPERATION_TYPE_BROKER_FEE', state: 'OPERATION_STATE_EXECUTED', figi: 'BBG004730RP0', currency: 'rub', payment: '-4.9', description: 'Удержание комиссии за операцию' },
+  { id: '800100201', parentId: '35416500100', accountId: '2008765432', date: '2024-01-22T07:10:00Z', type: 'OPERATION_TYPE_BROKER_FEE', state: 'OPERATION_STATE_EXECUTED', figi: 'BBG004730RP0', currency: 'rub', payment: '-4.9', description: 'Удержание комиссии за операцию' },
   { id: '800100202', accountId: '2008765432', date: '2024-07-25T06:00:00Z', type: 'OPERATION_TYPE_DIVIDEND', state: 'OPERATION_STATE_EXECUTED', figi: 'BBG004730RP0', currency: 'rub', payment: '1552', quantity: 100, description: 'Выплата дивидендов' },
 ];
