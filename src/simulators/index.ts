@@ -44,9 +44,10 @@ import { startSimulator as startTinkoffV1 } from './tinkoff-v1/index.js';
  *                subscriptions); T-Invest's bridge adds its JSON (protocol.ts), its messages
  *                (market-messages.ts), how it counts its limits (limits.ts) and what a stream
  *                handler gets (context.ts)
+ *   history.ts   the broker's history answers where they need more than bodies.ts: operations
+ *                and candles (T-Invest), trade-history pages and candles (ALOR)
  *
- * and, where only one broker has the role: alor/history.ts (trade-history pages),
- * instaforex/paths.ts (its configurable method paths). common/ holds what they share: the HTTP
+ * and, where only one broker has the role: instaforex/paths.ts (its configurable method paths). common/ holds what they share: the HTTP
  * server with its counters, latency and faults (server.ts, faults.ts, http.ts, loopback.ts), the
  * route pipeline (routes.ts), enforcement of a limits table (limits.ts, rate-limiter.ts), the
  * `startSimulator` signature (entry.ts), the seeded market model (market.ts, market-book.ts),
