@@ -7,6 +7,7 @@ import { instaforexConnection, type InstaforexConnectionConfig } from './brokers
 import { tinkoffConnection, type TinkoffConnectionConfig } from './brokers/tinkoff/config.js';
 import { tinkoffV1Connection, type TinkoffV1ConnectionConfig } from './brokers/tinkoff-v1/config.js';
 import { integer } from './config-values.js';
+import { streamsSchema, type StreamsConfig } from './streams/settings.js';
 import type { BrokerKind } from './domain.js';
 
 /**
@@ -115,6 +116,8 @@ const fileSchema = z.strictObject({
   audit: auditSchema.default(() => auditSchema.parse({})),
   /** Caches shared across requests, per connection. Portfolio, orders and operations are never cached. */
   cache: cacheSchema.default(() => cacheSchema.parse({})),
+  /** Live subscriptions (streams/settings.ts). */
+  streams: streamsSchema.default(() => streamsSchema.parse({})),
   /** Where the SQLite database lives. Default ./data, relative to the config file. */
   dataDir: z.string().min(1).default('./data'),
   connections: z.array(z.unknown(), 'expected a list of connections').default([]),
@@ -136,6 +139,7 @@ export interface Config {
   readonly cache: CacheConfig;
   readonly metrics: MetricsConfig;
   readonly audit: AuditConfig;
+  readonly streams: StreamsConfig;
   readonly connections: readonly ConnectionConfig[];
 }
 
@@ -143,6 +147,7 @@ export type CacheConfig = Readonly<z.output<typeof cacheSchema>>;
 export type ServerConfig = Readonly<z.output<typeof serverSchema>>;
 export type MetricsConfig = Readonly<z.output<typeof metricsSchema>>;
 export type AuditConfig = Readonly<z.output<typeof auditSchema>>;
+export type { StreamsConfig };
 
 export interface LoadConfigOptions {
   /** Variables for `${NAME}`; the CLI passes process.env. */
@@ -232,6 +237,7 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: 
     cache: document.cache,
     metrics: document.metrics,
     audit: document.audit,
+    streams: document.streams,
     connections,
   });
 }

@@ -7,6 +7,7 @@ import type { ConnectionDirectory } from './brokers/connection.js';
 import { nextMoment } from './brokers/single-flight.js';
 import { createLoaders, type LoaderFactory, type Loaders } from './loaders.js';
 import { enterRequestScope, type RequestScope } from './request-scope.js';
+import type { StreamHub } from './streams/hub.js';
 import type { TradingServices } from './trading/services.js';
 
 export interface PartialError {
@@ -43,6 +44,12 @@ export interface RequestContext {
   trading: TradingServices;
   /** This request's deadline and broker-call tally (also reachable through AsyncLocalStorage). */
   scope: RequestScope;
+  /** Live subscriptions (streams/hub.ts). */
+  streams: StreamHub;
+  /** The server's limit on one request's time (server.requestTimeoutMs): a subscription gives each of its events as long. */
+  requestTimeoutMilliseconds: number;
+  /** New loaders under another signal: a subscription answers each event like a request of its own. */
+  loadersFor(signal: AbortSignal): Loaders;
 }
 
 /** The GraphQL context: yoga's own plus brokerql's. */
@@ -54,6 +61,7 @@ export type ContextAdditions = Omit<RequestContext, 'viewer'>;
 export interface ContextFactoryOptions {
   connections: ConnectionDirectory;
   trading: TradingServices;
+  streams: StreamHub;
   requestTimeoutMilliseconds: number;
   /** server.limits.maxBrokerCallsPerRequest; unlimited when absent. */
   maxBrokerCallsPerRequest?: number | undefined;
@@ -66,6 +74,7 @@ export type ContextFactory = (initial: { request: Request }) => ContextAdditions
 export function createContextFactory({
   connections,
   trading,
+  streams,
   requestTimeoutMilliseconds,
   maxBrokerCallsPerRequest,
   loaders = createLoaders,
@@ -91,6 +100,9 @@ export function createContextFactory({
       signal,
       trading,
       scope,
+      streams,
+      requestTimeoutMilliseconds,
+      loadersFor: (eventSignal) => loaders({ signal: eventSignal }),
     };
   };
 }

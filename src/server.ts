@@ -1,4 +1,5 @@
 import type { RequestListener } from 'node:http';
+import type { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { AuditLog } from './auth/audit-log.js';
 import { startAuditRetention } from './auth/audit-retention.js';
@@ -30,6 +31,8 @@ import { useSpecExecution, type ExecuteOperation } from './plugins/use-spec-exec
 import { createSchema } from './schema.js';
 import { SecretRegistry } from './secrets.js';
 import { openDatabase, type Database } from './storage/database.js';
+import { StreamHub } from './streams/hub.js';
+import { serveGraphQLOverWebSocket } from './websocket-server.js';
 import type { LoaderFactory } from './loaders.js';
 import { auditDenied } from './trading/audit.js';
 import { IdempotencyLedger } from './trading/idempotency.js';
@@ -84,9 +87,15 @@ export interface Gateway {
   secrets: SecretRegistry;
   database: Database;
   tokens: TokenStore;
+  /** Failed authentications per client address, shared by HTTP and WebSocket. */
+  failures: FailedAuthenticationLimiter;
   audit: AuditLog;
   metrics: GatewayMetrics;
+  /** Live subscriptions: upstream streams shared by every client (streams/hub.ts). */
+  streams: StreamHub;
   logger: Logger;
+  /** The error mask every error a client sees goes through (client-errors.ts). */
+  maskError: (error: unknown) => GraphQLError;
   /** Marks the gateway as shutting down (readiness turns false); in-flight requests still finish. */
   drain(): void;
   close(): Promise<void>;
@@ -132,9 +141,11 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     logger.error({ error: secrets.redact(error instanceof Error ? (error.stack ?? error.message) : String(error)) }, 'unexpected error');
   const maskError = createErrorMasker((text) => secrets.redact(text), reportUnexpected);
   const graphqlEndpoint = '/graphql';
+  const streams = new StreamHub({ connections, settings: config.streams, tokens, registry: metrics.registry, logger });
   const createContext = createContextFactory({
     connections,
     trading,
+    streams,
     requestTimeoutMilliseconds: config.server.requestTimeoutMs,
     maxBrokerCallsPerRequest: config.server.limits.maxBrokerCallsPerRequest,
     loaders: options.loaders,
@@ -178,7 +189,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
           ]
         : []),
       useSpecExecution({ execute: options.execute }),
-      useReadiness({ database, connections, accepting: () => accepting, warnings: () => warnings }),
+      useReadiness({ database, connections, accepting: () => accepting, warnings: () => warnings, streams: (connection) => streams.status(connection) }),
       ...(config.metrics.enabled && config.metrics.port === null ? [useMetricsEndpoint({ metrics })] : []),
       useRequestLog({ logger, metrics, graphqlEndpoint }),
       useTinkoffV1Compat({
@@ -205,15 +216,19 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     secrets,
     database,
     tokens,
+    failures,
     audit,
     metrics,
+    streams,
     logger,
+    maskError,
     drain() {
       accepting = false;
     },
     async close() {
       accepting = false;
       stopAuditRetention();
+      streams.close();
       await Promise.allSettled(connections.list.map((connection) => connection.adapter.close()));
       if (database.open) database.close();
     },
@@ -234,6 +249,18 @@ export async function serve(gateway: Gateway): Promise<ServingGateway> {
   const { headersTimeoutMs, bodyTimeoutMs, keepAliveTimeoutMs, limits } = config.server;
   const connectionLimits = { headersTimeoutMs, bodyTimeoutMs, keepAliveTimeoutMs, maxConnections: limits.maxConnections };
   const server = await listen(gateway.yoga as unknown as RequestListener, config.server.host, config.server.port, connectionLimits);
+  const websockets = serveGraphQLOverWebSocket({
+    server: server.server,
+    yoga: gateway.yoga as never,
+    endpoint: gateway.yoga.graphqlEndpoint,
+    tokens: gateway.tokens,
+    failures: gateway.failures,
+    trustProxy: config.server.trustProxy,
+    maxMessageBytes: limits.maxRequestBytes,
+    maxSubscriptionsPerSocket: config.streams.maxSubscriptionsPerSocket,
+    maskError: gateway.maskError,
+    logger: gateway.logger,
+  });
   let metricsServer: RunningServer | undefined;
   if (config.metrics.enabled && config.metrics.port !== null) {
     metricsServer = await listen(
@@ -254,6 +281,10 @@ export async function serve(gateway: Gateway): Promise<ServingGateway> {
     metricsServer,
     async stop() {
       gateway.drain();
+      // Subscriptions never finish by themselves: they complete now (SSE responses end, WebSockets
+      // close with 1001), and the requests still in flight get the grace.
+      gateway.streams.close();
+      await websockets.close();
       await Promise.all([server.close(config.server.shutdownTimeoutMs), metricsServer?.close(0)]);
       await gateway.close();
     },

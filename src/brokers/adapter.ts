@@ -12,6 +12,7 @@ import type {
   Portfolio,
 } from '../domain.js';
 import type { SecretRegistry } from '../secrets.js';
+import type { FeedOptions, StreamFeed } from '../streams/feed.js';
 import type { ConnectionCaches } from '../cache.js';
 import type { UpstreamObserver } from './http.js';
 import type { ClientIdentifiers } from './identifiers.js';
@@ -134,6 +135,12 @@ export interface BrokerAdapter {
    * price themselves (ALOR: their trades do), so it is asked for only when a query wants it.
    */
   getAverageFillPrices?(params: AverageFillPricesParams): Promise<Map<string, Decimal>>;
+  /**
+   * The connection's live data (streams/feed.ts): its broker's stream, or polling where it has
+   * none. Called once, on the first subscription; absent where the broker offers no live data
+   * (the hub answers NOT_SUPPORTED).
+   */
+  createStreamFeed?(options: FeedOptions): StreamFeed;
 }
 
 /** An adapter that offers every capability's method (the type its own tests and factory see). */

@@ -7,6 +7,7 @@ import { Order } from './order.js';
 import { Position } from './position.js';
 import { Query } from './query.js';
 import { DateTimeScalar, DecimalScalar } from './scalars.js';
+import { Subscription } from './subscription.js';
 import { Viewer } from './viewer.js';
 
 export const resolvers: Resolvers = {
@@ -20,4 +21,5 @@ export const resolvers: Resolvers = {
   Mutation,
   Order,
   Position,
+  Subscription,
 };

@@ -44,11 +44,19 @@ export interface StackOptions extends GatewayOptions {
   audit?: Record<string, unknown>;
   /** The config's `cache` section. */
   cache?: Record<string, unknown>;
+  /** The config's `streams` section. */
+  streams?: Record<string, unknown>;
+  /** Random-walk steps per second of the simulated markets. Default 0: tests assert exact books and prices. */
+  marketTicksPerSecond?: number;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  // The markets hold still: tests assert exact books and prices.
-  const simulators = await startSimulators({ brokers: options.brokers ?? ['tinkoff'], rateLimits: options.rateLimits ?? false, marketTicksPerSecond: 0 });
+  // The markets hold still unless asked: tests assert exact books and prices.
+  const simulators = await startSimulators({
+    brokers: options.brokers ?? ['tinkoff'],
+    rateLimits: options.rateLimits ?? false,
+    marketTicksPerSecond: options.marketTicksPerSecond ?? 0,
+  });
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'brokerql-test-'));
   const defaultBaseUrl = simulators.connections[0]?.['baseUrl'];
   const config = parseConfig(
@@ -57,9 +65,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       server: options.server,
       ...(options.audit ? { audit: options.audit } : {}),
       cache: options.cache,
+      ...(options.streams ? { streams: options.streams } : {}),
       connections: [
         ...simulators.connections.map((connection) => ({
           ...connection,
+          // The stream simulators' endpoints (streamUrl, wsUrl), which startSimulators keeps apart.
+          ...simulators.streamUrls[connection['id']!],
           quota: options.quota ?? false,
           ...options.connectionOverrides?.[connection['id']!],
         })),

@@ -19,6 +19,7 @@ import { TokenKeeper } from './token-keeper.js';
 import { listAlorOperations } from './trade-history.js';
 import { AlorTrading } from './trading.js';
 import { alorRoutes } from './routes.js';
+import { createAlorMarketFeed } from './streams/market-data.js';
 import { orderbookResponseSchema, ordersResponseSchema, positionsResponseSchema, summaryResponseSchema } from './wire.js';
 
 const capabilities: Capabilities = {
@@ -44,7 +45,9 @@ export function createAlorAdapter(config: AlorConnectionConfig, dependencies: Ad
   const upstream = (baseUrl: string) => connectionUpstream(config, dependencies, { brokerLabel: alorLabel, baseUrl });
   const api = upstream(config.apiUrl);
   const auth = upstream(config.authUrl);
-  const client = new AlorClient(api, new TokenKeeper(auth, config.refreshToken, dependencies.secrets));
+  // One token keeper for REST and the stream: both send the same current access token.
+  const tokens = new TokenKeeper(auth, config.refreshToken, dependencies.secrets);
+  const client = new AlorClient(api, tokens);
   const paths = alorPaths;
   // Validated by the config schema already; parsed here so that paths can be built from it.
   const exchange = alorExchange.parse(config.exchange, 'exchange', connection);
@@ -119,6 +122,8 @@ export function createAlorAdapter(config: AlorConnectionConfig, dependencies: Ad
 
     cancelOrder: async (params) =>
       trading.cancel(portfolioOf(params.brokerAccountId), alorOrderNumber.parse(params.orderId, 'orderId', connection), params.signal),
+
+    createStreamFeed: (options) => createAlorMarketFeed(config, tokens, options),
 
     async close() {
       await Promise.all([api.close(), auth.close()]);

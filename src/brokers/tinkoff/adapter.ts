@@ -15,6 +15,8 @@ import { mapTinkoffOperation } from './map-tinkoff-operation.js';
 import { mapTinkoffOrder } from './map-tinkoff-order.js';
 import { mapTinkoffOrderbook } from './map-tinkoff-orderbook.js';
 import { mapTinkoffPortfolio } from './map-tinkoff-portfolio.js';
+import { tinkoffOrderbookDepth } from './orderbook-depth.js';
+import { createTinkoffMarketFeed } from './streams/market-data.js';
 import { decimalToQuotation, quotationToDecimal } from './quotation.js';
 import {
   accountsResponseSchema,
@@ -38,8 +40,6 @@ const capabilities: Capabilities = {
   idempotentOrders: true,
 };
 
-/** GetOrderBook accepts only these depths. */
-const orderbookDepths = [1, 10, 20, 30, 40, 50];
 /** GetOperationsByCursor's largest page. */
 const operationsPageSize = 1000;
 /** A safety stop for a cursor that never ends (a million operations). */
@@ -139,8 +139,7 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
     getInstrument: ({ ref, signal }) => getInstrument(ref, signal),
 
     async getOrderbook({ instrument, depth, signal }) {
-      const upstreamDepth = orderbookDepths.find((allowed) => allowed >= depth) ?? 50;
-      const body = { instrumentId: await instrumentId(instrument, signal), depth: upstreamDepth };
+      const body = { instrumentId: await instrumentId(instrument, signal), depth: tinkoffOrderbookDepth(depth) };
       const book = await client.call('MarketDataService/GetOrderBook', body, orderBookResponseSchema, signal);
       return mapTinkoffOrderbook(book, Math.min(depth, 50), new Date().toISOString());
     },
@@ -206,6 +205,8 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
       }
       return prices;
     },
+
+    createStreamFeed: (options) => createTinkoffMarketFeed(config, options),
 
     close: () => http.close(),
   };
