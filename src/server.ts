@@ -183,6 +183,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
               options: {
                 title: 'brokerql',
                 defaultQuery: exampleQuery,
+                // Subscriptions from GraphiQL go over SSE with the headers editor's token.
+                subscriptionsProtocol: 'SSE',
                 headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders, null, 2) : undefined,
               },
             }),

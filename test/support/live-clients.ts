@@ -1,4 +1,5 @@
 import { createClient, type Client } from 'graphql-ws';
+import { Agent, fetch } from 'undici';
 import WebSocket from 'ws';
 import { until } from './until.js';
 
@@ -61,6 +62,8 @@ export class SseClient extends LiveClient {
   status = 0;
   contentType = '';
   private readonly abort = new AbortController();
+  /** A connection of its own, cut when the client closes (a pooled one would linger, kept alive after the abort). */
+  private readonly agent = new Agent({ connections: 1 });
 
   /** Opens the subscription; `read: false` makes a client that never reads its response (a stalled reader). */
   static async open(baseUrl: string, request: SubscriptionRequest, options: { read?: boolean } = {}): Promise<SseClient> {
@@ -74,15 +77,17 @@ export class SseClient extends LiveClient {
       },
       body: JSON.stringify({ query: request.query, variables: request.variables }),
       signal: client.abort.signal,
+      dispatcher: client.agent,
     });
     client.status = response.status;
     client.contentType = response.headers.get('content-type') ?? '';
-    if (options.read !== false && response.body) void client.read(response.body);
+    if (options.read !== false && response.body) void client.read(response.body as ReadableStream<Uint8Array>);
     return client;
   }
 
   close(): void {
     this.abort.abort();
+    void this.agent.destroy();
   }
 
   private async read(body: ReadableStream<Uint8Array>): Promise<void> {
