@@ -16,7 +16,9 @@ export type Inbound =
   /** The broker refused this topic: it ends. */
   | { type: 'refused'; key: string; error: BrokerqlError }
   /** The broker refused the credential this topic's request carried: send it again once `when` has renewed it. */
-  | { type: 'resend'; key: string; when: Promise<unknown> };
+  | { type: 'resend'; key: string; when: Promise<unknown> }
+  /** The broker is ending the stream with an error (its close follows): not a sign the stream works. */
+  | { type: 'ending' };
 
 export interface SocketProtocol {
   readonly connection: string;
@@ -172,7 +174,8 @@ export class SocketFeed implements StreamFeed {
     return packed;
   }
 
-  private receive(packed: PackedSocket, text: string): void {
+  /** Returns whether the frame shows the stream working (an error frame before a close does not). */
+  private receive(packed: PackedSocket, text: string): boolean {
     this.lastMessageAt = Date.now();
     let inbound: Inbound[];
     try {
@@ -182,7 +185,9 @@ export class SocketFeed implements StreamFeed {
       this.options.observer?.unreadable?.(error);
       inbound = [];
     }
+    if (inbound.some((item) => item.type === 'ending')) return false;
     for (const item of inbound) {
+      if (item.type === 'ending') continue;
       const entry = this.entries.get(item.key);
       if (!entry || entry.packed !== packed) continue;
       if (item.type === 'event') {
@@ -199,6 +204,7 @@ export class SocketFeed implements StreamFeed {
         });
       }
     }
+    return true;
   }
 
   /** Builds frames in order and sends them if the socket is open (a closed one re-sends everything when it opens). */

@@ -27,7 +27,8 @@ export interface UpstreamSocketHandlers {
   endpoint(): Promise<SocketEndpoint>;
   /** The socket is open: send everything it carries. */
   opened(): void;
-  message(text: string): void;
+  /** One frame; returns whether it shows the broker serving (an error frame announcing a close does not). */
+  message(text: string): boolean;
   /** The broker closed the socket: `wasLive` says whether it had ever carried a message. */
   closedByBroker(code: number, reason: string, wasLive: boolean): CloseVerdict;
   /** Lost; reconnecting. What was reported may be stale until the next message. */
@@ -125,8 +126,8 @@ export class UpstreamSocket {
     socket.on('open', () => this.onOpen(socket));
     socket.on('message', (data) => {
       if (socket !== this.socket) return;
-      this.heard();
-      this.handlers.message(data.toString());
+      this.lastHeard = Date.now();
+      if (this.handlers.message(data.toString())) this.heard();
     });
     socket.on('pong', () => {
       if (socket === this.socket) this.lastHeard = Date.now();
@@ -157,7 +158,6 @@ export class UpstreamSocket {
   }
 
   private heard(): void {
-    this.lastHeard = Date.now();
     if (this.heardSinceOpen) return;
     this.heardSinceOpen = true;
     this.everLive = true;

@@ -61,6 +61,8 @@ export interface SubscriptionRequest {
 export class SseClient extends LiveClient {
   status = 0;
   contentType = '';
+  /** Held, read or not: undici cancels the body of a response that is garbage-collected. */
+  private response: unknown;
   private readonly abort = new AbortController();
   /** A connection of its own, cut when the client closes (a pooled one would linger, kept alive after the abort). */
   private readonly agent = new Agent({ connections: 1 });
@@ -79,6 +81,7 @@ export class SseClient extends LiveClient {
       signal: client.abort.signal,
       dispatcher: client.agent,
     });
+    client.response = response;
     client.status = response.status;
     client.contentType = response.headers.get('content-type') ?? '';
     if (options.read !== false && response.body) void client.read(response.body as ReadableStream<Uint8Array>);

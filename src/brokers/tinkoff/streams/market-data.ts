@@ -86,6 +86,8 @@ export function createTinkoffMarketFeed(config: TinkoffConnectionConfig, options
 
 function readFrame(text: string, carried: (key: string) => boolean, connection: string): Inbound[] {
   const frame = parseJsonExact(text) as Record<string, unknown>;
+  // ⚠ The bridge's gRPC error, `{"code":8,"message":"80001"}`, comes before it closes the stream.
+  if (typeof frame['code'] === 'string' && typeof frame['message'] === 'string' && Object.keys(frame).length <= 3) return [{ type: 'ending' }];
   const keyOf = (kind: TopicKind, row: { figi: string; instrumentUid: string }) =>
     [topicKey(kind, row.figi), topicKey(kind, row.instrumentUid)].find((key) => carried(key));
 
