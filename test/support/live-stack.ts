@@ -11,7 +11,7 @@ import { startStack, type Stack, type StackOptions } from './stack.js';
 export interface LiveStack extends Stack {
   url: string;
   serving: ServingGateway;
-  /** T-Invest's stream simulator (its switches and records). */
+  /** T-Invest's stream simulator (its switches and records), when T-Invest is simulated. */
   tinkoffStreams: StreamServer;
   stop(): Promise<void>;
 }
@@ -27,7 +27,7 @@ export async function startLiveStack(options: StackOptions = {}): Promise<LiveSt
     ...stack,
     url: serving.server.url,
     serving,
-    tinkoffStreams: stack.simulators.tinkoffStreams!.server,
+    tinkoffStreams: stack.simulators.tinkoffStreams?.server as StreamServer,
     async stop() {
       await serving.stop();
       await stack.close();
