@@ -28,6 +28,7 @@ import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { useSpecExecution, type ExecuteOperation } from './plugins/use-spec-execution.js';
+import { useStreamFanOut } from './plugins/use-stream-fan-out.js';
 import { createSchema } from './schema.js';
 import { SecretRegistry } from './secrets.js';
 import { openDatabase, type Database } from './storage/database.js';
@@ -191,6 +192,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
           ]
         : []),
       useSpecExecution({ execute: options.execute }),
+      useStreamFanOut(),
       useReadiness({ database, connections, accepting: () => accepting, warnings: () => warnings, streams: (connection) => streams.status(connection) }),
       ...(config.metrics.enabled && config.metrics.port === null ? [useMetricsEndpoint({ metrics })] : []),
       useRequestLog({ logger, metrics, graphqlEndpoint }),

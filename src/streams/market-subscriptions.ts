@@ -37,7 +37,7 @@ export async function subscribeOrderbook(
   const topic: ClientTopic = { topic: { kind: 'orderbook', key: topicKey('orderbook', instrument.key), instrument, depth }, depth };
   return open(context, connection, [topic], (event) => {
     if (event.kind !== 'orderbook') throw new TypeError(`an ${event.kind} event on an order book subscription`);
-    return { ...cutBook(event.book, depth), instrument: model };
+    return presentOnce(event, depth, () => ({ ...cutBook(event.book, depth), instrument: model }));
   });
 }
 
@@ -61,7 +61,7 @@ export async function subscribeLastPrices(
   return open(context, connection, topics, (event) => {
     if (event.kind !== 'lastPrice') throw new TypeError(`an ${event.kind} event on a last price subscription`);
     const { update } = event;
-    return { instrument: models.get(update.instrument.key) ?? toInstrumentModel(connection, update.instrument), price: update.price, asOf: update.asOf };
+    return presentOnce(event, 0, () => ({ instrument: models.get(update.instrument.key) ?? toInstrumentModel(connection, update.instrument), price: update.price, asOf: update.asOf }));
   });
 }
 
@@ -77,6 +77,20 @@ function open<Value>(context: GatewayContext, connection: ConnectionModel, topic
   const signal = context.request.signal;
   const beginEvent = prepareStreamingContext(context, signal);
   return context.streams.open({ connection, topics, tokenId: context.viewer.tokenId, signal, present, beginEvent });
+}
+
+const presentations = new WeakMap<TopicEvent, Map<number, unknown>>();
+
+/**
+ * What clients are answered with for one event (at one depth) is made once, and every client
+ * of the event gets the same value: the fan-out (plugins/use-stream-fan-out.ts) executes a
+ * document once per value.
+ */
+function presentOnce<Value>(event: TopicEvent, depth: number, make: () => Value): Value {
+  let byDepth = presentations.get(event);
+  if (!byDepth) presentations.set(event, (byDepth = new Map()));
+  if (!byDepth.has(depth)) byDepth.set(depth, make());
+  return byDepth.get(depth) as Value;
 }
 
 const cuts = new WeakMap<Orderbook, Map<number, Orderbook>>();

@@ -62,7 +62,7 @@ export class SseClient extends LiveClient {
   status = 0;
   contentType = '';
   /** Held, read or not: undici cancels the body of a response that is garbage-collected. */
-  private response: unknown;
+  response: unknown;
   private readonly abort = new AbortController();
   /** A connection of its own, cut when the client closes (a pooled one would linger, kept alive after the abort). */
   private readonly agent = new Agent({ connections: 1 });
