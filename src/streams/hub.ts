@@ -7,7 +7,7 @@ import { RateLimitedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { outsideRequestScope } from '../request-scope.js';
 import { Channel, type Attachment } from './channel.js';
-import { ClientSubscription, ConflatingMailbox } from './client-subscription.js';
+import { ClientSubscription, ConflatingMailbox, type Mailbox } from './client-subscription.js';
 import type { FeedStatus, FeedTopic, StreamFeed, TopicEvent, TopicKind } from './feed.js';
 import { StreamMetrics, type StreamSnapshot } from './metrics.js';
 import type { StreamsConfig } from './settings.js';
@@ -43,6 +43,12 @@ export interface OpenRequest<Value> {
   signal: AbortSignal;
   present: (event: TopicEvent) => Value;
   beginEvent: () => void;
+  /**
+   * Where events wait for a client that reads slower than they come. Default: the newest per
+   * topic (market data). Events that must each arrive (order states) take a queue that fails the
+   * subscription when it overflows instead.
+   */
+  mailbox?: Mailbox | undefined;
 }
 
 /** What /readyz shows of one connection's live data. */
@@ -90,7 +96,7 @@ export class StreamHub {
     const counters = this.metrics.forTopic(connection.id, request.topics[0]?.topic.kind ?? 'orderbook');
     let stopWatching = () => undefined as void;
     const subscription: ClientSubscription<Value> = new ClientSubscription<Value>({
-      mailbox: new ConflatingMailbox(),
+      mailbox: request.mailbox ?? new ConflatingMailbox(),
       present: request.present,
       beginEvent: request.beginEvent,
       signal: request.signal,
