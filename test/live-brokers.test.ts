@@ -126,4 +126,20 @@ describe('Tinkoff v1 (no stream: its REST book, polled)', () => {
     for (const client of books) expectBookInvariants(client.results[0].data.orderbook, 10);
     for (const client of [...books, prices]) client.close();
   });
+
+  it('ends the subscriptions with UPSTREAM_UNAVAILABLE when the polls keep failing', async () => {
+    const unreachable = await startLiveStack({ brokers: ['tinkoff-v1'], streams: { pollIntervalMs: 200, unavailableAfterMs: 1_000 } });
+    try {
+      const v1 = unreachable.simulators.servers[0]!;
+      const client = await SseClient.open(unreachable.url, { query: orderbookSubscription(3, `{ figi: "${sberFigi}" }`, 'tinkoff-legacy'), token: unreachable.readToken });
+      await client.next();
+      // Every book read is cut off without an answer, as by a broker that is down.
+      v1.injectFault({ route: 'GET /market/orderbook', fault: { kind: 'drop' } });
+      await client.completion();
+      expect(client.results.at(-1).errors[0].extensions).toEqual({ code: 'UPSTREAM_UNAVAILABLE', connection: 'tinkoff-legacy', retryable: true });
+      expect(client.results.at(-1).errors[0].message).toMatch(/^Tinkoff OpenAPI v1 could not be read since /);
+    } finally {
+      await unreachable.stop();
+    }
+  });
 });

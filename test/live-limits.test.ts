@@ -54,6 +54,22 @@ describe("brokerql's own share", () => {
   });
 });
 
+describe('the connection cap (server.limits.maxConnections)', () => {
+  it('closes connections past it at once, and never the subscriptions already open', async () => {
+    const stack = await startLiveStack({ server: { limits: { maxConnections: 2 } } });
+    try {
+      const open = await Promise.all([1, 5].map((depth) => SseClient.open(stack.url, { query: orderbookSubscription(depth), token: stack.readToken })));
+      await Promise.all(open.map((client) => client.next()));
+      await expect(fetch(`${stack.url}/healthz`)).rejects.toThrow();
+      stack.simulators.tinkoff!.state.market.execute(sberFigi, 'buy', 2);
+      for (const client of open) expect((await client.next()).errors).toBeUndefined();
+      for (const client of open) client.close();
+    } finally {
+      await stack.stop();
+    }
+  });
+});
+
 describe("the broker's own limits", () => {
   it('reports a stream T-Invest refuses (80001: the user has no stream left) as RATE_LIMITED', async () => {
     const stack = await startLiveStack();
