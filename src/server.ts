@@ -253,18 +253,7 @@ export async function serve(gateway: Gateway): Promise<ServingGateway> {
   const { headersTimeoutMs, bodyTimeoutMs, keepAliveTimeoutMs, limits } = config.server;
   const connectionLimits = { headersTimeoutMs, bodyTimeoutMs, keepAliveTimeoutMs, maxConnections: limits.maxConnections };
   const server = await listen(gateway.yoga as unknown as RequestListener, config.server.host, config.server.port, connectionLimits);
-  const websockets = serveGraphQLOverWebSocket({
-    server: server.server,
-    yoga: gateway.yoga as never,
-    endpoint: gateway.yoga.graphqlEndpoint,
-    tokens: gateway.tokens,
-    failures: gateway.failures,
-    trustProxy: config.server.trustProxy,
-    maxMessageBytes: limits.maxRequestBytes,
-    maxSubscriptionsPerSocket: config.streams.maxSubscriptionsPerSocket,
-    maskError: gateway.maskError,
-    logger: gateway.logger,
-  });
+  const websockets = serveGraphQLOverWebSocket(server.server, gateway);
   let metricsServer: RunningServer | undefined;
   if (config.metrics.enabled && config.metrics.port !== null) {
     metricsServer = await listen(

@@ -6,8 +6,8 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { authenticateRequest, type RequestAuthenticator } from './auth/authenticate-request.js';
+import type { ContextAdditions } from './context.js';
 import { BadUserInputError, RateLimitedError } from './errors.js';
-import type { Logger } from './logger.js';
 
 /**
  * GraphQL over WebSocket (the graphql-transport-ws protocol of the graphql-ws library) on the
@@ -20,17 +20,18 @@ import type { Logger } from './logger.js';
  * Only subscriptions are served here: queries and mutations go over HTTP.
  */
 
-export interface GraphQLWebSocketOptions extends RequestAuthenticator {
-  server: Server;
-  yoga: YogaServerInstance<Record<string, never>, Record<string, unknown>>;
-  endpoint: string;
-  /** server.limits.maxRequestBytes: the largest message a client may send. */
-  maxMessageBytes: number;
-  /** streams.maxSubscriptionsPerSocket */
-  maxSubscriptionsPerSocket: number;
+/** What of a gateway (server.ts) serving GraphQL over WebSocket takes. */
+export interface WebSocketGateway {
+  yoga: YogaServerInstance<Record<string, never>, ContextAdditions>;
+  tokens: RequestAuthenticator['tokens'];
+  failures: RequestAuthenticator['failures'];
   /** The gateway's error mask: errors refused before execution read like every other error. */
   maskError: (error: unknown) => GraphQLError;
-  logger: Logger;
+  config: {
+    /** trustProxy; corsOrigins: browser pages of other origins allowed to connect; limits.maxRequestBytes: the largest message. */
+    server: { trustProxy: boolean; corsOrigins: readonly string[]; limits: { maxRequestBytes: number } };
+    streams: { maxSubscriptionsPerSocket: number };
+  };
 }
 
 interface SocketState {
@@ -47,9 +48,12 @@ export interface GraphQLWebSocketServer {
   close(): Promise<void>;
 }
 
-export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSocketServer {
-  const { server, yoga, endpoint } = options;
-  const websockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
+export function serveGraphQLOverWebSocket(server: Server, gateway: WebSocketGateway): GraphQLWebSocketServer {
+  const { yoga, config } = gateway;
+  const endpoint = yoga.graphqlEndpoint;
+  const authenticator: RequestAuthenticator = { tokens: gateway.tokens, failures: gateway.failures, trustProxy: config.server.trustProxy };
+  const maxSubscriptionsPerSocket = config.streams.maxSubscriptionsPerSocket;
+  const websockets = new WebSocketServer({ noServer: true, maxPayload: config.server.limits.maxRequestBytes });
   const states = new WeakMap<Context<Record<string, unknown>, Extra>, SocketState>();
   const enveloped = new WeakMap<ExecutionArgs, ReturnType<typeof yoga.getEnveloped>>();
 
@@ -58,21 +62,29 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
+    // WebSockets know no CORS: a page of another origin is refused here, as its fetches are by CORS.
+    if (!originAllowed(request, config.server.corsOrigins)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
     websockets.handleUpgrade(request, socket, head, (websocket) => websockets.emit('connection', websocket, request));
   };
   server.on('upgrade', onUpgrade);
 
-  const refuse = (error: unknown) => [withoutInternals(options.maskError(error))];
+  const refuse = (error: unknown) => [withoutInternals(gateway.maskError(error))];
 
   const disposable = useServer<Record<string, unknown>, Extra>(
     {
       // Never a stack trace or an internal message in a close reason.
       isProd: true,
       onConnect(context) {
-        const header = typeof context.connectionParams?.['authorization'] === 'string' ? context.connectionParams['authorization'] : '';
+        // `authorization` as the contract writes it; `Authorization` as many clients copy it from HTTP.
+        const params = context.connectionParams ?? {};
+        const given = params['authorization'] ?? params['Authorization'];
+        const header = typeof given === 'string' ? given : '';
         const secret = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
         const request = new Request(`http://brokerql${endpoint}`, { headers: forwardedHeaders(context.extra.request) });
-        const result = authenticateRequest(options, request, { req: context.extra.request }, secret);
+        const result = authenticateRequest(authenticator, request, { req: context.extra.request }, secret);
         if (!('viewer' in result)) return false;
         states.set(context, { authorization: header, running: new Map() });
         return true;
@@ -80,8 +92,8 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
       async onSubscribe(context, id, payload) {
         const state = states.get(context);
         if (!state) return refuse(new BadUserInputError('the connection is not initialised'));
-        if (state.running.size >= options.maxSubscriptionsPerSocket) {
-          return refuse(new RateLimitedError(`one WebSocket holds at most ${options.maxSubscriptionsPerSocket} subscriptions (streams.maxSubscriptionsPerSocket)`));
+        if (state.running.size >= maxSubscriptionsPerSocket) {
+          return refuse(new RateLimitedError(`one WebSocket holds at most ${maxSubscriptionsPerSocket} subscriptions (streams.maxSubscriptionsPerSocket)`));
         }
         const abort = new AbortController();
         const headers = forwardedHeaders(context.extra.request);
@@ -91,7 +103,7 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
         try {
           const document = tools.parse(payload.query);
           const errors = tools.validate(tools.schema, document);
-          if (errors.length > 0) return errors.map((error: unknown) => withoutInternals(options.maskError(error)));
+          if (errors.length > 0) return errors.map((error: unknown) => withoutInternals(gateway.maskError(error)));
           if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') {
             return refuse(new BadUserInputError('only subscriptions are served over WebSocket; send queries and mutations to POST /graphql'));
           }
@@ -134,6 +146,21 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
       await disposable.dispose();
     },
   };
+}
+
+/**
+ * A browser says which page opens a WebSocket (`Origin`); other clients say nothing and are let
+ * through. A page is allowed from the gateway's own origin (GraphiQL) or one in server.corsOrigins.
+ */
+function originAllowed(request: IncomingMessage, corsOrigins: readonly string[]): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  if (corsOrigins.includes(origin)) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
 }
 
 /** What authentication may read of the upgrade request (X-Forwarded-For behind a trusted proxy); never its cookies. */

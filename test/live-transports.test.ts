@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import { graphql } from './support/graphql.js';
 import { SseClient, WebSocketConnection } from './support/live-clients.js';
+import { StreamClient } from './support/stream-client.js';
 import { expectBookInvariants, gazpFigi, lastPricesSubscription, orderbookQuery, orderbookSubscription, sberFigi, startLiveStack, type LiveStack } from './support/live-stack.js';
 import { until } from './support/until.js';
 
@@ -108,6 +109,15 @@ describe('GraphQL over WebSocket (graphql-ws)', () => {
       const connection = new WebSocketConnection(stack.url, token);
       expect(await connection.closed()).toBe(4403);
     }
+  });
+
+  it("refuses a browser page of another origin (WebSockets know no CORS); the gateway's own pages and non-browser clients are let in", async () => {
+    const url = `${stack.url.replace(/^http/, 'ws')}/graphql`;
+    expect(await StreamClient.refusal(url, { origin: 'https://evil.example' })).toBe(403);
+    const own = await StreamClient.open(url, { protocols: ['graphql-transport-ws'], headers: { origin: stack.url } });
+    own.send({ type: 'connection_init', payload: { Authorization: `Bearer ${stack.readToken}` } });
+    expect(await own.next()).toEqual({ type: 'connection_ack' });
+    own.close();
   });
 
   it('serves only subscriptions: a query is refused with BAD_USER_INPUT, and the socket stays open', async () => {

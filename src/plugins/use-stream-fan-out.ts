@@ -24,13 +24,22 @@ type Shared = Map<DocumentNode, Map<string, ExecutionResult | Promise<ExecutionR
 
 export function useStreamFanOut(): Plugin<GatewayContext> {
   const executions = new WeakMap<object, Shared>();
+  /** What, besides the document, an execution depends on: the token's access, the operation and the variables. */
+  const sharingKeys = new WeakMap<ExecutionArgs, string>();
+  const sharingKey = (args: ExecutionArgs) => {
+    let key = sharingKeys.get(args);
+    if (key === undefined) {
+      const accountIds = (args.contextValue as GatewayContext).viewer?.accountIds;
+      const access = accountIds === null ? '*' : JSON.stringify(accountIds ?? '?');
+      sharingKeys.set(args, (key = `${access}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}`));
+    }
+    return key;
+  };
 
   const executeShared = (args: ExecutionArgs, payload: unknown): ExecutionResult | Promise<ExecutionResult> => {
     const value = typeof payload === 'object' && payload !== null && 'value' in payload ? (payload as { value: unknown }).value : undefined;
     if (typeof value !== 'object' || value === null) return execute({ ...args, rootValue: payload });
-    const context = args.contextValue as GatewayContext;
-    const access = context.viewer?.accountIds === null ? '*' : JSON.stringify(context.viewer?.accountIds ?? '?');
-    const key = `${access}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}`;
+    const key = sharingKey(args);
     let byDocument = executions.get(value);
     if (!byDocument) executions.set(value, (byDocument = new Map()));
     let byKey = byDocument.get(args.document);
