@@ -43,6 +43,25 @@ describe('a dropped upstream socket', () => {
   });
 });
 
+describe('an upstream socket the broker closes', () => {
+  let stack: LiveStack;
+  beforeAll(async () => {
+    stack = await startLiveStack();
+  });
+  afterAll(() => stack.stop());
+
+  it('is reconnected when the close says nothing final (4004, DEADLINE_EXCEEDED), and clients get a fresh book', async () => {
+    const client = await SseClient.open(stack.url, { query: orderbookSubscription(10), token: stack.readToken });
+    await client.next();
+    const opened = stack.tinkoffStreams.socketsOpened;
+    for (const connection of stack.tinkoffStreams.connections) connection.close(4004, '');
+    await until(() => stack.tinkoffStreams.socketsOpened > opened, 'the gateway to reconnect');
+    expectBookInvariants((await client.next()).data.orderbook, 10);
+    expect(noErrors(client.results) && !client.completed).toBe(true);
+    client.close();
+  });
+});
+
 describe('an upstream that goes silent', () => {
   let stack: LiveStack;
   beforeAll(async () => {

@@ -69,6 +69,20 @@ describe('GraphQL over SSE', () => {
     client.close();
   });
 
+  it('serves a subscription asked by GET as well (the query in the URL, the token in Authorization)', async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${stack.url}/graphql?query=${encodeURIComponent(orderbookSubscription(2))}`, {
+      headers: { accept: 'text/event-stream', authorization: `Bearer ${stack.readToken}` },
+      signal: abort.signal,
+    });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    let text = '';
+    while (!text.includes('event: next')) text += new TextDecoder().decode((await reader.read()).value);
+    expect(text).toMatch(/event: next\ndata: \{"data":\{"orderbook":\{"asOf":/);
+    abort.abort();
+  });
+
   it('refuses a subscription without a token with HTTP 401 and UNAUTHENTICATED, before anything is subscribed', async () => {
     const before = stack.tinkoffStreams.subscribeRequests();
     const response = await fetch(`${stack.url}/graphql`, {

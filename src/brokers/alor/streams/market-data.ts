@@ -120,7 +120,7 @@ export function createAlorMarketFeed(config: AlorConnectionConfig, tokens: Token
     if (typeof frame['guid'] === 'string' && frame['data'] !== undefined) {
       const subscription = byGuid.get(frame['guid']);
       if (!subscription) return [];
-      const event = subscription.kind === 'orderbook' ? orderbookEvent(subscription, frame['data']) : priceEvent(subscription, frame['data']);
+      const event = alorDataEvent(subscription, frame['data']);
       return event ? [{ type: 'event', key: subscription.key, event }] : [];
     }
     const answer = answerSchema.safeParse(frame);
@@ -144,12 +144,17 @@ export function createAlorMarketFeed(config: AlorConnectionConfig, tokens: Token
   return new SocketFeed(protocol, options);
 }
 
-function orderbookEvent(subscription: Subscription, data: unknown): TopicEvent {
+/** The event of one data frame (`{"data": …, "guid": …}`'s data) of a book or quotes subscription; undefined for a quote without a last price. */
+export function alorDataEvent(subscription: Pick<Subscription, 'kind' | 'address' | 'depth'>, data: unknown): TopicEvent | undefined {
+  return subscription.kind === 'orderbook' ? orderbookEvent(subscription, data) : priceEvent(subscription, data);
+}
+
+function orderbookEvent(subscription: Pick<Subscription, 'address' | 'depth'>, data: unknown): TopicEvent {
   const book = mapAlorOrderbook(orderbookResponseSchema.parse(data), subscription.address, subscription.depth, new Date().toISOString());
   return { kind: 'orderbook', book, depth: subscription.depth };
 }
 
-function priceEvent(subscription: Subscription, data: unknown): TopicEvent | undefined {
+function priceEvent(subscription: Pick<Subscription, 'address'>, data: unknown): TopicEvent | undefined {
   const quote = quoteSchema.parse(data);
   if (quote.last_price == null) return undefined;
   const asOf = quote.last_price_timestamp == null ? new Date() : new Date(quote.last_price_timestamp * 1000);

@@ -78,13 +78,14 @@ export function createTinkoffMarketFeed(config: TinkoffConnectionConfig, options
       // so the stream never holds both against its 300.
       return [...frames([previous], 'SUBSCRIPTION_ACTION_UNSUBSCRIBE'), ...frames([next], 'SUBSCRIPTION_ACTION_SUBSCRIBE')];
     },
-    read: (text, carried) => readFrame(text, carried, connection),
+    read: (text, carried) => readMarketDataFrame(text, carried, connection),
     closed: (code, reason, wasLive) => closeVerdict(code, reason, wasLive, connection),
   };
   return new SocketFeed(protocol, options);
 }
 
-function readFrame(text: string, carried: (key: string) => boolean, connection: string): Inbound[] {
+/** What one MarketDataStream frame says about the topics `carried` tells this stream carries. */
+export function readMarketDataFrame(text: string, carried: (key: string) => boolean, connection: string): Inbound[] {
   const frame = parseJsonExact(text) as Record<string, unknown>;
   // ⚠ The bridge's gRPC error, `{"code":8,"message":"80001"}`, comes before it closes the stream.
   if (typeof frame['code'] === 'string' && typeof frame['message'] === 'string' && Object.keys(frame).length <= 3) return [{ type: 'ending' }];
