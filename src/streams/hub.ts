@@ -86,7 +86,8 @@ export class StreamHub {
     for (const { topic } of request.topics) if (!feed || !feed.kinds.has(topic.kind)) throw notSupported(connection, kindNames[topic.kind]);
     const missing = request.topics.filter(({ topic }) => !this.channels.has(channelKey(connection, topic.key))).length;
     if (this.closed || missing > feed!.room()) {
-      throw new RateLimitedError(`connection "${connection.id}" has no room for ${missing} more live subscription(s) within ${brokerLabels[connection.broker]}'s stream limits; end some first`, {
+      const why = `brokerql's share of ${brokerLabels[connection.broker]}'s stream limits, or streams.maxUpstreamSubscriptions, is used up`;
+      throw new RateLimitedError(`connection "${connection.id}" has no room for ${missing} more live subscription(s): ${why}; end some first`, {
         connection: connection.id,
         retryable: true,
         mayHaveReachedBroker: false,
