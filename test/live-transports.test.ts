@@ -134,6 +134,19 @@ describe('GraphQL over WebSocket (graphql-ws)', () => {
     own.close();
   });
 
+  it("keeps the request limits: a document past the parser's or GraphQL Armor's limits is refused with BAD_USER_INPUT, the socket kept", async () => {
+    const connection = new WebSocketConnection(stack.url, stack.readToken);
+    const nested = connection.subscribe({ query: `subscription { orderbook(connection: "tbank", instrument: ${'{ id: '.repeat(300)}"x"${' }'.repeat(300)}) { asOf } }` });
+    const wide = connection.subscribe({ query: `subscription { orderbook(connection: "tbank", instrument: { figi: "${sberFigi}" }) { ${'asOf '.repeat(4_000)} } }` });
+    for (const refused of [nested, wide]) {
+      await refused.completion();
+      expect(refused.results[0].errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    }
+    const book = connection.subscribe({ query: orderbookSubscription(1) });
+    expect((await book.next()).data.orderbook.bids).toHaveLength(1);
+    connection.close();
+  });
+
   it('serves only subscriptions: a query is refused with BAD_USER_INPUT, and the socket stays open', async () => {
     const connection = new WebSocketConnection(stack.url, stack.readToken);
     const query = connection.subscribe({ query: '{ viewer { name } }' });
