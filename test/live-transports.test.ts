@@ -57,16 +57,20 @@ describe('GraphQL over SSE', () => {
     client.close();
   });
 
-  it('outlives the header, body, keep-alive and request timeouts meant for requests', async () => {
+  it('outlives the header, body, keep-alive and request timeouts meant for requests, over both transports', async () => {
     const client = await SseClient.open(stack.url, { query: orderbookSubscription(1), token: stack.readToken });
-    await client.next();
-    // Every timeout above is 1 s; the subscription goes on past all of them.
+    const connection = new WebSocketConnection(stack.url, stack.readToken);
+    const websocket = connection.subscribe({ query: orderbookSubscription(1) });
+    await Promise.all([client.next(), websocket.next()]);
+    // Every timeout above is 1 s; the subscriptions go on past all of them.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     market().execute(sberFigi, 'buy', 1);
-    const after = await client.next();
-    expect(after.errors).toBeUndefined();
-    expect(client.completed).toBe(false);
+    for (const each of [client, websocket]) {
+      expect((await each.next()).errors).toBeUndefined();
+      expect(each.completed).toBe(false);
+    }
     client.close();
+    connection.close();
   });
 
   it('serves a subscription asked by GET as well (the query in the URL, the token in Authorization)', async () => {
