@@ -3,7 +3,7 @@ import type { TokenStore } from '../auth/tokens.js';
 import { notSupported } from '../brokers/capabilities.js';
 import type { ConnectionDirectory, ConnectionModel } from '../brokers/connection.js';
 import { brokerLabels } from '../brokers/labels.js';
-import { RateLimitedError } from '../errors.js';
+import { RateLimitedError, UpstreamUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { outsideRequestScope } from '../request-scope.js';
 import { Channel, type Attachment } from './channel.js';
@@ -84,8 +84,9 @@ export class StreamHub {
     const { connection } = request;
     const feed = this.feedOf(connection);
     for (const { topic } of request.topics) if (!feed || !feed.kinds.has(topic.kind)) throw notSupported(connection, kindNames[topic.kind]);
+    if (this.closed) throw new UpstreamUnavailableError('brokerql is shutting down; subscribe again in a moment', { retryable: true });
     const missing = request.topics.filter(({ topic }) => !this.channels.has(channelKey(connection, topic.key))).length;
-    if (this.closed || missing > feed!.room()) {
+    if (missing > feed!.room()) {
       const why = `brokerql's share of ${brokerLabels[connection.broker]}'s stream limits, or streams.maxUpstreamSubscriptions, is used up`;
       throw new RateLimitedError(`connection "${connection.id}" has no room for ${missing} more live subscription(s): ${why}; end some first`, {
         connection: connection.id,
