@@ -11,6 +11,7 @@ import type { TinkoffV1ConnectionConfig } from './brokers/tinkoff-v1/config.js';
 import type { CacheConfig } from './cache.js';
 import { integer } from './config-values.js';
 import { journalSchema, type JournalConfig } from './journal/config.js';
+import { streamsSchema, type StreamsConfig } from './streams/settings.js';
 
 /**
  * The config file: YAML, `${NAME}` replaced from the environment, validated once into one
@@ -115,6 +116,8 @@ const fileSchema = z.strictObject({
   cache: cacheSchema.default(() => cacheSchema.parse({})),
   /** The operations journal (journal/config.ts). */
   journal: journalSchema.default(() => journalSchema.parse({})),
+  /** Live subscriptions (streams/settings.ts). */
+  streams: streamsSchema.default(() => streamsSchema.parse({})),
   /** Where the SQLite database lives. Default ./data, relative to the config file. */
   dataDir: z.string().min(1).default('./data'),
   connections: z.array(z.unknown(), 'expected a list of connections').default([]),
@@ -132,6 +135,7 @@ export interface Config {
   readonly metrics: MetricsConfig;
   readonly audit: AuditConfig;
   readonly journal: JournalConfig;
+  readonly streams: StreamsConfig;
   /**
    * Each validated by its broker's own schema (its definition's `connection`). Typed as the
    * built-in brokers' entries; a registry given to parseConfig in code may add others.
@@ -142,6 +146,7 @@ export interface Config {
 export type ServerConfig = Readonly<z.output<typeof serverSchema>>;
 export type MetricsConfig = Readonly<z.output<typeof metricsSchema>>;
 export type AuditConfig = Readonly<z.output<typeof auditSchema>>;
+export type { StreamsConfig };
 
 export interface LoadConfigOptions {
   /** Variables for `${NAME}`; the CLI passes process.env. */
@@ -238,6 +243,7 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: 
     metrics: document.metrics,
     audit: document.audit,
     journal: document.journal,
+    streams: document.streams,
     connections,
   });
 }

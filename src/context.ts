@@ -9,6 +9,7 @@ import { nextMoment } from './brokers/single-flight.js';
 import type { HistoryServices } from './history-services.js';
 import { createLoaders, type LoaderFactory, type Loaders } from './loaders.js';
 import { enterRequestScope, type RequestScope } from './request-scope.js';
+import type { StreamHub } from './streams/hub.js';
 import type { TradingServices } from './trading/services.js';
 
 export interface PartialError {
@@ -49,6 +50,12 @@ export interface RequestContext {
   scope: RequestScope;
   /** The client's address (auth/client-address.ts, honouring trustProxy): a token policy's allowFrom reads it. */
   clientAddress: string;
+  /** Live subscriptions (streams/hub.ts). */
+  streams: StreamHub;
+  /** The server's limit on one request's time (server.requestTimeoutMs): a subscription gives each of its events as long. */
+  requestTimeoutMilliseconds: number;
+  /** New loaders under another signal: a subscription answers each event like a request of its own. */
+  loadersFor(signal: AbortSignal): Loaders;
 }
 
 /** The GraphQL context: yoga's own plus brokerql's. */
@@ -61,6 +68,7 @@ export interface ContextFactoryOptions {
   connections: ConnectionDirectory;
   trading: TradingServices;
   history: HistoryServices;
+  streams: StreamHub;
   requestTimeoutMilliseconds: number;
   /** server.limits.maxBrokerCallsPerRequest; unlimited when absent. */
   maxBrokerCallsPerRequest?: number | undefined;
@@ -77,6 +85,7 @@ export function createContextFactory({
   connections,
   trading,
   history,
+  streams,
   requestTimeoutMilliseconds,
   maxBrokerCallsPerRequest,
   loaders = createLoaders,
@@ -105,6 +114,9 @@ export function createContextFactory({
       history,
       scope,
       clientAddress: clientAddress(initial.request, initial, trustProxy),
+      streams,
+      requestTimeoutMilliseconds,
+      loadersFor: (eventSignal) => loaders({ signal: eventSignal }),
     };
   };
 }

@@ -59,3 +59,12 @@ export function enterRequestScope(scope: RequestScope): void {
 export function currentRequestScope(): RequestScope | undefined {
   return storage.getStore();
 }
+
+/**
+ * Runs `run` outside any request's scope. Work done for everyone (a shared upstream stream, its
+ * timers and sockets) must not inherit the deadline and broker-call budget of the request that
+ * happened to start it: timers and sockets created here carry no scope either.
+ */
+export function outsideRequestScope<T>(run: () => T): T {
+  return storage.exit(run);
+}

@@ -14,6 +14,7 @@ import type {
   Portfolio,
 } from '../domain.js';
 import type { SecretRegistry } from '../secrets.js';
+import type { FeedOptions, StreamFeed } from '../streams/feed.js';
 import type { ConnectionCaches } from '../cache.js';
 import type { UpstreamObserver } from './http.js';
 import type { ClientIdentifiers } from './identifiers.js';
@@ -239,6 +240,12 @@ export interface BrokerAdapter {
    * T-Invest's USD000UTSTOM), by ISO code: where valuation/exchange-rates.ts finds its rates.
    */
   readonly currencyInstruments?: Readonly<Record<string, string>>;
+  /**
+   * The connection's live data (streams/feed.ts): its broker's stream, or polling where it has
+   * none. Called once, on the first subscription; absent where the broker offers no live data
+   * (the hub answers NOT_SUPPORTED).
+   */
+  createStreamFeed?(options: FeedOptions): StreamFeed;
 }
 
 /** An adapter that offers every capability's method but the calculator, the candles and the paged history (the type its own tests and factory see). */

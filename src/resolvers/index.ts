@@ -8,6 +8,7 @@ import { Order } from './order.js';
 import { Position } from './position.js';
 import { Query } from './query.js';
 import { DateTimeScalar, DecimalScalar } from './scalars.js';
+import { Subscription } from './subscription.js';
 import { Viewer } from './viewer.js';
 
 export const resolvers: Resolvers = {
@@ -23,4 +24,5 @@ export const resolvers: Resolvers = {
   Mutation,
   Order,
   Position,
+  Subscription,
 };

@@ -22,6 +22,7 @@ import { listAlorOperations } from './trade-history.js';
 import { readAlorOperationsPage } from './trade-history-page.js';
 import { AlorTrading } from './trading.js';
 import { alorRoutes } from './routes.js';
+import { createAlorMarketFeed } from './streams/market-data.js';
 import { orderbookResponseSchema, ordersResponseSchema, positionsResponseSchema, summaryResponseSchema } from './wire.js';
 
 /** MOEX's currency market (CETS): the last price of one unit in roubles. */
@@ -44,7 +45,9 @@ export function createAlorAdapter(
   const upstream = (baseUrl: string) => connectionUpstream(config, dependencies, { brokerLabel: alorLabel, baseUrl });
   const api = upstream(config.apiUrl);
   const auth = upstream(config.authUrl);
-  const client = new AlorClient(api, new TokenKeeper(auth, config.refreshToken, dependencies.secrets));
+  // One token keeper for REST and the stream: both send the same current access token.
+  const tokens = new TokenKeeper(auth, config.refreshToken, dependencies.secrets);
+  const client = new AlorClient(api, tokens);
   const paths = alorPaths;
   // Validated by the config schema already; parsed here so that paths can be built from it.
   const exchange = alorExchange.parse(config.exchange, 'exchange', connection);
@@ -124,6 +127,8 @@ export function createAlorAdapter(
 
     cancelOrder: async (params) =>
       trading.cancel(portfolioOf(params.brokerAccountId), alorOrderNumber.parse(params.orderId, 'orderId', connection), params.signal),
+
+    createStreamFeed: (options) => createAlorMarketFeed(config, tokens, options),
 
     async close() {
       await Promise.all([api.close(), auth.close()]);

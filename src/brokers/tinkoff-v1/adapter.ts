@@ -22,6 +22,8 @@ import { mapTinkoffV1Order, mapTinkoffV1PlacedOrder } from './map-tinkoff-v1-ord
 import { mapTinkoffV1Orderbook } from './map-tinkoff-v1-orderbook.js';
 import { mapTinkoffV1Portfolio } from './map-tinkoff-v1-portfolio.js';
 import { limitOrderBody, marketOrderBody } from './order-request-body.js';
+import { tinkoffV1Limits } from './limits.js';
+import { PollingFeed } from '../../streams/polling-feed.js';
 import {
   accountsPayloadSchema,
   currenciesPayloadSchema,
@@ -39,6 +41,9 @@ import {
 const maximumOrderbookDepth = 20;
 
 const broker = tinkoffV1Label;
+
+/** What v1 allows for /market/… reads (its limits table): the polled books draw from it. */
+const marketRequestsPerMinute = tinkoffV1Limits.find((limit) => limit.name === 'market')!.requests;
 
 /**
  * Tinkoff Investments OpenAPI v1 (REST, deprecated; shut down in 2023). Every account-scoped
@@ -103,6 +108,13 @@ export function createTinkoffV1Adapter(
     return orders.map((order) => mapTinkoffV1Order(order, connection));
   }
 
+  async function readOrderbook(instrument: InstrumentRef, depth: number, signal?: AbortSignal) {
+    const upstreamDepth = Math.min(Math.max(Math.trunc(depth), 1), maximumOrderbookDepth);
+    const figi = await figiOf(instrument, signal);
+    const book = await client.call({ method: 'GET', path: '/market/orderbook', query: { figi, depth: upstreamDepth }, payload: orderbookPayloadSchema, signal });
+    return mapTinkoffV1Orderbook(book, upstreamDepth, new Date().toISOString());
+  }
+
   return {
     identifiers,
 
@@ -128,18 +140,7 @@ export function createTinkoffV1Adapter(
 
     getInstrument: ({ ref, signal }) => getInstrument(ref, signal),
 
-    async getOrderbook({ instrument, depth, signal }) {
-      const upstreamDepth = Math.min(Math.max(Math.trunc(depth), 1), maximumOrderbookDepth);
-      const figi = await figiOf(instrument, signal);
-      const book = await client.call({
-        method: 'GET',
-        path: '/market/orderbook',
-        query: { figi, depth: upstreamDepth },
-        payload: orderbookPayloadSchema,
-        signal,
-      });
-      return mapTinkoffV1Orderbook(book, upstreamDepth, new Date().toISOString());
-    },
+    getOrderbook: ({ instrument, depth, signal }) => readOrderbook(instrument, depth, signal),
 
     listOrders: ({ brokerAccountId, signal }) => activeOrders(brokerAccountId, signal),
 
@@ -203,6 +204,17 @@ export function createTinkoffV1Adapter(
       });
       return { ...order, status: 'CANCELLED' };
     },
+
+    // v1's streaming API is gone: live books and prices are its REST book, polled within half of its
+    // "market" quota (the other half stays for queries).
+    createStreamFeed: (options) =>
+      new PollingFeed({
+        ...options,
+        connection,
+        brokerLabel: broker,
+        callsPerSecond: marketRequestsPerMinute / 60 / 2,
+        readBook: (instrument, depth, signal) => readOrderbook({ key: instrument.key }, depth, signal),
+      }),
 
     close: () => http.close(),
   };

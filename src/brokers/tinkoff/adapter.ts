@@ -17,6 +17,8 @@ import { mapTinkoffOrder } from './map-tinkoff-order.js';
 import { mapTinkoffOrderbook } from './map-tinkoff-orderbook.js';
 import { mapTinkoffPortfolio } from './map-tinkoff-portfolio.js';
 import { calculateTinkoffOrder } from './order-calculator.js';
+import { tinkoffOrderbookDepth } from './orderbook-depth.js';
+import { createTinkoffMarketFeed } from './streams/market-data.js';
 import { decimalToQuotation, quotationToDecimal } from './quotation.js';
 import {
   accountsResponseSchema,
@@ -34,8 +36,6 @@ import {
 /** The currency instruments whose last price is one unit in roubles (T-Invest's FX market, CETS). */
 const currencyInstruments = { USD: 'BBG0013HGFT4', EUR: 'BBG0013HJJ31', CNY: 'BBG0013HRTL0' };
 
-/** GetOrderBook accepts only these depths. */
-const orderbookDepths = [1, 10, 20, 30, 40, 50];
 /** GetOperationsByCursor's largest page. */
 const operationsPageSize = 1000;
 /** A safety stop for a cursor that never ends (a million operations). */
@@ -137,8 +137,7 @@ export function createTinkoffAdapter(
     getInstrument: ({ ref, signal }) => getInstrument(ref, signal),
 
     async getOrderbook({ instrument, depth, signal }) {
-      const upstreamDepth = orderbookDepths.find((allowed) => allowed >= depth) ?? 50;
-      const body = { instrumentId: await instrumentId(instrument, signal), depth: upstreamDepth };
+      const body = { instrumentId: await instrumentId(instrument, signal), depth: tinkoffOrderbookDepth(depth) };
       const book = await client.call('MarketDataService/GetOrderBook', body, orderBookResponseSchema, signal);
       return mapTinkoffOrderbook(book, Math.min(depth, 50), new Date().toISOString());
     },
@@ -210,6 +209,7 @@ export function createTinkoffAdapter(
     },
 
     previewOrder: (params) => calculateTinkoffOrder(client, accountOf(params.brokerAccountId), params),
+    createStreamFeed: (options) => createTinkoffMarketFeed(config, options),
 
     close: () => http.close(),
   };

@@ -95,7 +95,7 @@ export type WireInstrument = z.output<typeof instrumentSchema>;
 
 export const instrumentResponseSchema = z.object({ instrument: instrumentSchema });
 
-const orderbookLevelSchema = z.object({ price: quotationSchema, quantity: int64 });
+export const orderbookLevelSchema = z.object({ price: quotationSchema, quantity: int64 });
 
 export const orderBookResponseSchema = z.object({
   ...instrumentNaming,
