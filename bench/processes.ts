@@ -98,16 +98,20 @@ export async function control(
 }
 
 /** Each simulated broker in its own process, as each real broker is its own server. */
-export async function startSimulatorProcesses(): Promise<Simulators> {
-  const brokers = allSimulatedBrokers;
+export async function startSimulatorProcesses(brokers: readonly string[] = allSimulatedBrokers): Promise<Simulators> {
   const started = await Promise.all(
     brokers.map(async (broker) => {
       const child = start(['--import', 'tsx', 'bench/simulators.ts', '0', broker], `simulator ${broker}`);
-      return JSON.parse(await firstLine(child, (line) => line.startsWith('{'))) as { connections: Array<Record<string, string>>; control: string };
+      return JSON.parse(await firstLine(child, (line) => line.startsWith('{'))) as {
+        connections: Array<Record<string, string>>;
+        streamUrls: Record<string, Record<string, string>>;
+        control: string;
+      };
     }),
   );
   return {
-    connections: started.flatMap((entry) => entry.connections),
+    // The stream simulators' endpoints (streamUrl, wsUrl) join their connections.
+    connections: started.flatMap((entry) => entry.connections.map((connection) => ({ ...connection, ...entry.streamUrls[connection['id']!] }))),
     controls: started.map((entry) => entry.control),
     controlOf: Object.fromEntries(brokers.map((broker, index) => [broker, started[index]!.control])),
   };
@@ -144,6 +148,9 @@ export async function startGateway(simulators: Simulators, options: GatewayOptio
       // The baseline keeps nothing across requests either.
       ...(options.naive ? { cache: { instrumentsTtlSeconds: 0, accountsTtlSeconds: 0 } } : {}),
       dataDir: path.join(workDirectory, `${options.name}-data`),
+      // The journal's background sync would add broker calls of its own to every run's counts;
+      // the history run (bench/history.ts) measures it on its own.
+      journal: { enabled: false },
       // The gateway's default settings, except the brokers' request budgets: the simulators
       // enforce none here, so keeping to the real brokers' limits would only measure the limits.
       connections: simulators.connections
@@ -177,6 +184,13 @@ async function processMetric(gateway: Gateway, name: string): Promise<number> {
   const text = await (await fetch(gateway.url.replace('/graphql', '/metrics'))).text();
   const match = new RegExp(`^${name} (\\S+)`, 'm').exec(text);
   return match ? Number(match[1]) : 0;
+}
+
+/** The sum of every series of a metric, whatever its labels. */
+export async function metricSum(gateway: Gateway, name: string): Promise<number> {
+  const text = await (await fetch(gateway.url.replace('/graphql', '/metrics'))).text();
+  const series = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm');
+  return [...text.matchAll(series)].reduce((sum, match) => sum + Number(match[1]), 0);
 }
 
 export const residentMemory = (gateway: Gateway) => processMetric(gateway, 'brokerql_process_resident_memory_bytes');

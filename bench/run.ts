@@ -2,8 +2,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { historyBench } from './history.js';
 import { statisticsLowerBound, statisticsQuery, type StatisticsAccount } from './lower-bound.js';
 import { compareWithMesh, comparisonTargets, printComparison } from './mesh-comparison.js';
+import { measureSubscriptions } from './subscriptions.js';
 import {
   control,
   cpuSeconds,
@@ -36,8 +38,13 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '50' },
     // Clients of the statistics workload compared with GraphQL Mesh (issue 13, section D).
     'workload-connections': { type: 'string', default: '10' },
-    // "mesh": only the comparison with GraphQL Mesh.
+    // "mesh": only the comparison with GraphQL Mesh; "history": only the journal and candles;
+    // "subscriptions": only the live-data run.
     only: { type: 'string' },
+    // The subscription run: SSE clients, books they share, and book updates a second.
+    clients: { type: 'string', default: '1000' },
+    books: { type: 'string', default: '5' },
+    'updates-per-second': { type: 'string', default: '10' },
   },
 });
 const durationSeconds = Number(values.duration);
@@ -130,8 +137,24 @@ async function callsForOneQuery(gateway: Gateway, simulators: Simulators): Promi
   return { calls: totalCalls(await control(simulators, '/counts', 'GET')), accounts: body.data.accounts };
 }
 
+const subscriptionRun = () =>
+  measureSubscriptions({ clients: Number(values.clients), books: Number(values.books), durationSeconds, updatesPerSecond: Number(values['updates-per-second']) });
+
+type Target = { target: string; measured: number; limit: number; ok: boolean };
+const printTargets = (targets: Target[]) => console.table(targets.map(({ target, measured, limit, ok }) => ({ target, measured, limit, result: ok ? 'met' : 'MISSED' })));
+
 async function main(): Promise<number> {
+  // "history": only the operations journal's backfill and the candle store (bench/history.ts).
+  if (values.only === 'history') return historyBench();
   const started = Date.now();
+  if (values.only === 'subscriptions') {
+    console.error(`subscriptions: ${values.clients} SSE clients on ${values.books} books, ${values['updates-per-second']} updates a second each, ${durationSeconds}s…`);
+    const { result, targets } = await subscriptionRun();
+    console.table(result);
+    printTargets(targets);
+    writeFileSync(path.join(repository, 'bench/results/subscriptions.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, ...result, targets }, null, 2)}\n`);
+    return targets.every((target) => target.ok) ? 0 : 1;
+  }
   console.error(`brokerql benchmark: ${durationSeconds}s runs, ${concurrency} connections, ${brokerLatency} ms broker latency for the latency run`);
   const simulators = await startSimulatorProcesses();
 
@@ -192,6 +215,9 @@ async function main(): Promise<number> {
   const naivePortfolio = await measure(naive, simulators, portfolioQuery);
   await stop(naive.process);
 
+  console.error(`subscriptions: ${values.clients} SSE clients on ${values.books} books…`);
+  const subscriptions = await subscriptionRun();
+
   // The only broker calls that wait on each other in a warm statistics query are the pages of one
   // ALOR portfolio's trade history; everything else runs side by side.
   const responses = Math.max(1, slow.responses);
@@ -223,6 +249,7 @@ async function main(): Promise<number> {
     { target: 'peak RSS (MB)', measured: peak, limit: 200, ok: peak < 200 },
     { target: 'RSS growth between the 2nd and 3rd identical runs (MB)', measured: growth, limit: 10, ok: growth < 10 },
     ...comparisonChecks,
+    ...subscriptions.targets,
   ];
 
   const rows = [
@@ -260,7 +287,9 @@ async function main(): Promise<number> {
   console.log();
   printComparison(comparison);
   console.log();
-  console.table(targets.map(({ target, measured, limit, ok }) => ({ target, measured, limit, result: ok ? 'met' : 'MISSED' })));
+  console.table(subscriptions.result);
+  console.log();
+  printTargets(targets);
 
   const report = {
     date: new Date().toISOString(),
@@ -271,6 +300,7 @@ async function main(): Promise<number> {
     simulatorAlone,
     ideal: { roundTrips, milliseconds: ideal },
     statisticsWorkloadAgainstMesh: { clients: workloadClients, latencyMilliseconds: brokerLatency, ...comparison },
+    subscriptions: subscriptions.result,
     targets,
     seconds: round((Date.now() - started) / 1000),
   };

@@ -5,7 +5,9 @@ import { auditCommand } from './commands/audit.js';
 import { backupCommand } from './commands/backup.js';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
+import { haltCommand, resumeCommand } from './commands/halt.js';
 import { serveCommand } from './commands/serve.js';
+import { syncCommand } from './commands/sync.js';
 import { tokenCommand } from './commands/token.js';
 
 const usage = `brokerql — a GraphQL gateway over your brokerage accounts
@@ -15,11 +17,19 @@ Usage:
   brokerql serve [--config FILE] [--port N]        serve the gateway (config: ./brokerql.yaml or BROKERQL_CONFIG)
   brokerql token create --name NAME --scope read|trade [--accounts ID,ID] [--expires-in 30d]
                                                    issue a brokerql access token (the secret is printed once)
+  brokerql token create … --policy FILE            … with a risk policy (YAML; README, "Trading guardrails")
   brokerql token list                              tokens, never their secrets
+  brokerql token show ID                           a token, its policy and today's usage
+  brokerql token update ID --policy FILE | --clear-policy   replace or remove its policy (audited)
   brokerql token revoke ID                         refused from the next request on, in every process
+  brokerql halt --all | --token ID | --account ID [--cancel-open]
+                                                   the kill switch: every process refuses orders from now on
+  brokerql resume --all | --token ID | --account ID   lift that halt
   brokerql audit [--limit N]                       trading mutation attempts, newest first
   brokerql check                                   authenticate every connection, list its accounts
   brokerql backup FILE                             copy the database (tokens, audit log), safe while serving
+  brokerql sync [--account ID] [--full]            fill the operations journal now, with progress
+  brokerql sync --status                           where each account's journal stands
 
   Every command but demo takes --config FILE.
 
@@ -37,6 +47,9 @@ const commands: Record<string, Command> = {
   audit: auditCommand,
   check: checkCommand,
   backup: backupCommand,
+  halt: haltCommand,
+  resume: resumeCommand,
+  sync: syncCommand,
 };
 
 /** Runs one command; returns the exit code. Every failure is one line on stderr. */

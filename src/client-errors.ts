@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { BrokerqlError, errorCodes, type ErrorCode } from './errors.js';
+import { BrokerqlError, RiskLimitExceededError, errorCodes, type ErrorCode } from './errors.js';
 
 /**
  * What a client sees of an error: the one mapping from anything thrown (errors.ts's tree,
@@ -58,6 +58,7 @@ export function clientExtensions(error: BrokerqlError): Record<string, unknown> 
     extensions['retryable'] = error.retryable;
   }
   if (error.retryAfterSeconds !== undefined) extensions['retryAfterSeconds'] = error.retryAfterSeconds;
+  if (error instanceof RiskLimitExceededError) Object.assign(extensions, { rule: error.rule, limit: error.limit, value: error.value, retryable: false });
   // Read by yoga for the response's status and headers, and not shown to the client.
   if (error.http) extensions['http'] = error.http;
   return extensions;

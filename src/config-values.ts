@@ -16,6 +16,8 @@ export const integer = (minimum: number, maximum: number) => {
 
 export const secret = (what: string) => z.string(`expected the ${what} as a string`).min(1, `the ${what} is empty`);
 export const url = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
+/** A broker's stream endpoint: wss:// (ws:// for a simulator on loopback). */
+export const websocketUrl = z.url({ protocol: /^wss?$/, error: 'expected a ws(s) URL' });
 
 export const connectionIdPattern = /^[a-z][a-z0-9-]{0,31}$/;
 

@@ -10,6 +10,8 @@ import type { TinkoffConnectionConfig } from './brokers/tinkoff/config.js';
 import type { TinkoffV1ConnectionConfig } from './brokers/tinkoff-v1/config.js';
 import type { CacheConfig } from './cache.js';
 import { integer } from './config-values.js';
+import { journalSchema, type JournalConfig } from './journal/config.js';
+import { streamsSchema, type StreamsConfig } from './streams/settings.js';
 
 /**
  * The config file: YAML, `${NAME}` replaced from the environment, validated once into one
@@ -28,7 +30,11 @@ const limitsSchema = z.strictObject({
   maxAliases: integer(0, 1_000).default(30),
   /** Lexical tokens per document. Default 3000. */
   maxTokens: integer(100, 100_000).default(3_000),
-  /** GraphQL Armor's structural cost estimate per operation. Default 5000 (the README's statistics query costs about 80). */
+  /**
+   * GraphQL Armor's structural cost estimate per operation. Default 5000 (the README's statistics
+   * query costs about 80). A `first:` or `last:` written into the query text multiplies its list's
+   * cost (candles(last: 500) with every field costs about 9,400); one passed as a variable does not.
+   */
   maxCost: integer(100, 10_000_000).default(5_000),
   /** Operations in one batched HTTP request. Default 10. */
   maxBatch: integer(1, 100).default(10),
@@ -108,6 +114,10 @@ const fileSchema = z.strictObject({
   audit: auditSchema.default(() => auditSchema.parse({})),
   /** Caches shared across requests, per connection. Portfolio, orders and operations are never cached. */
   cache: cacheSchema.default(() => cacheSchema.parse({})),
+  /** The operations journal (journal/config.ts). */
+  journal: journalSchema.default(() => journalSchema.parse({})),
+  /** Live subscriptions (streams/settings.ts). */
+  streams: streamsSchema.default(() => streamsSchema.parse({})),
   /** Where the SQLite database lives. Default ./data, relative to the config file. */
   dataDir: z.string().min(1).default('./data'),
   connections: z.array(z.unknown(), 'expected a list of connections').default([]),
@@ -124,6 +134,8 @@ export interface Config {
   readonly cache: CacheConfig;
   readonly metrics: MetricsConfig;
   readonly audit: AuditConfig;
+  readonly journal: JournalConfig;
+  readonly streams: StreamsConfig;
   /**
    * Each validated by its broker's own schema (its definition's `connection`). Typed as the
    * built-in brokers' entries; a registry given to parseConfig in code may add others.
@@ -134,6 +146,7 @@ export interface Config {
 export type ServerConfig = Readonly<z.output<typeof serverSchema>>;
 export type MetricsConfig = Readonly<z.output<typeof metricsSchema>>;
 export type AuditConfig = Readonly<z.output<typeof auditSchema>>;
+export type { StreamsConfig };
 
 export interface LoadConfigOptions {
   /** Variables for `${NAME}`; the CLI passes process.env. */
@@ -229,6 +242,8 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: 
     cache: document.cache satisfies CacheConfig,
     metrics: document.metrics,
     audit: document.audit,
+    journal: document.journal,
+    streams: document.streams,
     connections,
   });
 }

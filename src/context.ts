@@ -2,11 +2,14 @@ import { setMaxListeners } from 'node:events';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
 import { responsePathAsArray } from 'graphql';
+import { clientAddress } from './auth/client-address.js';
 import type { ViewerModel } from './auth/viewer.js';
 import type { ConnectionDirectory } from './brokers/connection.js';
 import { nextMoment } from './brokers/single-flight.js';
+import type { HistoryServices } from './history-services.js';
 import { createLoaders, type LoaderFactory, type Loaders } from './loaders.js';
 import { enterRequestScope, type RequestScope } from './request-scope.js';
+import type { StreamHub } from './streams/hub.js';
 import type { TradingServices } from './trading/services.js';
 
 export interface PartialError {
@@ -41,8 +44,18 @@ export interface RequestContext {
   /** Aborted when the client goes away: upstream calls made for this request stop too. */
   signal: AbortSignal;
   trading: TradingServices;
+  /** The operations journal and the candle store (issue 18). */
+  history: HistoryServices;
   /** This request's deadline and broker-call tally (also reachable through AsyncLocalStorage). */
   scope: RequestScope;
+  /** The client's address (auth/client-address.ts, honouring trustProxy): a token policy's allowFrom reads it. */
+  clientAddress: string;
+  /** Live subscriptions (streams/hub.ts). */
+  streams: StreamHub;
+  /** The server's limit on one request's time (server.requestTimeoutMs): a subscription gives each of its events as long. */
+  requestTimeoutMilliseconds: number;
+  /** New loaders under another signal: a subscription answers each event like a request of its own. */
+  loadersFor(signal: AbortSignal): Loaders;
 }
 
 /** The GraphQL context: yoga's own plus brokerql's. */
@@ -54,21 +67,29 @@ export type ContextAdditions = Omit<RequestContext, 'viewer'>;
 export interface ContextFactoryOptions {
   connections: ConnectionDirectory;
   trading: TradingServices;
+  history: HistoryServices;
+  streams: StreamHub;
   requestTimeoutMilliseconds: number;
   /** server.limits.maxBrokerCallsPerRequest; unlimited when absent. */
   maxBrokerCallsPerRequest?: number | undefined;
   /** Builds each request's loaders; `createLoaders` unless set (the benchmark sets its baseline here). */
   loaders?: LoaderFactory | undefined;
+  /** server.trustProxy: the client address is the last X-Forwarded-For entry. */
+  trustProxy?: boolean | undefined;
 }
 
+/** `initial` is yoga's initial context, which carries the server's own (Node: `req`, for the peer address). */
 export type ContextFactory = (initial: { request: Request }) => ContextAdditions;
 
 export function createContextFactory({
   connections,
   trading,
+  history,
+  streams,
   requestTimeoutMilliseconds,
   maxBrokerCallsPerRequest,
   loaders = createLoaders,
+  trustProxy = false,
 }: ContextFactoryOptions): ContextFactory {
   return (initial) => {
     const scope: RequestScope = {
@@ -90,7 +111,12 @@ export function createContextFactory({
       partialErrors: new PartialErrors(),
       signal,
       trading,
+      history,
       scope,
+      clientAddress: clientAddress(initial.request, initial, trustProxy),
+      streams,
+      requestTimeoutMilliseconds,
+      loadersFor: (eventSignal) => loaders({ signal: eventSignal }),
     };
   };
 }

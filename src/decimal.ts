@@ -180,3 +180,11 @@ export function decimalPlaces(value: Decimal): number {
   const fraction = normalizeDecimal(value).split('.')[1];
   return fraction === undefined ? 0 : fraction.length;
 }
+
+/**
+ * `left / right` rounded up (away from zero) to `places` decimals: for a conversion that cannot
+ * be exact (an amount through an inverted exchange rate) and must not come out smaller than it is.
+ */
+export function divideRoundingUp(left: Decimal, right: Decimal, places: number): Decimal {
+  return format(big(left).div(right).round(places, ExactBig.roundUp));
+}

@@ -44,6 +44,8 @@ export interface BrokerAccount {
   status?: AccountStatus | null;
   /** The broker lets brokerql's credential only read this account: no orders. Absent means full access. */
   readOnly?: boolean;
+  /** When the account was opened (ISO-8601), where the broker says (T-Invest): the journal's backfill starts there. */
+  openedAt?: string | null;
 }
 
 /** Everything brokerql knows about an instrument once its metadata has been fetched. */
@@ -129,6 +131,28 @@ export interface Operation {
   price: Decimal | null;
   payment: Money;
   commission: Money | null;
+  /**
+   * The broker's id of the operation this one belongs to (T-Invest: a fee's trade), where the broker
+   * says. Like every broker id it may change over time; the journal resolves it to its own row.
+   */
+  parentId?: string | null;
+}
+
+/** A candle's length: the GraphQL CandleInterval values. */
+export type CandleInterval = 'MINUTE_1' | 'MINUTE_5' | 'MINUTE_15' | 'HOUR_1' | 'DAY' | 'WEEK' | 'MONTH';
+
+/** One price candle of an instrument, prices per unit in the instrument's currency. */
+export interface Candle {
+  /** When the candle starts, ISO-8601 UTC. */
+  time: string;
+  open: Decimal;
+  high: Decimal;
+  low: Decimal;
+  close: Decimal;
+  /** As the broker counts it: T-Invest and Tinkoff v1 in lots; ALOR's "volume" (its unit is not documented). */
+  volume: Decimal;
+  /** False for the candle still being formed: it may change, and is never stored. */
+  complete: boolean;
 }
 
 /** How a client names an instrument (the InstrumentRef input), with the connection prefix removed. */

@@ -15,6 +15,8 @@ export const errorCodes = [
   'RATE_LIMITED',
   'UPSTREAM_REJECTED',
   'UPSTREAM_AUTH',
+  'RISK_LIMIT_EXCEEDED',
+  'TRADING_HALTED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -57,6 +59,8 @@ const codeTraits: Record<ErrorCode, { blame: ErrorBlame; retryable: boolean }> =
   UPSTREAM_TIMEOUT: { blame: 'failure', retryable: true },
   RATE_LIMITED: { blame: 'failure', retryable: true },
   UPSTREAM_AUTH: { blame: 'failure', retryable: false },
+  RISK_LIMIT_EXCEEDED: { blame: 'client', retryable: false },
+  TRADING_HALTED: { blame: 'client', retryable: false },
   INTERNAL: { blame: 'failure', retryable: false },
 };
 
@@ -252,5 +256,37 @@ export class UpstreamAuthError extends BrokerqlError {
 export class InternalError extends BrokerqlError {
   constructor(message: string, options?: BrokerqlErrorOptions) {
     super('INTERNAL', message, options);
+  }
+}
+
+/**
+ * A TRADE token's policy refused the order (trading/guard.ts): nothing was sent to a broker.
+ * `rule` is the policy key that refused it (or `valueUnknown`), `limit` and `value` what it
+ * allows and what this order would have made of it, as text. Not definitive: the key of a
+ * refused order is released, so a retry (tomorrow, after a policy change) runs the checks again.
+ */
+export class RiskLimitExceededError extends BrokerqlError {
+  constructor(
+    message: string,
+    readonly rule: string,
+    readonly limit: string | null,
+    readonly value: string | null,
+  ) {
+    super('RISK_LIMIT_EXCEEDED', message, { retryable: false, mayHaveReachedBroker: false });
+  }
+
+  override get definitive(): boolean {
+    return false;
+  }
+}
+
+/** The kill switch is on for this token or account (`brokerql halt`): nothing was sent. A repeat after `resume` may be sent. */
+export class TradingHaltedError extends BrokerqlError {
+  constructor(message: string) {
+    super('TRADING_HALTED', message, { retryable: false, mayHaveReachedBroker: false });
+  }
+
+  override get definitive(): boolean {
+    return false;
   }
 }

@@ -1,5 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { GatewayMetrics } from './metrics.js';
 
 export interface RunningServer {
   server: Server;
@@ -66,4 +67,20 @@ export function listen(handler: RequestListener, host: string, port: number, lim
       });
     });
   });
+}
+
+/** `/metrics` alone on a port of its own (config `metrics.port`), with the gateway's connection limits. */
+export function listenForMetrics(metrics: GatewayMetrics, host: string, port: number, limits: ConnectionLimits): Promise<RunningServer> {
+  return listen(
+    async (request, response) => {
+      if (request.url !== '/metrics') {
+        response.writeHead(404).end();
+        return;
+      }
+      response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
+    },
+    host,
+    port,
+    limits,
+  );
 }

@@ -18,6 +18,11 @@ export interface RequestScope {
   maxBrokerCalls?: number | undefined;
   /** Calls refused because the budget was spent. */
   refusedBrokerCalls?: number | undefined;
+  /**
+   * Work brokerql does for itself, not for a waiting client (the operations journal's sync): its
+   * reads wait behind every client's in the connection's budget (resilience/quota.ts).
+   */
+  background?: boolean | undefined;
 }
 
 /**
@@ -53,4 +58,13 @@ export function enterRequestScope(scope: RequestScope): void {
 
 export function currentRequestScope(): RequestScope | undefined {
   return storage.getStore();
+}
+
+/**
+ * Runs `run` outside any request's scope. Work done for everyone (a shared upstream stream, its
+ * timers and sockets) must not inherit the deadline and broker-call budget of the request that
+ * happened to start it: timers and sockets created here carry no scope either.
+ */
+export function outsideRequestScope<T>(run: () => T): T {
+  return storage.exit(run);
 }

@@ -1,4 +1,5 @@
 import type { RequestListener } from 'node:http';
+import type { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { AuditLog } from './auth/audit-log.js';
 import { startAuditRetention } from './auth/audit-retention.js';
@@ -10,9 +11,12 @@ import type { BrokerRegistry } from './brokers/definition.js';
 import type { Config } from './config.js';
 import { ConnectionDirectory, createConnections } from './brokers/connection.js';
 import { createContextFactory, type ContextAdditions } from './context.js';
+import { createHistoryServices, type HistoryServices } from './history-services.js';
+import { startBackgroundSync } from './journal/background.js';
+import { journalSync } from './journal/runner.js';
 import { useTinkoffV1Compat } from './compat/use-tinkoff-v1-compat.js';
 import { createErrorMasker } from './client-errors.js';
-import { listen, type RunningServer } from './http-server.js';
+import { listen, listenForMetrics, type RunningServer } from './http-server.js';
 import { silentLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { useBrokerCallBudget } from './plugins/use-broker-call-budget.js';
@@ -27,33 +31,23 @@ import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { useSpecExecution, type ExecuteOperation } from './plugins/use-spec-execution.js';
+import { useStreamFanOut } from './plugins/use-stream-fan-out.js';
+import { exampleQuery } from './example-query.js';
 import { createSchema } from './schema.js';
 import { SecretRegistry } from './secrets.js';
 import { openDatabase, type Database } from './storage/database.js';
+import { StreamHub } from './streams/hub.js';
+import { serveGraphQLOverWebSocket } from './websocket-server.js';
 import type { LoaderFactory } from './loaders.js';
 import { auditDenied } from './trading/audit.js';
+import { TradingHalts } from './trading/halts.js';
 import { IdempotencyLedger } from './trading/idempotency.js';
+import { RiskLedger } from './trading/risk-ledger.js';
 import { tradingRequest } from './trading/request.js';
 
 export type { RunningServer } from './http-server.js';
 
-export const exampleQuery = `# Every account, its positions and cash, exact to the kopeck.
-{
-  accounts {
-    id
-    broker
-    portfolio {
-      positions {
-        quantity
-        averagePrice { amount currency }
-        instrument { ticker name lotSize }
-      }
-      cash { amount currency }
-    }
-    orders { id status }
-  }
-}
-`;
+export { exampleQuery } from './example-query.js';
 
 export interface GatewayOptions {
   logger?: Logger | undefined;
@@ -81,6 +75,8 @@ export interface GatewayOptions {
    * tests register a fifth broker here.
    */
   brokerRegistry?: BrokerRegistry | undefined;
+  /** The clock token policies read (trading hours, which day "today" is). Default: the system clock. */
+  now?: (() => Date) | undefined;
 }
 
 export interface Gateway {
@@ -90,9 +86,16 @@ export interface Gateway {
   secrets: SecretRegistry;
   database: Database;
   tokens: TokenStore;
+  /** Failed authentications per client address, shared by HTTP and WebSocket. */
+  failures: FailedAuthenticationLimiter;
   audit: AuditLog;
   metrics: GatewayMetrics;
+  /** Live subscriptions: upstream streams shared by every client (streams/hub.ts). */
+  streams: StreamHub;
   logger: Logger;
+  history: HistoryServices;
+  /** The error mask every error a client sees goes through (client-errors.ts). */
+  maskError: (error: unknown) => GraphQLError;
   /** Marks the gateway as shutting down (readiness turns false); in-flight requests still finish. */
   drain(): void;
   close(): Promise<void>;
@@ -110,7 +113,13 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   );
   const stopAuditRetention = startAuditRetention({ audit, retentionDays: config.audit.retentionDays, logger });
   // A pending ledger row older than one request's whole lifetime was left by a process that died.
-  const trading = { audit, ledger: new IdempotencyLedger(database, config.server.requestTimeoutMs * 2) };
+  const now = options.now ?? (() => new Date());
+  const trading = {
+    audit,
+    ledger: new IdempotencyLedger(database, config.server.requestTimeoutMs * 2),
+    // The ledger's own times (in flight since, settled at) are the system clock's, whatever `now` says.
+    guardrails: { risk: new RiskLedger(database, config.server.requestTimeoutMs * 2), halts: new TradingHalts(database), now },
+  };
   let accepting = true;
 
   const observeBrokerCall = (call: UpstreamCall) => {
@@ -134,17 +143,30 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     }),
   );
   for (const connection of connections.list) metrics.observeCircuit(connection.id, 'closed');
+  const history = createHistoryServices(database);
+  const backgroundSync = config.journal.enabled
+    ? startBackgroundSync({
+        connections: connections.list,
+        sync: journalSync(history.journal, config.journal),
+        intervalSeconds: config.journal.syncIntervalSeconds,
+        logger,
+      })
+    : undefined;
 
   const reportUnexpected = (error: unknown) =>
     logger.error({ error: secrets.redact(error instanceof Error ? (error.stack ?? error.message) : String(error)) }, 'unexpected error');
   const maskError = createErrorMasker((text) => secrets.redact(text), reportUnexpected);
   const graphqlEndpoint = '/graphql';
+  const streams = new StreamHub({ connections, settings: config.streams, tokens, registry: metrics.registry, logger });
   const createContext = createContextFactory({
     connections,
     trading,
+    history,
+    streams,
     requestTimeoutMilliseconds: config.server.requestTimeoutMs,
     maxBrokerCallsPerRequest: config.server.limits.maxBrokerCallsPerRequest,
     loaders: options.loaders,
+    trustProxy: config.server.trustProxy,
   });
   const failures = new FailedAuthenticationLimiter(config.server.limits.authFailuresPerMinute);
   const warnings: string[] = [];
@@ -182,13 +204,16 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
               options: {
                 title: 'brokerql',
                 defaultQuery: exampleQuery,
+                // Subscriptions from GraphiQL go over SSE with the headers editor's token.
+                subscriptionsProtocol: 'SSE',
                 headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders, null, 2) : undefined,
               },
             }),
           ]
         : []),
       useSpecExecution({ execute: options.execute }),
-      useReadiness({ database, connections, accepting: () => accepting, warnings: () => warnings }),
+      useStreamFanOut(),
+      useReadiness({ database, connections, accepting: () => accepting, warnings: () => warnings, streams: (connection) => streams.status(connection) }),
       ...(config.metrics.enabled && config.metrics.port === null ? [useMetricsEndpoint({ metrics })] : []),
       useRequestLog({ logger, metrics, graphqlEndpoint }),
       useTinkoffV1Compat({
@@ -215,15 +240,21 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     secrets,
     database,
     tokens,
+    failures,
     audit,
     metrics,
+    streams,
     logger,
+    history,
+    maskError,
     drain() {
       accepting = false;
     },
     async close() {
       accepting = false;
       stopAuditRetention();
+      await backgroundSync?.stop();
+      streams.close();
       await Promise.allSettled(connections.list.map((connection) => connection.adapter.close()));
       if (database.open) database.close();
     },
@@ -244,26 +275,20 @@ export async function serve(gateway: Gateway): Promise<ServingGateway> {
   const { headersTimeoutMs, bodyTimeoutMs, keepAliveTimeoutMs, limits } = config.server;
   const connectionLimits = { headersTimeoutMs, bodyTimeoutMs, keepAliveTimeoutMs, maxConnections: limits.maxConnections };
   const server = await listen(gateway.yoga as unknown as RequestListener, config.server.host, config.server.port, connectionLimits);
+  const websockets = serveGraphQLOverWebSocket(server.server, gateway);
   let metricsServer: RunningServer | undefined;
   if (config.metrics.enabled && config.metrics.port !== null) {
-    metricsServer = await listen(
-      async (request, response) => {
-        if (request.url !== '/metrics') {
-          response.writeHead(404).end();
-          return;
-        }
-        response.writeHead(200, { 'content-type': gateway.metrics.registry.contentType }).end(await gateway.metrics.registry.metrics());
-      },
-      config.server.host,
-      config.metrics.port,
-      connectionLimits,
-    );
+    metricsServer = await listenForMetrics(gateway.metrics, config.server.host, config.metrics.port, connectionLimits);
   }
   return {
     server,
     metricsServer,
     async stop() {
       gateway.drain();
+      // Subscriptions never finish by themselves: they complete now (SSE responses end, WebSockets
+      // close with 1001), and the requests still in flight get the grace.
+      gateway.streams.close();
+      await websockets.close();
       await Promise.all([server.close(config.server.shutdownTimeoutMs), metricsServer?.close(0)]);
       await gateway.close();
     },

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'no
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTinkoffSimulator, tinkoffSimulatorTokens } from '../src/simulators/tinkoff/server.js';
+import { SseClient } from './support/live-clients.js';
 import { CliProcess, runCli, runCliInProcess } from './support/cli.js';
 import { temporaryDirectory } from './support/temporary-directory.js';
 
@@ -254,6 +255,13 @@ describe('demo', () => {
     expect(tbank['portfolio'].cash).toContainEqual({ amount: '20230.55', currency: 'RUB' });
     expect(tbank['orders'].length).toBeGreaterThan(0);
     expect(existsSync(configFile!)).toBe(true);
+
+    // The printed `curl -N` line streams the simulated market's book, which moves.
+    const [, subscriptionBody] = await cli.waitFor(/curl -N http:\/\/127\.0\.0\.1:\d+\/graphql -H 'accept: text\/event-stream'[^\n]*\n[^\n]*authorization: Bearer bql_[^\n]*\n\s*-d '([^']+)'/);
+    const live = await SseClient.open(url!.replace(/\/graphql$/, ''), { query: (JSON.parse(subscriptionBody!) as { query: string }).query, token: readToken });
+    const first = await live.next();
+    await live.next((result) => result.data.orderbook.asOf !== first.data.orderbook.asOf, 'the book to move');
+    live.close();
     cli.child.kill('SIGINT');
     expect(await cli.exit()).toBe(0);
     expect(existsSync(configFile!)).toBe(false);

@@ -74,9 +74,29 @@ connections:
     expect(config.cache).toEqual({ instrumentsTtlSeconds: 21_600, accountsTtlSeconds: 60, maxInstruments: 5_000 });
     expect(config.metrics).toEqual({ enabled: true, port: null });
     expect(config.audit).toEqual({ retentionDays: 400 });
+    expect(config.journal).toEqual({ enabled: true, syncIntervalSeconds: 300, since: '2015-01-01', windowDays: 90, lookbackDays: 30, pageSize: 1_000 });
+    expect(config.streams).toEqual({
+      graceMs: 10_000,
+      unavailableAfterMs: 30_000,
+      tokenCheckMs: 5_000,
+      silenceMs: 15_000,
+      pollIntervalMs: 1_000,
+      maxUpstreamSubscriptions: 1_000,
+      maxSubscriptionsPerSocket: 100,
+    });
     expect(config.dataDir).toBe(path.join(directory, 'data'));
     expect(config.connections).toEqual([
-      { id: 'tbank', broker: 'tinkoff', token: 't.abc', baseUrl: 'https://invest-public-api.tbank.ru/rest', timeoutMs: 15_000, connectTimeoutMs: 5_000, quota: true },
+      {
+        id: 'tbank',
+        broker: 'tinkoff',
+        token: 't.abc',
+        baseUrl: 'https://invest-public-api.tbank.ru/rest',
+        streamUrl: 'wss://invest-public-api.tbank.ru/ws',
+        marketDataStreams: 4,
+        timeoutMs: 15_000,
+        connectTimeoutMs: 5_000,
+        quota: true,
+      },
       { id: 'tinkoff-legacy', broker: 'tinkoff-v1', token: 't.v1', baseUrl: 'https://api-invest.tinkoff.ru/openapi', timeoutMs: 15_000, connectTimeoutMs: 5_000, quota: true },
       {
         id: 'alor',
@@ -85,6 +105,8 @@ connections:
         apiUrl: 'https://api.alor.ru',
         authUrl: 'https://oauth.alor.ru',
         exchange: 'MOEX',
+        wsUrl: 'wss://api.alor.ru/ws',
+        sockets: 2,
         timeoutMs: 15_000,
         connectTimeoutMs: 5_000,
         quota: true,
@@ -151,6 +173,17 @@ connections:
     expect(loadError('connections:\n  - id: tbank\n    broker: tinkoff\n    token: t\n    baseUrl: ftp://x\n')).toMatch(
       /connections\[0\]\.baseUrl: expected an http\(s\) URL/,
     );
+  });
+
+  it('checks the stream endpoints and the streams section', () => {
+    expect(loadError('connections:\n  - id: tbank\n    broker: tinkoff\n    token: t\n    streamUrl: https://x/ws\n')).toMatch(
+      /connections\[0\]\.streamUrl: expected a ws\(s\) URL/,
+    );
+    expect(loadError('connections:\n  - id: alor\n    broker: alor\n    refreshToken: r\n    sockets: 11\n')).toMatch(/connections\[0\]\.sockets: expected a whole number from 1 to 10/);
+    expect(loadError('streams:\n  graceMs: 60000\nconnections:\n  - id: t\n    broker: tinkoff\n    token: t\n')).toMatch(
+      /broken\.yaml: streams\.graceMs: expected a whole number from 0 to 30000/,
+    );
+    expect(loadError('streams:\n  tokenCheckMs: 60000\nconnections:\n  - id: t\n    broker: tinkoff\n    token: t\n')).toMatch(/streams\.tokenCheckMs: .*10000/);
   });
 
   it('reports unreadable files and broken YAML in one line', () => {

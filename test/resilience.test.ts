@@ -16,10 +16,11 @@ describe('connection quota', () => {
 
   const farDeadline = () => Date.now() + 60_000;
 
-  it('lets a burst through at once, then paces requests at the sustained rate', async () => {
+  it('lets a burst through at once, then paces requests at the sustained rate, never more than the limit within its period', async () => {
+    // Two calls per two seconds.
     const quota = new ConnectionQuota('tbank', { buckets: [everything(1, 2)], maxConcurrent: 10 });
     const granted: number[] = [];
-    for (let index = 0; index < 4; index++) {
+    for (let index = 0; index < 6; index++) {
       void quota.acquire({ route: 'x', priority: 'read', deadline: farDeadline() }).then((release) => {
         granted.push(index);
         release();
@@ -27,10 +28,28 @@ describe('connection quota', () => {
     }
     await vi.advanceTimersByTimeAsync(0);
     expect(granted).toEqual([0, 1]);
+    // A token has come back, but the two of the first second are still within the period.
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(granted).toEqual([0, 1, 2]);
+    expect(granted).toEqual([0, 1]);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(granted).toEqual([0, 1, 2, 3]);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(granted).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('keeps a sustained flow after a quiet spell within "N a minute" in every minute', async () => {
+    const quota = new ConnectionQuota('tbank', { buckets: [everything(200 / 60, 200)], maxConcurrent: 1_000 });
+    const grantedAt: number[] = [];
+    for (let index = 0; index < 500; index++) {
+      void quota.acquire({ route: 'x', priority: 'background', deadline: Date.now() + 3_600_000 }).then((release) => {
+        grantedAt.push(Date.now());
+        release();
+      });
+    }
+    await vi.advanceTimersByTimeAsync(300_000);
+    expect(grantedAt).toHaveLength(500);
+    const mostInAMinute = Math.max(...grantedAt.map((start) => grantedAt.filter((time) => time >= start && time < start + 60_000).length));
+    expect(mostInAMinute).toBeLessThanOrEqual(200);
   });
 
   it('serves a queued order before reads that were queued earlier', async () => {
@@ -65,7 +84,7 @@ describe('connection quota', () => {
     void quota.acquire({ route: 'x', priority: 'read', deadline: farDeadline() }).then(() => (thirdGranted = true));
     await vi.advanceTimersByTimeAsync(100);
     expect(thirdGranted).toBe(false);
-    expect(quota.snapshot()).toEqual({ inFlight: 2, queuedOrders: 0, queuedReads: 1 });
+    expect(quota.snapshot()).toEqual({ inFlight: 2, queuedOrders: 0, queuedReads: 1, queuedBackground: 0 });
     first();
     first();
     await vi.advanceTimersByTimeAsync(0);
@@ -92,7 +111,7 @@ describe('connection quota', () => {
     await expect(abandoned).rejects.toThrow('client went away');
     await vi.advanceTimersByTimeAsync(600);
     expect(await late).toBeInstanceOf(RateLimitedError);
-    expect(quota.snapshot()).toEqual({ inFlight: 1, queuedOrders: 0, queuedReads: 0 });
+    expect(quota.snapshot()).toEqual({ inFlight: 1, queuedOrders: 0, queuedReads: 0, queuedBackground: 0 });
   });
 });
 

@@ -28,10 +28,10 @@ describe('T-Invest v2 adapter reads', () => {
     const accounts = await adapter().listAccounts({});
     // The simulator's no-access account (an invest box) is not listed: every call for it would fail.
     expect(accounts).toEqual([
-      { brokerAccountId: '2000345678', name: 'Брокерский счёт', type: 'BROKERAGE', status: 'OPEN', readOnly: false },
-      { brokerAccountId: '2008765432', name: 'ИИС', type: 'IIS', status: 'OPEN', readOnly: false },
-      { brokerAccountId: '2031415926', name: 'Семейный', type: 'BROKERAGE', status: 'OPEN', readOnly: true },
-      { brokerAccountId: '2019283746', name: 'Старый счёт', type: 'BROKERAGE', status: 'CLOSED', readOnly: false },
+      { brokerAccountId: '2000345678', name: 'Брокерский счёт', type: 'BROKERAGE', status: 'OPEN', readOnly: false, openedAt: '2019-03-11T00:00:00Z' },
+      { brokerAccountId: '2008765432', name: 'ИИС', type: 'IIS', status: 'OPEN', readOnly: false, openedAt: '2021-01-15T00:00:00Z' },
+      { brokerAccountId: '2031415926', name: 'Семейный', type: 'BROKERAGE', status: 'OPEN', readOnly: true, openedAt: '2022-06-01T00:00:00Z' },
+      { brokerAccountId: '2019283746', name: 'Старый счёт', type: 'BROKERAGE', status: 'CLOSED', readOnly: false, openedAt: '2018-02-20T00:00:00Z' },
     ]);
     expect(simulator.server.requestCounts()).toEqual({ 'UsersService/GetAccounts': 1 });
     const sent = simulator.server.recentRequests('UsersService/GetAccounts')[0]!;

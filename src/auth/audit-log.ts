@@ -39,6 +39,8 @@ export interface AuditEntry {
   brokerOrderId: string | null;
   errorCode: string | null;
   message: string | null;
+  /** The policy rule that refused an order (RISK_LIMIT_EXCEEDED), e.g. maxOrdersPerDay. */
+  rule?: string | null | undefined;
 }
 
 export interface AuditRow extends AuditEntry {
@@ -65,6 +67,7 @@ const fieldCaps = {
   brokerOrderId: 128,
   errorCode: 64,
   message: 500,
+  rule: 64,
 } satisfies Partial<Record<keyof AuditEntry, number>>;
 
 /** `value`, or its first `cap` characters marked as cut with the length it had. */
@@ -90,8 +93,8 @@ export class AuditLog {
     this.database
       .prepare(
         `INSERT INTO audit_log (time, token_id, token_name, mutation, account_id, instrument, side, type, lots, price,
-           idempotency_key, order_id, outcome, broker_order_id, error_code, message)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           idempotency_key, order_id, outcome, broker_order_id, error_code, message, rule)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         this.now().toISOString(),
@@ -111,6 +114,7 @@ export class AuditLog {
         capped(entry.errorCode, fieldCaps.errorCode),
         // Redacted whole first: a secret cut in half would no longer be recognised.
         capped(entry.message === null ? null : this.redact(entry.message), fieldCaps.message),
+        capped(entry.rule ?? null, fieldCaps.rule),
       );
   }
 
@@ -151,6 +155,7 @@ export class AuditLog {
       brokerOrderId: row['broker_order_id'] as string | null,
       errorCode: row['error_code'] as string | null,
       message: row['message'] as string | null,
+      rule: row['rule'] as string | null,
     }));
   }
 }

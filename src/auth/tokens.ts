@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Database } from '../storage/database.js';
+import { readStoredPolicy, type RiskPolicy } from '../trading/policy.js';
 import type { Scope, ViewerModel } from './viewer.js';
 
 /**
@@ -19,6 +20,8 @@ export interface TokenRecord {
   expiresAt: string | null;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** The token's risk policy (trading/policy.ts); null = none, trading as the broker allows. */
+  policy: RiskPolicy | null;
 }
 
 export interface CreateTokenRequest {
@@ -26,6 +29,7 @@ export interface CreateTokenRequest {
   scope: Scope;
   accountIds: string[] | null;
   expiresAt: Date | null;
+  policy?: RiskPolicy | null | undefined;
 }
 
 export type AuthenticationFailure = 'missing' | 'malformed' | 'unknown' | 'expired' | 'revoked';
@@ -47,6 +51,7 @@ interface TokenRow {
   expires_at: string | null;
   last_used_at: string | null;
   revoked_at: string | null;
+  policy: string | null;
 }
 
 export class TokenStore {
@@ -59,12 +64,13 @@ export class TokenStore {
   ) {
     this.statements = {
       insert: database.prepare(
-        `INSERT INTO tokens (id, name, scope, account_ids, secret_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO tokens (id, name, scope, account_ids, secret_hash, created_at, expires_at, policy) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       list: database.prepare('SELECT * FROM tokens ORDER BY created_at, id'),
       find: database.prepare('SELECT * FROM tokens WHERE id = ?'),
       revoke: database.prepare('UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?'),
       touch: database.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?'),
+      setPolicy: database.prepare('UPDATE tokens SET policy = ? WHERE id = ?'),
     };
   }
 
@@ -81,6 +87,7 @@ export class TokenStore {
         hashSecret(secret),
         createdAt,
         request.expiresAt?.toISOString() ?? null,
+        request.policy ? JSON.stringify(request.policy) : null,
       );
     return { record: this.find(id)!, secret };
   }
@@ -100,6 +107,11 @@ export class TokenStore {
     return this.statements.revoke.run(this.now().toISOString(), id).changes > 0;
   }
 
+  /** Replaces a token's policy (null removes it); false when no such token exists. Read by every process from its next request. */
+  setPolicy(id: string, policy: RiskPolicy | null): boolean {
+    return this.statements.setPolicy.run(policy ? JSON.stringify(policy) : null, id).changes > 0;
+  }
+
   authenticate(secret: string | undefined): AuthenticationResult {
     if (!secret) return { failure: 'missing' };
     const match = secretPattern.exec(secret);
@@ -116,7 +128,7 @@ export class TokenStore {
       this.statements.touch.run(now.toISOString(), row.id);
     }
     const record = toRecord(row);
-    return { viewer: { tokenId: record.id, name: record.name, scope: record.scope, accountIds: record.accountIds } };
+    return { viewer: { tokenId: record.id, name: record.name, scope: record.scope, accountIds: record.accountIds, policy: record.policy } };
   }
 }
 
@@ -139,5 +151,6 @@ function toRecord(row: TokenRow): TokenRecord {
     expiresAt: row.expires_at,
     lastUsedAt: row.last_used_at,
     revokedAt: row.revoked_at,
+    policy: readStoredPolicy(row.policy),
   };
 }

@@ -17,9 +17,12 @@ export function accountCapabilities(connection: Capabilities, account: BrokerAcc
 const gatedMethods = {
   getOrderbook: { capability: 'orderbook', what: 'orderbooks' },
   listOperations: { capability: 'operations', what: 'operations' },
+  listOperationsPage: { capability: 'operations', what: 'paged operations' },
   placeOrder: { capability: 'trading', what: 'placing orders' },
   cancelOrder: { capability: 'trading', what: 'cancelling orders' },
-} as const satisfies Record<GatedMethod, { capability: 'orderbook' | 'operations' | 'trading'; what: string }>;
+  previewOrder: { capability: 'orderPreview', what: 'calculating orders' },
+  getCandles: { capability: 'candles', what: 'candles' },
+} as const satisfies Record<GatedMethod, { capability: 'orderbook' | 'operations' | 'trading' | 'orderPreview' | 'candles'; what: string }>;
 
 /** A connection as the gate sees it: its broker's definition (capabilities, names) and its adapter (which methods it has). */
 interface GatedConnection {
@@ -38,7 +41,7 @@ export function notSupported(connection: Pick<GatedConnection, 'id' | 'definitio
 
 /** Whether the connection's broker offers `method` at all (the loaders use it to choose a fallback, not to refuse). */
 export function supports(connection: GatedConnection, method: GatedMethod): boolean {
-  return connection.definition.capabilities[gatedMethods[method].capability] && connection.adapter[method] !== undefined;
+  return connection.definition.capabilities[gatedMethods[method].capability] === true && connection.adapter[method] !== undefined;
 }
 
 /** For the trading methods: the account whose capabilities decide, and the order type asked for. */

@@ -128,7 +128,8 @@ export class UpstreamClient {
         policy?.breaker.check();
         release = await policy?.quota.acquire({
           route: `${upstreamRequest.method} ${upstreamRequest.path}`,
-          priority: upstreamRequest.priority ?? 'read',
+          // An order is never background work; any read made for brokerql's own sync is.
+          priority: upstreamRequest.priority === 'order' ? 'order' : scope?.background ? 'background' : (upstreamRequest.priority ?? 'read'),
           client: scope?.client,
           deadline,
           signal: upstreamRequest.signal,

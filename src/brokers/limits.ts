@@ -46,3 +46,16 @@ function covers(routes: LimitedRoutes, method: string, path: string): boolean {
   if (routes.method !== undefined && routes.method !== method) return false;
   return path === routes.path || (routes.below === true && path.startsWith(`${routes.path}/`));
 }
+
+/** The candle lengths brokerql asks for (the GraphQL CandleInterval values, spelled out: this file imports nothing). */
+export type CandleLimitInterval = 'MINUTE_1' | 'MINUTE_5' | 'MINUTE_15' | 'HOUR_1' | 'DAY' | 'WEEK' | 'MONTH';
+
+/** How much one candles request may ask for, per candle length. */
+export interface CandleWindowLimit {
+  /** The longest `to − from` one request may span, in days (a broker refuses a longer one). */
+  maximumDays: number;
+  /** The most candles one request may ask for (T-Invest's `limit`); absent where the broker has no such parameter. */
+  maximumCandles?: number;
+}
+
+export type CandleLimits = Readonly<Record<CandleLimitInterval, CandleWindowLimit>>;

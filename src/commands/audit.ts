@@ -24,7 +24,7 @@ export async function auditCommand(args: string[], environment: CommandEnvironme
         ['TIME', 'TOKEN', 'MUTATION', 'ACCOUNT', 'INSTRUMENT', 'SIDE', 'TYPE', 'LOTS', 'PRICE', 'KEY', 'OUTCOME', 'BROKER ORDER', 'ERROR'],
         rows.map((row) => [
           row.time,
-          row.tokenName === null ? row.tokenId : `${row.tokenName} (${row.tokenId})`,
+          row.tokenName === null || row.tokenId === null ? (row.tokenName ?? row.tokenId) : `${row.tokenName} (${row.tokenId})`,
           row.mutation,
           row.accountId,
           row.instrument ?? (row.orderId === null ? null : `order ${row.orderId}`),
@@ -35,7 +35,7 @@ export async function auditCommand(args: string[], environment: CommandEnvironme
           row.idempotencyKey,
           row.outcome,
           row.brokerOrderId,
-          row.errorCode,
+          row.rule ? `${row.errorCode} (${row.rule})` : row.errorCode,
         ]),
       ),
     );

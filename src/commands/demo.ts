@@ -10,6 +10,8 @@ import { startSimulators } from '../simulators/index.js';
 import { cliLogger, parseCommandLine, parsePort, type CommandEnvironment } from './common.js';
 
 const sampleQuery = '{ accounts { id broker portfolio { cash { amount currency } } } }';
+/** T-Invest's simulated SBER moves twice a second: its book, live. */
+const sampleSubscription = 'subscription { orderbook(connection: "tbank", instrument: { figi: "BBG004730N88" }, depth: 3) { asOf bids { price quantity } asks { price quantity } } }';
 
 /**
  * `brokerql demo`: every broker simulated on loopback, a config written for them, and the
@@ -32,7 +34,8 @@ export async function demoCommand(args: string[], environment: CommandEnvironmen
       `# Written by \`brokerql demo\`: every connection points at a simulator on loopback.\n${stringify({
         server: { host: '127.0.0.1', port },
         dataDir: path.join(directory, 'data'),
-        connections: simulators.connections,
+        // The stream simulators' endpoints (streamUrl, wsUrl) join their connections.
+        connections: simulators.connections.map((connection) => ({ ...connection, ...simulators.streamUrls[connection['id']!] })),
       })}`,
       { mode: 0o600 },
     );
@@ -54,6 +57,11 @@ export async function demoCommand(args: string[], environment: CommandEnvironmen
         `  curl -s ${endpoint} -H 'content-type: application/json' \\`,
         `    -H 'authorization: Bearer ${tokens.read}' \\`,
         `    -d '${JSON.stringify({ query: sampleQuery })}'`,
+        '',
+        '  Live order book (Server-Sent Events; the simulated market moves):',
+        `  curl -N ${endpoint} -H 'accept: text/event-stream' -H 'content-type: application/json' \\`,
+        `    -H 'authorization: Bearer ${tokens.read}' \\`,
+        `    -d '${JSON.stringify({ query: sampleSubscription })}'`,
         '',
         'Press Ctrl-C to stop.',
         '',

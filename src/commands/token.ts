@@ -8,8 +8,10 @@ import { SecretRegistry } from '../secrets.js';
 import { openDatabase } from '../storage/database.js';
 import { loadCliConfig, parseCommandLine, UsageError, type CommandEnvironment } from './common.js';
 import { formatTable } from './table.js';
+import { readPolicyFlag, showToken, updateToken } from './token-policy.js';
 
-const usage = 'usage: brokerql token create --name NAME --scope read|trade [--accounts ID,ID] [--expires-in 30d] | list | revoke ID  [--config FILE]';
+const usage =
+  'usage: brokerql token create --name NAME --scope read|trade [--accounts ID,ID] [--expires-in 30d] [--policy FILE] | list | show ID | update ID --policy FILE | revoke ID  [--config FILE]';
 
 export async function tokenCommand(args: string[], environment: CommandEnvironment): Promise<number> {
   const [action, ...rest] = args;
@@ -20,8 +22,12 @@ export async function tokenCommand(args: string[], environment: CommandEnvironme
       return listTokens(rest, environment);
     case 'revoke':
       return revokeToken(rest, environment);
+    case 'show':
+      return showToken(rest, environment);
+    case 'update':
+      return updateToken(rest, environment);
     default:
-      throw new UsageError(action === undefined ? usage : `unknown token action "${action}" (create, list, revoke)`);
+      throw new UsageError(action === undefined ? usage : `unknown token action "${action}" (create, list, show, update, revoke)`);
   }
 }
 
@@ -33,6 +39,7 @@ async function createToken(args: string[], environment: CommandEnvironment): Pro
       scope: { type: 'string' },
       accounts: { type: 'string' },
       'expires-in': { type: 'string' },
+      policy: { type: 'string' },
       config: { type: 'string' },
     },
     allowPositionals: false,
@@ -51,17 +58,18 @@ async function createToken(args: string[], environment: CommandEnvironment): Pro
     }
     expiresAt = new Date(Date.now() + milliseconds);
   }
+  const policy = values.policy === undefined ? null : readPolicyFlag(values.policy, scope);
   // Checking --accounts asks the brokers; a token for every account needs none of them.
   const config = loadCliConfig(values, environment, { needsConnections: values.accounts !== undefined });
   const accountIds = values.accounts === undefined ? null : await checkAccounts(values.accounts, config, environment.brokerRegistry);
 
   const database = openDatabase(config.dataDir);
   try {
-    const { record, secret } = new TokenStore(database).create({ name, scope: scope as Scope, accountIds, expiresAt });
+    const { record, secret } = new TokenStore(database).create({ name, scope: scope as Scope, accountIds, expiresAt, policy });
     environment.stdout.write(`${secret}\n`);
     environment.stderr.write(
       `Created ${record.scope} token ${record.id} "${record.name}" for ${accountIds ? accountIds.join(', ') : 'every account'}` +
-        `${record.expiresAt ? `, expiring ${record.expiresAt}` : ''}. The secret above is shown only once.\n`,
+        `${record.expiresAt ? `, expiring ${record.expiresAt}` : ''}${policy ? ', with a risk policy' : ''}. The secret above is shown only once.\n`,
     );
   } finally {
     database.close();

@@ -23,6 +23,9 @@ const v1Codes: Partial<Record<ErrorCode, string>> = {
   NOT_SUPPORTED: 'OrderNotAvailable',
   FORBIDDEN: 'OrderNotAvailable',
   UPSTREAM_AUTH: 'GATEWAY_REQUEST_DATA_ERROR',
+  // brokerql's own refusals of an order: its policy (the message names the rule) and the kill switch.
+  RISK_LIMIT_EXCEEDED: 'ORDER_ERROR',
+  TRADING_HALTED: 'OrderNotAvailable',
 };
 
 /**
@@ -49,7 +52,8 @@ export function useTinkoffV1Compat(options: TinkoffV1CompatOptions): Plugin {
 
       const route = proxyRoutes[`${request.method} ${url.searchParams.get('action') ?? ''}`];
       if (!route) return respond(404);
-      const context: RequestContext = { ...options.createContext({ request }), viewer: authentication.viewer };
+      // The server's context (Node: `req`) goes along, so the client address is the same as GraphQL's.
+      const context: RequestContext = { ...options.createContext({ ...(serverContext as object), request }), viewer: authentication.viewer };
       context.scope.client = authentication.viewer.tokenId;
       try {
         // Read only by a route that needs it, after its own checks (a READ token's order is refused unread).

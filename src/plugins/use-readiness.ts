@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { ConnectionDirectory } from '../brokers/connection.js';
+import type { ConnectionDirectory, ConnectionModel } from '../brokers/connection.js';
 import type { Database } from '../storage/database.js';
 
 export interface ReadinessOptions {
@@ -9,15 +9,19 @@ export interface ReadinessOptions {
   accepting: () => boolean;
   /** Configuration problems seen while serving (e.g. X-Forwarded-For without trustProxy); they do not make the gateway unready. */
   warnings?: () => readonly string[];
+  /** Each connection's live data: its upstream stream's state (streams/hub.ts). */
+  streams?: (connection: ConnectionModel) => unknown;
   endpoint?: string;
 }
 
 /**
  * GET /readyz: ready when the database is open and the gateway is not shutting down, with each
  * connection's last known state from its circuit breaker — no broker is called for a probe.
- * A failing broker does not make brokerql unready: the other brokers still answer.
+ * A failing broker does not make brokerql unready: the other brokers still answer. `stream` is
+ * the connection's live data: idle, live, reconnecting (since `downSince`), polling, or not
+ * supported.
  */
-export function useReadiness({ database, connections, accepting, warnings = () => [], endpoint = '/readyz' }: ReadinessOptions): Plugin {
+export function useReadiness({ database, connections, accepting, warnings = () => [], streams, endpoint = '/readyz' }: ReadinessOptions): Plugin {
   return {
     onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname !== endpoint) return;
@@ -29,7 +33,14 @@ export function useReadiness({ database, connections, accepting, warnings = () =
         connections: connections.list.map((connection) => {
           const breaker = connection.policy.breaker.snapshot();
           const state = breaker.state === 'open' ? 'circuit open' : breaker.failingSince ? 'failing' : breaker.lastSuccessAt ? 'ok' : 'unknown';
-          return { id: connection.id, broker: connection.broker, state, failingSince: breaker.failingSince, lastSuccessAt: breaker.lastSuccessAt };
+          return {
+            id: connection.id,
+            broker: connection.broker,
+            state,
+            failingSince: breaker.failingSince,
+            lastSuccessAt: breaker.lastSuccessAt,
+            ...(streams ? { stream: streams(connection) } : {}),
+          };
         }),
         warnings: warnings(),
       };

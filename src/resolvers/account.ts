@@ -2,6 +2,7 @@ import { accountCapabilities } from '../brokers/capabilities.js';
 import { instrumentRefFromInput } from '../brokers/instrument-input.js';
 import type { AccountResolvers } from '../generated/graphql.js';
 import { brokerEnumValue } from './broker.js';
+import { accountHistory, operationsFromJournal } from './history.js';
 import { selectedPortfolioParts } from './selection.js';
 
 export const Account: AccountResolvers = {
@@ -18,6 +19,9 @@ export const Account: AccountResolvers = {
           ref: instrumentRefFromInput(account.connection, instrument),
         })
       : null;
-    return context.loaders.operations.load({ account, from, to, instrument: filter });
+    const journaled = await operationsFromJournal(account, { from, to, instrumentKey: filter?.key }, context);
+    return journaled ?? context.loaders.operations.load({ account, from, to, instrument: filter });
   },
+
+  ...accountHistory,
 };

@@ -2,6 +2,7 @@ import type { GatewayContext } from '../context.js';
 import type { InstrumentInfo } from '../domain.js';
 import type { InstrumentResolvers } from '../generated/graphql.js';
 import { scopedId } from '../ids.js';
+import { instrumentCandles } from './history.js';
 import type { InstrumentModel } from './models.js';
 import { validateOrderbookDepth } from './shared.js';
 
@@ -45,4 +46,5 @@ export const Instrument: InstrumentResolvers = {
       depth: validateOrderbookDepth(depth),
     });
   },
+  ...instrumentCandles,
 };

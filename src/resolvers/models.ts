@@ -1,6 +1,7 @@
 import type { ConnectionModel } from '../brokers/connection.js';
 import type {
   BrokerAccount,
+  Decimal,
   InstrumentHint,
   Operation,
   Order,
@@ -97,4 +98,11 @@ export function toOperationModel(account: AccountModel, operation: Operation): O
 
 export function toOrderbookModel(connection: ConnectionModel, orderbook: Orderbook): OrderbookModel {
   return { ...orderbook, instrument: toInstrumentModel(connection, orderbook.instrument) };
+}
+
+/** One instrument's last trade price, as a live subscription delivers it. */
+export interface LastPriceModel {
+  instrument: InstrumentModel;
+  price: Decimal;
+  asOf: string;
 }

@@ -33,6 +33,9 @@ import { startSimulator as startTinkoffV1 } from './tinkoff-v1/index.js';
  *   state.ts     the simulated broker's mutable world, its queries and the changes it announces
  *   orders.ts    how orders execute against the state, where that would make state.ts too long
  *                (T-Invest, Tinkoff v1, ALOR; InstaForex is read-only)
+ *   calculator.ts  the broker's order calculator, where it has one (T-Invest GetOrderPrice and
+ *                GetMaxLots, ALOR …/orders/estimate): what an order would cost, by the commission
+ *                table in data.ts, and how many lots the account covers
  *   data.ts      seed data (the one kind of file allowed past 300 lines)
  *   streams/     the broker's stream simulator, where the broker streams (T-Invest, ALOR),
  *                reporting from the started simulator's state and market: server.ts
@@ -41,9 +44,10 @@ import { startSimulator as startTinkoffV1 } from './tinkoff-v1/index.js';
  *                subscriptions); T-Invest's bridge adds its JSON (protocol.ts), its messages
  *                (market-messages.ts), how it counts its limits (limits.ts) and what a stream
  *                handler gets (context.ts)
+ *   history.ts   the broker's history answers where they need more than bodies.ts: operations
+ *                and candles (T-Invest), trade-history pages and candles (ALOR)
  *
- * and, where only one broker has the role: alor/history.ts (trade-history pages),
- * instaforex/paths.ts (its configurable method paths). common/ holds what they share: the HTTP
+ * and, where only one broker has the role: instaforex/paths.ts (its configurable method paths). common/ holds what they share: the HTTP
  * server with its counters, latency and faults (server.ts, faults.ts, http.ts, loopback.ts), the
  * route pipeline (routes.ts), enforcement of a limits table (limits.ts, rate-limiter.ts), the
  * `startSimulator` signature (entry.ts), the seeded market model (market.ts, market-book.ts),

@@ -1,6 +1,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { historyMigration } from './history-tables.js';
 
 export type { Database } from 'better-sqlite3';
 
@@ -71,6 +72,36 @@ const migrations: string[] = [
    INSERT INTO idempotency_next SELECT * FROM idempotency;
    DROP TABLE idempotency;
    ALTER TABLE idempotency_next RENAME TO idempotency;`,
+  // Trading guardrails (issue 17): a token's policy, the orders counted against it, the kill switch.
+  `ALTER TABLE tokens ADD COLUMN policy TEXT;            -- JSON of the validated policy; NULL = none
+   ALTER TABLE audit_log ADD COLUMN rule TEXT;           -- the policy rule that refused an order
+   CREATE TABLE risk_reservations (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     token_id TEXT NOT NULL,
+     day TEXT NOT NULL,                  -- YYYY-MM-DD in the policy's timezone
+     account_id TEXT NOT NULL,
+     instrument TEXT NOT NULL,           -- <connection id>:<broker key>
+     side TEXT NOT NULL,
+     lots INTEGER NOT NULL,
+     value TEXT,                         -- exact decimal in value_currency; NULL when not valued
+     value_currency TEXT,
+     idempotency_key TEXT,
+     state TEXT NOT NULL CHECK (state IN ('reserved', 'placed', 'released', 'unknown')),
+     broker_order_id TEXT,
+     created_at TEXT NOT NULL,
+     settled_at TEXT
+   );
+   CREATE INDEX risk_reservations_token_day ON risk_reservations (token_id, day);
+   CREATE INDEX risk_reservations_created ON risk_reservations (state, created_at);
+   CREATE INDEX risk_reservations_settled ON risk_reservations (state, settled_at);
+   CREATE TABLE trading_halts (
+     scope TEXT NOT NULL CHECK (scope IN ('all', 'token', 'account')),
+     target TEXT NOT NULL,               -- '' for all, else the token id or account id
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (scope, target)
+   );`,
+  // Issue 18: the operations journal and the candle store.
+  historyMigration,
 ];
 
 export const databaseFileName = 'brokerql.db';

@@ -1,6 +1,6 @@
 import type { AuditEntry, AuditOutcome } from '../auth/audit-log.js';
 import type { ViewerModel } from '../auth/viewer.js';
-import { BrokerqlError, OrderStateUnknownError } from '../errors.js';
+import { BrokerqlError, OrderStateUnknownError, RiskLimitExceededError } from '../errors.js';
 import type { InstrumentRefInput } from '../brokers/instrument-input.js';
 import type { OrderModel } from '../resolvers/models.js';
 import type { PlaceOrderInput } from './request.js';
@@ -16,9 +16,17 @@ export interface AuditContext {
 export type Settle = (order: OrderModel, brokerOrderId: string | null, outcome?: AuditOutcome) => OrderModel;
 
 export function auditEntry(context: AuditContext, mutation: string, fields: Partial<AuditEntry>): AuditEntry {
+  return entryBy({ tokenId: context.viewer.tokenId, tokenName: context.viewer.name }, mutation, fields);
+}
+
+/** A row for something done at the command line (halt, resume, a policy update): no token did it. */
+export function operatorEntry(mutation: string, fields: Partial<AuditEntry>): AuditEntry {
+  return entryBy({ tokenId: null, tokenName: 'brokerql CLI' }, mutation, fields);
+}
+
+function entryBy(who: Pick<AuditEntry, 'tokenId' | 'tokenName'>, mutation: string, fields: Partial<AuditEntry>): AuditEntry {
   return {
-    tokenId: context.viewer.tokenId,
-    tokenName: context.viewer.name,
+    ...who,
     mutation,
     accountId: null,
     instrument: null,
@@ -49,6 +57,7 @@ export async function audited(context: AuditContext, entry: AuditEntry, run: (se
       outcome: outcomeOf(error),
       errorCode: error instanceof BrokerqlError ? error.code : 'INTERNAL',
       message: error instanceof BrokerqlError ? error.message : null,
+      rule: error instanceof RiskLimitExceededError ? error.rule : null,
     });
     throw error;
   }

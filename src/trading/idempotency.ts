@@ -76,6 +76,11 @@ export class IdempotencyLedger {
     return this.claimTransaction(tokenId, key, hash);
   }
 
+  /** Whether the key has been used by this token (a repeat: its answer, or its first attempt, exists). */
+  has(tokenId: string, key: string): boolean {
+    return this.read(tokenId, key) !== undefined;
+  }
+
   /** Takes an unresolved key back for one more attempt (only where a resend cannot duplicate). */
   reclaim(tokenId: string, key: string): void {
     this.statements.reclaim.run(this.now().toISOString(), tokenId, key);

@@ -7,6 +7,7 @@ import type { InstrumentInfo, Order } from '../domain.js';
 import { BadUserInputError, BrokerqlError, OrderStateUnknownError, UpstreamTimeoutError, isUnansweredSend } from '../errors.js';
 import { toOrderModel, type AccountModel, type OrderModel } from '../resolvers/models.js';
 import { audited, auditEntry, describeRef } from './audit.js';
+import { guardOrder, preflight } from './guard.js';
 import { requestHash, type IdempotencyLedger, type StoredAnswer } from './idempotency.js';
 import type { PlaceOrderInput, TradingRequest } from './request.js';
 
@@ -36,6 +37,10 @@ export async function placeOrder(request: TradingRequest, input: PlaceOrderInput
     // The instrument is checked against the broker's grammar before anything is sent, the
     // account list included: a malformed ref never reaches a broker.
     instrumentRefFromInput(visibleAccountConnection(request, input.accountId), input.instrument);
+    // The kill switch and the token's policy, as far as they need no broker: before any call. Not
+    // for a repeat of a used key, which gets its first answer; if it has to send, the guard checks.
+    const repeat = input.idempotencyKey != null && request.services.ledger.has(request.viewer.tokenId, input.idempotencyKey);
+    if (!repeat) preflight(request, input);
     const account = await findVisibleAccount(request, input.accountId);
     const send = requireMethod(account.connection, 'placeOrder', { account, orderType: input.type });
     // Resolved before the key is claimed: a ref that names no instrument (or a broker that cannot
@@ -45,9 +50,13 @@ export async function placeOrder(request: TradingRequest, input: PlaceOrderInput
       ref: instrumentRefFromInput(account.connection, input.instrument),
     });
     if (input.type === 'LIMIT') checkPriceStep(input.price!, instrument);
-    const sendOrder = (idempotencyKey: string) => sendOnce(send, request.signal, account, input, instrument, idempotencyKey);
-
     const clientKey = input.idempotencyKey ?? undefined;
+    // Every order that is sent passes the guard (policy, kill switch, counters) on its way.
+    const sendOrder = (idempotencyKey: string) =>
+      guardOrder(request, { account, instrument, input, idempotencyKey: clientKey ?? null }, () =>
+        sendOnce(send, request.signal, account, input, instrument, idempotencyKey),
+      );
+
     if (clientKey === undefined) {
       const order = await sendOrder(randomUUID());
       return settle(toOrderModel(account, order), order.id);
@@ -115,7 +124,7 @@ export async function cancelOrder(request: TradingRequest, accountId: string, or
   });
 }
 
-function validateOrderInput(input: PlaceOrderInput): void {
+export function validateOrderInput(input: PlaceOrderInput): void {
   if (!Number.isInteger(input.lots) || input.lots < 1 || input.lots > maximumLots) {
     throw new BadUserInputError(`lots must be a whole number from 1 to ${maximumLots}, received ${input.lots}`);
   }

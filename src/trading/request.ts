@@ -1,8 +1,7 @@
-import type DataLoader from 'dataloader';
 import type { ViewerAccess } from '../access.js';
 import type { InstrumentRefInput } from '../brokers/instrument-input.js';
-import type { InstrumentInfo, OrderSide, OrderType } from '../domain.js';
-import type { InstrumentKey } from '../loaders.js';
+import type { OrderSide, OrderType } from '../domain.js';
+import type { Loaders } from '../loaders.js';
 import type { RequestScope } from '../request-scope.js';
 import type { TradingServices } from './services.js';
 
@@ -13,7 +12,9 @@ import type { TradingServices } from './services.js';
  * one with `tradingRequest`.
  */
 export interface TradingRequest extends ViewerAccess {
-  loaders: ViewerAccess['loaders'] & { instrument: DataLoader<InstrumentKey, InstrumentInfo, string> };
+  loaders: ViewerAccess['loaders'] & Pick<Loaders, 'instrument' | 'lastPrice' | 'orderbook'>;
+  /** Where the request came from (auth/client-address.ts), for a policy's allowFrom. */
+  clientAddress: string;
   /** Aborted when the client goes away or the request's deadline passes. */
   signal: AbortSignal;
   /** Epoch milliseconds: how long a repeat may wait for the first request with its key. */
@@ -27,8 +28,8 @@ export interface TradingSource extends Omit<TradingRequest, 'deadline' | 'servic
   trading: TradingServices;
 }
 
-export function tradingRequest({ viewer, connections, loaders, signal, scope, trading }: TradingSource): TradingRequest {
-  return { viewer, connections, loaders, signal, deadline: scope.deadline, services: trading };
+export function tradingRequest({ viewer, connections, loaders, signal, scope, trading, clientAddress }: TradingSource): TradingRequest {
+  return { viewer, connections, loaders, signal, clientAddress, deadline: scope.deadline, services: trading };
 }
 
 /** The placeOrder input (the GraphQL `PlaceOrderInput`, or what the compat route reads from v1's body). */

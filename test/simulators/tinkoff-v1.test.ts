@@ -428,7 +428,7 @@ describe('Tinkoff v1 simulator: production base', () => {
     expect(limited.status).toBe(429);
     expect(limited.text).toBe('');
     expect((await get('/portfolio')).status).toBe(200);
-    expect((await get('/market/candles')).status).toBe(404);
+    expect((await get('/market/unknown')).status).toBe(404);
   });
 });
 

@@ -52,15 +52,21 @@ export interface StackOptions<Registry extends SimulatorRegistry = typeof simula
   audit?: Record<string, unknown>;
   /** The config's `cache` section. */
   cache?: Record<string, unknown>;
+  /** The config's `journal` section; its background sync is off unless a test turns it on (it would make broker calls of its own). */
+  journal?: Record<string, unknown>;
+  /** The config's `streams` section. */
+  streams?: Record<string, unknown>;
+  /** Random-walk steps per second of the simulated markets. Default 0: tests assert exact books and prices. */
+  marketTicksPerSecond?: number;
 }
 
 export async function startStack<Registry extends SimulatorRegistry = typeof simulatorRegistry>(options: StackOptions<Registry> = {}): Promise<Stack<Registry>> {
-  // The markets hold still: tests assert exact books and prices.
+  // The markets hold still unless asked: tests assert exact books and prices.
   const simulators = await startSimulators<Registry>({
     simulatorRegistry: options.simulatorRegistry,
     brokers: options.brokers ?? ['tinkoff'],
     rateLimits: options.rateLimits ?? false,
-    marketTicksPerSecond: 0,
+    marketTicksPerSecond: options.marketTicksPerSecond ?? 0,
   });
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'brokerql-test-'));
   const defaultBaseUrl = simulators.connections[0]?.['baseUrl'];
@@ -70,9 +76,13 @@ export async function startStack<Registry extends SimulatorRegistry = typeof sim
       server: options.server,
       ...(options.audit ? { audit: options.audit } : {}),
       cache: options.cache,
+      journal: { enabled: false, ...options.journal },
+      ...(options.streams ? { streams: options.streams } : {}),
       connections: [
         ...simulators.connections.map((connection) => ({
           ...connection,
+          // The stream simulators' endpoints (streamUrl, wsUrl), which startSimulators keeps apart.
+          ...simulators.streamUrls[connection['id']!],
           quota: options.quota ?? false,
           ...options.brokerOverrides?.[connection['broker'] as keyof Registry & string],
           ...options.connectionOverrides?.[connection['id']!],

@@ -1,5 +1,5 @@
 import type { AlorConnectionConfig } from './config.js';
-import { wholePortfolio, type AdapterDependencies, type CompleteBrokerAdapter } from '../adapter.js';
+import { wholePortfolio, type AdapterDependencies, type BrokerAdapter, type CompleteBrokerAdapter } from '../adapter.js';
 import { connectionUpstream } from '../connection-upstream.js';
 import type { ClientIdentifiers } from '../identifiers.js';
 import { AlorClient } from './client.js';
@@ -11,15 +11,22 @@ import { mapAlorPortfolioType } from './map-alor-enums.js';
 import { alorLabel } from './map-alor-error.js';
 import { mapAlorOrder } from './map-alor-order.js';
 import { mapAlorOrderbook } from './map-alor-orderbook.js';
+import { estimateAlorOrder } from './order-estimate.js';
 import { heldSecurityRows, mapAlorPortfolio, positionAddress } from './map-alor-portfolio.js';
 import { alorPaths } from './paths.js';
 import type { AlorSecurity } from './map-alor-instrument.js';
 import { SecurityDirectory } from './security-directory.js';
 import { TokenKeeper } from './token-keeper.js';
+import { readAlorCandles } from './candles.js';
 import { listAlorOperations } from './trade-history.js';
+import { readAlorOperationsPage } from './trade-history-page.js';
 import { AlorTrading } from './trading.js';
 import { alorRoutes } from './routes.js';
+import { createAlorMarketFeed } from './streams/market-data.js';
 import { orderbookResponseSchema, ordersResponseSchema, positionsResponseSchema, summaryResponseSchema } from './wire.js';
+
+/** MOEX's currency market (CETS): the last price of one unit in roubles. */
+const currencyInstruments = { USD: 'MOEX:USD000UTSTOM', EUR: 'MOEX:EUR_RUB__TOM', CNY: 'MOEX:CNYRUB_TOM' };
 
 /** /md/v2/orderbooks accepts depth 1 to 50. */
 const maximumOrderbookDepth = 50;
@@ -29,13 +36,18 @@ const maximumOrderbookDepth = 50;
  * accounts are the portfolios listed in the access token; client data is read on the configured
  * exchange (MOEX by default).
  */
-export function createAlorAdapter(config: AlorConnectionConfig, dependencies: AdapterDependencies): CompleteBrokerAdapter {
+export function createAlorAdapter(
+  config: AlorConnectionConfig,
+  dependencies: AdapterDependencies,
+): CompleteBrokerAdapter & Required<Pick<BrokerAdapter, 'listOperationsPage' | 'getCandles'>> {
   const connection = config.id;
   // One budget and breaker for both hosts: ALOR's 100 requests/s are per login.
   const upstream = (baseUrl: string) => connectionUpstream(config, dependencies, { brokerLabel: alorLabel, baseUrl });
   const api = upstream(config.apiUrl);
   const auth = upstream(config.authUrl);
-  const client = new AlorClient(api, new TokenKeeper(auth, config.refreshToken, dependencies.secrets));
+  // One token keeper for REST and the stream: both send the same current access token.
+  const tokens = new TokenKeeper(auth, config.refreshToken, dependencies.secrets);
+  const client = new AlorClient(api, tokens);
   const paths = alorPaths;
   // Validated by the config schema already; parsed here so that paths can be built from it.
   const exchange = alorExchange.parse(config.exchange, 'exchange', connection);
@@ -50,6 +62,7 @@ export function createAlorAdapter(config: AlorConnectionConfig, dependencies: Ad
 
   return {
     identifiers,
+    currencyInstruments,
 
     async listAccounts() {
       const portfolios = await client.portfolios();
@@ -100,14 +113,22 @@ export function createAlorAdapter(config: AlorConnectionConfig, dependencies: Ad
 
     listOperations: async (params) => listAlorOperations({ client, paths, securities, exchange }, portfolioOf(params.brokerAccountId), params),
 
+    listOperationsPage: async (params) => readAlorOperationsPage({ client, paths, securities, exchange }, portfolioOf(params.brokerAccountId), params),
+
+    getCandles: (params) => readAlorCandles(client, exchange, params),
+
     getLastPrices: ({ keys, signal }) => readLastPrices(client, paths, keys, exchange, signal),
 
     getAverageFillPrices: (params) => readAlorAverageFillPrices(client, paths, exchange, portfolioOf(params.brokerAccountId), params),
 
     placeOrder: async (params) => trading.place(portfolioOf(params.brokerAccountId), params),
 
+    previewOrder: (params) => estimateAlorOrder(client, paths, exchange, portfolioOf(params.brokerAccountId), params),
+
     cancelOrder: async (params) =>
       trading.cancel(portfolioOf(params.brokerAccountId), alorOrderNumber.parse(params.orderId, 'orderId', connection), params.signal),
+
+    createStreamFeed: (options) => createAlorMarketFeed(config, tokens, options),
 
     async close() {
       await Promise.all([api.close(), auth.close()]);

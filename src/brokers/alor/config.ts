@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { connectionCommon, secret, url } from '../../config-values.js';
+import { connectionCommon, integer, secret, url, websocketUrl } from '../../config-values.js';
 
 /** The config of one ALOR connection (README, "Every option"); validated by config.ts. */
 export const alorConnection = z.strictObject({
@@ -9,6 +9,13 @@ export const alorConnection = z.strictObject({
   apiUrl: url.default('https://api.alor.ru'),
   authUrl: url.default('https://oauth.alor.ru'),
   exchange: z.enum(['MOEX', 'SPBX'], 'expected MOEX or SPBX').default('MOEX'),
+  /** ALOR's WebSocket data API (test contour: wss://apidev.alor.ru/ws). */
+  wsUrl: websocketUrl.default('wss://api.alor.ru/ws'),
+  /**
+   * Sockets to /ws brokerql may open. ALOR allows 10 per user, shared by every tool of that user;
+   * each carries up to 5,000 subscriptions. Default 2.
+   */
+  sockets: integer(1, 10).default(2),
 });
 
 export type AlorConnectionConfig = z.output<typeof alorConnection>;

@@ -12,6 +12,7 @@ export const alorBroker = defineBroker({
   connection: alorConnection,
   limits: alorLimits,
   // idempotentOrders: ALOR executes an order command once per X-REQID, which brokerql derives from the idempotency key.
-  capabilities: { trading: true, orderTypes: ['LIMIT', 'MARKET'], orderbook: true, operations: true, idempotentOrders: true },
+  // orderPreview: POST …/orders/estimate.
+  capabilities: { trading: true, orderTypes: ['LIMIT', 'MARKET'], orderbook: true, operations: true, idempotentOrders: true, orderPreview: true, candles: true },
   createAdapter: createAlorAdapter,
 });

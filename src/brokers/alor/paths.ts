@@ -45,6 +45,11 @@ export const alorPaths = {
     return `/commandapi/warptrans/TRADE/v2/client/orders/actions/${type}`;
   },
 
+  /** POST …/orders/estimate */
+  estimate(): string {
+    return '/commandapi/warptrans/TRADE/v2/client/orders/estimate';
+  },
+
   /** DELETE …/orders/{orderId} */
   order(orderNumber: AlorOrderNumber): string {
     return `/commandapi/warptrans/TRADE/v2/client/orders/${orderNumber}`;

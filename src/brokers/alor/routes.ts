@@ -10,10 +10,12 @@ export const alorRoutes = {
   order: 'GET order',
   sessionTrades: 'GET trades',
   historyTrades: 'GET history trades',
+  candles: 'GET history',
   security: 'GET security',
   quotes: 'GET quotes',
   orderbook: 'GET orderbook',
   limitOrder: 'POST order limit',
   marketOrder: 'POST order market',
   cancelOrder: 'DELETE order',
+  estimate: 'POST estimate',
 } as const;

@@ -40,20 +40,7 @@ export async function listAlorOperations(options: TradeHistoryOptions, portfolio
   const to = Date.parse(params.to);
 
   /** Trades in the window become operations page by page, while the next page is still on its way. */
-  const toOperations = async (trades: WireTrade[]): Promise<Operation[]> => {
-    const wanted = trades
-      .filter((trade) => filter === undefined || trade.symbol === filter.symbol)
-      .filter((trade) => {
-        const time = tradeTime(trade);
-        return time >= from && time <= to;
-      });
-    const found = await securities.findAll(wanted.filter((trade) => trade.symbol !== unknownSymbol).map(tradeAddress));
-    return wanted.map((trade) => {
-      const address = tradeAddress(trade);
-      const currency = found.get(alorInstrumentKey(address))?.info.currency ?? settlementCurrency(address.exchange) ?? 'RUB';
-      return mapAlorTrade(trade, currency);
-    });
-  };
+  const toOperations = (trades: WireTrade[]) => operationsOfTrades(securities, trades, { from, to, symbol: filter?.symbol });
 
   const [history, session] = await Promise.all([
     pastOperations(options, portfolio, params, exchange, filter?.symbol, to, toOperations),
@@ -159,8 +146,31 @@ function peekPage(text: string): { rows: number; lastId: string; lastTime: numbe
   return /^\d+$/.test(lastId) && !Number.isNaN(lastTime) ? { rows, lastId, lastTime } : undefined;
 }
 
+/**
+ * The trades of [from, to] (of one symbol, when given) as operations, each in its security's
+ * settlement currency (looked up through the connection's security directory, cached).
+ */
+export async function operationsOfTrades(
+  securities: SecurityDirectory,
+  trades: WireTrade[],
+  window: { from: number; to: number; symbol?: string | undefined },
+): Promise<Operation[]> {
+  const wanted = trades
+    .filter((trade) => window.symbol === undefined || trade.symbol === window.symbol)
+    .filter((trade) => {
+      const time = tradeTime(trade);
+      return time >= window.from && time <= window.to;
+    });
+  const found = await securities.findAll(wanted.filter((trade) => trade.symbol !== unknownSymbol).map(tradeAddress));
+  return wanted.map((trade) => {
+    const address = tradeAddress(trade);
+    const currency = found.get(alorInstrumentKey(address))?.info.currency ?? settlementCurrency(address.exchange) ?? 'RUB';
+    return mapAlorTrade(trade, currency);
+  });
+}
+
 /** Epoch milliseconds; NaN (never inside a window) when ALOR's date is unreadable. */
-function tradeTime(trade: WireTrade): number {
+export function tradeTime(trade: WireTrade): number {
   return Date.parse(alorTime(trade.date) ?? '');
 }
 

@@ -140,3 +140,13 @@ export const quotesResponseSchema = z.array(
     last_price: optionalDecimal,
   }),
 );
+
+/** POST …/orders/estimate (`response_EstimateOrder`): the amounts and lots brokerql maps. */
+export const estimateResponseSchema = z.object({
+  orderEvaluation: jsonDecimal,
+  commission: optionalDecimal,
+  quantityToBuy: optionalDecimal,
+  quantityToSell: optionalDecimal,
+  notMarginQuantityToBuy: optionalDecimal,
+  notMarginQuantityToSell: optionalDecimal,
+});

@@ -30,7 +30,8 @@ export interface PolicyOptions {
 /**
  * A token bucket per published limit, enforced by the broker or only asked for (T-Invest's 50
  * a second per address, InstaForex's pace): a per-minute limit refills continuously and allows
- * its whole minute at once after a quiet period. Keys are `${method} ${path}` below the base URL.
+ * its whole minute at once after a quiet period, and never more than its number within any one
+ * minute (quota.ts). Keys are `${method} ${path}` below the base URL.
  */
 export function quotaBuckets(limits: readonly RequestLimit[]): QuotaBucket[] {
   return limits.map((limit) => ({

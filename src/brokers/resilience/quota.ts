@@ -3,13 +3,22 @@ import { FairQueue } from './fair-queue.js';
 
 /**
  * A broker credential's request budget, shared by every query on one connection: token buckets
- * for the broker's documented limits (per route group), a cap on requests in flight, and a
+ * for the broker's documented limits (per route group) that also never let more calls go within
+ * one period than the limit allows, a cap on requests in flight, and a
  * queue in which orders go before reads — a statistics backfill can never starve an order —
  * and clients (brokerql tokens) take turns, so one token's flood cannot hold up another's query.
  * A request that would wait past its deadline is refused at once with RATE_LIMITED.
+ *
+ * Background calls (the operations journal's sync, src/journal/) come last: after every queued
+ * order and read, and only while each of their buckets keeps a reserve (a fifth of its burst) and
+ * half the calls in flight free, so a client's query arriving in the middle of a backfill finds
+ * the budget as if the backfill were not running.
  */
 
-export type CallPriority = 'order' | 'read';
+export type CallPriority = 'order' | 'read' | 'background';
+
+/** The share of each bucket's burst and of the calls in flight that background calls leave to clients. */
+const backgroundReserve = 0.2;
 
 export interface QuotaBucket {
   /** For messages and metrics. */
@@ -62,19 +71,24 @@ interface BucketState {
   bucket: QuotaBucket;
   tokens: number;
   updatedAt: number;
+  /** When each call of the limit's period was let go, oldest first. */
+  recent: number[];
+  /** The limit's period: `burst` calls per this many milliseconds. */
+  periodMilliseconds: number;
 }
 
 export interface QuotaSnapshot {
   inFlight: number;
   queuedOrders: number;
   queuedReads: number;
+  queuedBackground: number;
 }
 
 export class ConnectionQuota {
   private readonly buckets: BucketState[];
   private readonly now: () => number;
   private inFlight = 0;
-  private readonly queues: Record<CallPriority, FairQueue<Waiter>> = { order: new FairQueue(), read: new FairQueue() };
+  private readonly queues: Record<CallPriority, FairQueue<Waiter>> = { order: new FairQueue(), read: new FairQueue(), background: new FairQueue() };
   private pumpTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -82,11 +96,22 @@ export class ConnectionQuota {
     private readonly options: QuotaOptions,
   ) {
     this.now = options.now ?? Date.now;
-    this.buckets = options.buckets.map((bucket) => ({ bucket, tokens: bucket.burst, updatedAt: this.now() }));
+    this.buckets = options.buckets.map((bucket) => ({
+      bucket,
+      tokens: bucket.burst,
+      updatedAt: this.now(),
+      recent: [],
+      periodMilliseconds: (bucket.burst / bucket.perSecond) * 1000,
+    }));
   }
 
   snapshot(): QuotaSnapshot {
-    return { inFlight: this.inFlight, queuedOrders: this.queues.order.length, queuedReads: this.queues.read.length };
+    return {
+      inFlight: this.inFlight,
+      queuedOrders: this.queues.order.length,
+      queuedReads: this.queues.read.length,
+      queuedBackground: this.queues.background.length,
+    };
   }
 
   acquire(request: QuotaRequest): Promise<Release> {
@@ -119,13 +144,17 @@ export class ConnectionQuota {
 
   /** A rough wait for a newcomer: what would be served before it, at the slowest matching rate. */
   private estimatedWait(waiter: Waiter): number {
-    const { order, read } = this.queues;
-    const ahead = waiter.request.priority === 'order' ? order.aheadOf(waiter.client) : order.length + read.aheadOf(waiter.client);
+    const { order, read, background } = this.queues;
+    const ahead =
+      waiter.request.priority === 'order'
+        ? order.aheadOf(waiter.client)
+        : waiter.request.priority === 'read'
+          ? order.length + read.aheadOf(waiter.client)
+          : order.length + read.length + background.aheadOf(waiter.client);
     let wait = 0;
     for (const state of waiter.buckets) {
       this.refill(state);
-      const deficit = ahead + 1 - state.tokens;
-      if (deficit > 0) wait = Math.max(wait, (deficit / state.bucket.perSecond) * 1000);
+      wait = Math.max(wait, this.waitFor(state, ahead + 1 + this.reserve(waiter, state)));
     }
     return wait;
   }
@@ -135,6 +164,38 @@ export class ConnectionQuota {
     const elapsed = (now - state.updatedAt) / 1000;
     state.tokens = Math.min(state.bucket.burst, state.tokens + elapsed * state.bucket.perSecond);
     state.updatedAt = now;
+    while (state.recent.length > 0 && now - state.recent[0]! >= state.periodMilliseconds) state.recent.shift();
+  }
+
+  /**
+   * Calls a bucket lets go now. The token bucket paces a sustained flow; the count of the last
+   * period keeps a flow after a quiet spell from passing the limit within one period (a full
+   * bucket plus a period's refill would be twice the broker's "N a minute").
+   */
+  private available(state: BucketState): number {
+    return Math.min(state.tokens, state.bucket.burst - state.recent.length);
+  }
+
+  /** Roughly how long until `needed` calls are available in a (refilled) bucket. */
+  private waitFor(state: BucketState, needed: number): number {
+    const { bucket, recent, periodMilliseconds } = state;
+    const tokenWait = Math.max(0, ((needed - state.tokens) / bucket.perSecond) * 1000);
+    const overflow = Math.ceil(recent.length + needed - bucket.burst);
+    if (overflow <= 0) return tokenWait;
+    // The call that has to leave the period first; beyond the ones there, whole periods more.
+    const periodWait = overflow <= recent.length ? recent[overflow - 1]! + periodMilliseconds - this.now() : periodMilliseconds * Math.ceil(overflow / bucket.burst);
+    return Math.max(tokenWait, periodWait);
+  }
+
+  /** Tokens a waiter must leave in a bucket: none for clients' calls, the reserve for background ones (a full bucket always lets one go). */
+  private reserve(waiter: Waiter, state: BucketState): number {
+    return waiter.request.priority === 'background' ? Math.min(state.bucket.burst * backgroundReserve, state.bucket.burst - 1) : 0;
+  }
+
+  /** Calls in flight a waiter may start beside: the cap for clients' calls, half of it for background ones. */
+  private concurrencyFor(waiter: Waiter): number {
+    const { maxConcurrent } = this.options;
+    return waiter.request.priority === 'background' ? Math.max(1, Math.floor(maxConcurrent / 2)) : maxConcurrent;
   }
 
   private pump(): void {
@@ -143,19 +204,23 @@ export class ConnectionQuota {
       this.pumpTimer = undefined;
     }
     for (;;) {
-      const waiter = this.queues.order.peek() ?? this.queues.read.peek();
-      if (!waiter || this.inFlight >= this.options.maxConcurrent) return;
+      const waiter = this.queues.order.peek() ?? this.queues.read.peek() ?? this.queues.background.peek();
+      if (!waiter || this.inFlight >= this.concurrencyFor(waiter)) return;
       for (const state of waiter.buckets) this.refill(state);
-      const short = waiter.buckets.filter((state) => state.tokens < 1);
+      const short = waiter.buckets.filter((state) => this.available(state) < 1 + this.reserve(waiter, state));
       if (short.length > 0) {
-        // Wake up when the emptiest bucket has a whole token again.
-        const wait = Math.max(...short.map((state) => ((1 - state.tokens) / state.bucket.perSecond) * 1000));
-        this.pumpTimer = setTimeout(() => this.pump(), Math.ceil(wait));
+        // Wake up when the emptiest bucket has a whole call (above its reserve) again.
+        const wait = Math.max(...short.map((state) => this.waitFor(state, 1 + this.reserve(waiter, state))));
+        this.pumpTimer = setTimeout(() => this.pump(), Math.max(1, Math.ceil(wait)));
         return;
       }
       this.queues[waiter.request.priority].shift();
       this.leave(waiter);
-      for (const state of waiter.buckets) state.tokens -= 1;
+      const now = this.now();
+      for (const state of waiter.buckets) {
+        state.tokens -= 1;
+        state.recent.push(now);
+      }
       this.inFlight += 1;
       this.options.onGranted?.(waiter.request.priority, this.now() - waiter.queuedAt);
       let released = false;

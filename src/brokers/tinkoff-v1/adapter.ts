@@ -7,11 +7,12 @@ import {
   OrderStateUnknownError,
   isUnansweredSend,
 } from '../../errors.js';
-import { wholePortfolio, type AdapterDependencies, type CompleteBrokerAdapter, type PlaceOrderParams } from '../adapter.js';
+import { wholePortfolio, type AdapterDependencies, type BrokerAdapter, type CompleteBrokerAdapter, type PlaceOrderParams } from '../adapter.js';
 import { connectionUpstream } from '../connection-upstream.js';
 import { acceptedOrder } from '../order-outcome.js';
 import type { ClientIdentifiers } from '../identifiers.js';
 import { isTinkoffV1BrokerFailure, tinkoffV1Label } from './map-tinkoff-v1-error.js';
+import { readTinkoffV1Candles } from './candles.js';
 import { TinkoffV1Client } from './client.js';
 import { tinkoffV1AccountId, tinkoffV1InstrumentLookup, tinkoffV1OrderId } from './identifiers.js';
 import { mapTinkoffV1AccountType } from './map-tinkoff-v1-enums.js';
@@ -21,6 +22,8 @@ import { mapTinkoffV1Order, mapTinkoffV1PlacedOrder } from './map-tinkoff-v1-ord
 import { mapTinkoffV1Orderbook } from './map-tinkoff-v1-orderbook.js';
 import { mapTinkoffV1Portfolio } from './map-tinkoff-v1-portfolio.js';
 import { limitOrderBody, marketOrderBody } from './order-request-body.js';
+import { tinkoffV1Limits } from './limits.js';
+import { PollingFeed } from '../../streams/polling-feed.js';
 import {
   accountsPayloadSchema,
   currenciesPayloadSchema,
@@ -39,6 +42,9 @@ const maximumOrderbookDepth = 20;
 
 const broker = tinkoffV1Label;
 
+/** What v1 allows for /market/… reads (its limits table): the polled books draw from it. */
+const marketRequestsPerMinute = tinkoffV1Limits.find((limit) => limit.name === 'market')!.requests;
+
 /**
  * Tinkoff Investments OpenAPI v1 (REST, deprecated; shut down in 2023). Every account-scoped
  * call passes `brokerAccountId` explicitly: without it v1 silently uses the default brokerage
@@ -46,7 +52,10 @@ const broker = tinkoffV1Label;
  * v1 has no idempotency keys, so the `idempotencyKey` of placeOrder is not sent anywhere;
  * brokerql's own ledger keeps a repeated request from reaching the broker twice.
  */
-export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, dependencies: AdapterDependencies): CompleteBrokerAdapter {
+export function createTinkoffV1Adapter(
+  config: TinkoffV1ConnectionConfig,
+  dependencies: AdapterDependencies,
+): CompleteBrokerAdapter & Required<Pick<BrokerAdapter, 'getCandles'>> {
   dependencies.secrets.add(config.token);
   // v1 answers ordinary refusals (unknown FIGI, no funds) with 500 too: only real failures count.
   const http = connectionUpstream(config, dependencies, { brokerLabel: broker, baseUrl: config.baseUrl, isBrokerFailure: isTinkoffV1BrokerFailure });
@@ -99,6 +108,13 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
     return orders.map((order) => mapTinkoffV1Order(order, connection));
   }
 
+  async function readOrderbook(instrument: InstrumentRef, depth: number, signal?: AbortSignal) {
+    const upstreamDepth = Math.min(Math.max(Math.trunc(depth), 1), maximumOrderbookDepth);
+    const figi = await figiOf(instrument, signal);
+    const book = await client.call({ method: 'GET', path: '/market/orderbook', query: { figi, depth: upstreamDepth }, payload: orderbookPayloadSchema, signal });
+    return mapTinkoffV1Orderbook(book, upstreamDepth, new Date().toISOString());
+  }
+
   return {
     identifiers,
 
@@ -124,18 +140,7 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
 
     getInstrument: ({ ref, signal }) => getInstrument(ref, signal),
 
-    async getOrderbook({ instrument, depth, signal }) {
-      const upstreamDepth = Math.min(Math.max(Math.trunc(depth), 1), maximumOrderbookDepth);
-      const figi = await figiOf(instrument, signal);
-      const book = await client.call({
-        method: 'GET',
-        path: '/market/orderbook',
-        query: { figi, depth: upstreamDepth },
-        payload: orderbookPayloadSchema,
-        signal,
-      });
-      return mapTinkoffV1Orderbook(book, upstreamDepth, new Date().toISOString());
-    },
+    getOrderbook: ({ instrument, depth, signal }) => readOrderbook(instrument, depth, signal),
 
     listOrders: ({ brokerAccountId, signal }) => activeOrders(brokerAccountId, signal),
 
@@ -145,6 +150,8 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
       const { operations } = await client.call({ method: 'GET', path: '/operations', query, payload: operationsPayloadSchema, signal });
       return operations.map(mapTinkoffV1Operation);
     },
+
+    getCandles: (params) => readTinkoffV1Candles(client, connection, params),
 
     async placeOrder(request) {
       const { brokerAccountId, instrument, side, type, lots, price, signal } = request;
@@ -197,6 +204,17 @@ export function createTinkoffV1Adapter(config: TinkoffV1ConnectionConfig, depend
       });
       return { ...order, status: 'CANCELLED' };
     },
+
+    // v1's streaming API is gone: live books and prices are its REST book, polled within half of its
+    // "market" quota (the other half stays for queries).
+    createStreamFeed: (options) =>
+      new PollingFeed({
+        ...options,
+        connection,
+        brokerLabel: broker,
+        callsPerSecond: marketRequestsPerMinute / 60 / 2,
+        readBook: (instrument, depth, signal) => readOrderbook({ key: instrument.key }, depth, signal),
+      }),
 
     close: () => http.close(),
   };

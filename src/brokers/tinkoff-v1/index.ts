@@ -12,6 +12,6 @@ export const tinkoffV1Broker = defineBroker({
   connection: tinkoffV1Connection,
   limits: tinkoffV1Limits,
   // No idempotency keys: brokerql's own ledger keeps a repeated request from reaching v1 twice.
-  capabilities: { trading: true, orderTypes: ['LIMIT', 'MARKET'], orderbook: true, operations: true },
+  capabilities: { trading: true, orderTypes: ['LIMIT', 'MARKET'], orderbook: true, operations: true, candles: true },
   createAdapter: createTinkoffV1Adapter,
 });

@@ -1,4 +1,4 @@
-import type { RequestLimit } from '../limits.js';
+import type { CandleLimits, RequestLimit } from '../limits.js';
 
 /**
  * Tinkoff OpenAPI v1's published limits (../shared/brokers/tinkoff.md §3, final version
@@ -16,3 +16,18 @@ export const tinkoffV1Limits = [
   { name: 'operations', requests: 120, per: 'minute', routes: [{ path: '/operations', below: true }], enforced: true },
   { name: 'sandbox', requests: 120, per: 'minute', routes: [{ path: '/sandbox', below: true }], enforced: true },
 ] as const satisfies readonly RequestLimit[];
+
+/**
+ * /market/candles' longest period per resolution (v1 swagger, `CandleResolution`: "1min [1 minute,
+ * 1 day] … hour [1 hour, 7 days], day [1 day, 1 year], week [7 days, 2 years], month [1 month, 10
+ * years]"); past it v1 answers an error envelope. v1 has no limit parameter.
+ */
+export const tinkoffV1CandleLimits = {
+  MINUTE_1: { maximumDays: 1 },
+  MINUTE_5: { maximumDays: 1 },
+  MINUTE_15: { maximumDays: 1 },
+  HOUR_1: { maximumDays: 7 },
+  DAY: { maximumDays: 365 },
+  WEEK: { maximumDays: 2 * 365 },
+  MONTH: { maximumDays: 10 * 365 },
+} as const satisfies CandleLimits;

@@ -2,11 +2,12 @@ import { v5 as uuidV5 } from 'uuid';
 import type { TinkoffConnectionConfig } from './config.js';
 import type { InstrumentInfo, InstrumentRef } from '../../domain.js';
 import { BrokerqlError, OrderStateUnknownError, isUnansweredSend } from '../../errors.js';
-import { wholePortfolio, type AdapterDependencies, type CompleteBrokerAdapter } from '../adapter.js';
+import { wholePortfolio, type AdapterDependencies, type BrokerAdapter, type CompleteBrokerAdapter } from '../adapter.js';
 import { connectionUpstream } from '../connection-upstream.js';
 import { acceptedOrder } from '../order-outcome.js';
 import type { ClientIdentifiers } from '../identifiers.js';
 import { TinkoffClient } from './client.js';
+import { readTinkoffCandles, readTinkoffOperationsPage } from './history.js';
 import { readTinkoffInstrumentKey, tinkoffAccountId, tinkoffInstrumentLookup, tinkoffOrderId } from './identifiers.js';
 import { mapTinkoffAccount } from './map-tinkoff-account.js';
 import { tinkoffLabel } from './map-tinkoff-error.js';
@@ -15,6 +16,9 @@ import { mapTinkoffOperation } from './map-tinkoff-operation.js';
 import { mapTinkoffOrder } from './map-tinkoff-order.js';
 import { mapTinkoffOrderbook } from './map-tinkoff-orderbook.js';
 import { mapTinkoffPortfolio } from './map-tinkoff-portfolio.js';
+import { calculateTinkoffOrder } from './order-calculator.js';
+import { tinkoffOrderbookDepth } from './orderbook-depth.js';
+import { createTinkoffMarketFeed } from './streams/market-data.js';
 import { decimalToQuotation, quotationToDecimal } from './quotation.js';
 import {
   accountsResponseSchema,
@@ -29,8 +33,9 @@ import {
   positionsResponseSchema,
 } from './wire.js';
 
-/** GetOrderBook accepts only these depths. */
-const orderbookDepths = [1, 10, 20, 30, 40, 50];
+/** The currency instruments whose last price is one unit in roubles (T-Invest's FX market, CETS). */
+const currencyInstruments = { USD: 'BBG0013HGFT4', EUR: 'BBG0013HJJ31', CNY: 'BBG0013HRTL0' };
+
 /** GetOperationsByCursor's largest page. */
 const operationsPageSize = 1000;
 /** A safety stop for a cursor that never ends (a million operations). */
@@ -45,7 +50,10 @@ export function tinkoffOrderRequestId(idempotencyKey: string): string {
   return uuidV5(idempotencyKey, idempotencyNamespace);
 }
 
-export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependencies: AdapterDependencies): CompleteBrokerAdapter {
+export function createTinkoffAdapter(
+  config: TinkoffConnectionConfig,
+  dependencies: AdapterDependencies,
+): CompleteBrokerAdapter & Required<Pick<BrokerAdapter, 'listOperationsPage' | 'getCandles'>> {
   dependencies.secrets.add(config.token);
   const http = connectionUpstream(config, dependencies, { brokerLabel: tinkoffLabel, baseUrl: config.baseUrl });
   const client = new TinkoffClient(http, config.token);
@@ -102,6 +110,7 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
     identifiers,
     // GetLastPrices takes many instruments at once; 100 keeps each request small.
     batchLimits: { lastPrices: 100 },
+    currencyInstruments,
 
     async listAccounts({ signal }) {
       const response = await client.call('UsersService/GetAccounts', {}, accountsResponseSchema, signal);
@@ -128,8 +137,7 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
     getInstrument: ({ ref, signal }) => getInstrument(ref, signal),
 
     async getOrderbook({ instrument, depth, signal }) {
-      const upstreamDepth = orderbookDepths.find((allowed) => allowed >= depth) ?? 50;
-      const body = { instrumentId: await instrumentId(instrument, signal), depth: upstreamDepth };
+      const body = { instrumentId: await instrumentId(instrument, signal), depth: tinkoffOrderbookDepth(depth) };
       const book = await client.call('MarketDataService/GetOrderBook', body, orderBookResponseSchema, signal);
       return mapTinkoffOrderbook(book, Math.min(depth, 50), new Date().toISOString());
     },
@@ -153,6 +161,10 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
       }
       return operations;
     },
+
+    listOperationsPage: (params) => readTinkoffOperationsPage(client, accountOf(params.brokerAccountId), params),
+
+    getCandles: (params) => readTinkoffCandles(client, connection, params),
 
     async placeOrder({ brokerAccountId, instrument, side, type, lots, price, idempotencyKey, signal }) {
       const body: Record<string, unknown> = {
@@ -195,6 +207,9 @@ export function createTinkoffAdapter(config: TinkoffConnectionConfig, dependenci
       }
       return prices;
     },
+
+    previewOrder: (params) => calculateTinkoffOrder(client, accountOf(params.brokerAccountId), params),
+    createStreamFeed: (options) => createTinkoffMarketFeed(config, options),
 
     close: () => http.close(),
   };

@@ -12,6 +12,7 @@ export const tinkoffBroker = defineBroker({
   connection: tinkoffConnection,
   limits: tinkoffLimits,
   // idempotentOrders: PostOrder's orderId is an idempotency key: a resend with the same one returns the first order.
-  capabilities: { trading: true, orderTypes: ['LIMIT', 'MARKET'], orderbook: true, operations: true, idempotentOrders: true },
+  // orderPreview: GetOrderPrice and GetMaxLots.
+  capabilities: { trading: true, orderTypes: ['LIMIT', 'MARKET'], orderbook: true, operations: true, idempotentOrders: true, orderPreview: true, candles: true },
   createAdapter: createTinkoffAdapter,
 });

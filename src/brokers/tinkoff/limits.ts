@@ -1,4 +1,4 @@
-import type { RequestLimit } from '../limits.js';
+import type { CandleLimits, RequestLimit } from '../limits.js';
 
 /**
  * T-Invest API v2's published limits (../shared/brokers/tinvest-v2/limits.md, "Таблица лимитов
@@ -25,7 +25,7 @@ export const tinkoffLimits = [
   { name: 'MarketDataService', requests: 600, per: 'minute', routes: [{ path: `${contract}MarketDataService`, below: true }], enforced: true },
   { name: 'StopOrdersService', requests: 50, per: 'minute', routes: [{ path: `${contract}StopOrdersService`, below: true }], enforced: true },
   { name: 'SandboxService', requests: 200, per: 'minute', routes: [{ path: `${contract}SandboxService`, below: true }], enforced: true },
-  // GetOrderState, GetMaxLots, ReplaceOrder, …: the rest of the service.
+  // GetOrderState, GetMaxLots, GetOrderPrice, ReplaceOrder, …: the rest of the service.
   { name: 'OrdersService', requests: 100, per: 'minute', routes: [{ path: `${contract}OrdersService`, below: true }], enforced: true },
 ] as const satisfies readonly RequestLimit[];
 
@@ -53,3 +53,20 @@ export const tinkoffStreamLimits = {
   /** streams.md §1.3: a market-data stream with no subscriptions is closed after about 2 minutes (80004). */
   idleCloseMilliseconds: 120_000,
 } as const;
+
+/**
+ * GetCandles' caps per interval (marketdata.proto, `CandleInterval`: "От 1 минуты до 1 дня.
+ * Максимальное значение `limit` — 2400", …); past the window T-Invest answers 30014 ("The maximum
+ * request period for the given candle interval has been exceeded"). The proto calls the windows
+ * approximate ("может отличаться в большую сторону"), so the shorter reading is taken: three
+ * months as 90 days, a year as 365.
+ */
+export const tinkoffCandleLimits = {
+  MINUTE_1: { maximumDays: 1, maximumCandles: 2400 },
+  MINUTE_5: { maximumDays: 7, maximumCandles: 2400 },
+  MINUTE_15: { maximumDays: 21, maximumCandles: 2400 },
+  HOUR_1: { maximumDays: 90, maximumCandles: 2400 },
+  DAY: { maximumDays: 6 * 365, maximumCandles: 2400 },
+  WEEK: { maximumDays: 5 * 365, maximumCandles: 300 },
+  MONTH: { maximumDays: 10 * 365, maximumCandles: 120 },
+} as const satisfies CandleLimits;

@@ -18,6 +18,7 @@ export function mapTinkoffAccount(account: WireAccount): BrokerAccount | null {
     type: mapTinkoffAccountType(account.type),
     status: mapTinkoffAccountStatus(account.status),
     readOnly: account.accessLevel === 'ACCOUNT_ACCESS_LEVEL_READ_ONLY',
+    openedAt: account.openedDate && !account.openedDate.startsWith('1970-') ? account.openedDate : null,
   };
 }
 

@@ -29,5 +29,6 @@ export function mapTinkoffOperation(item: OperationItem): Operation {
     price: price !== null && !isZeroDecimal(price) ? price : null,
     payment,
     commission: commission && !isZeroDecimal(commission.amount) ? commission : null,
+    parentId: item.parentOperationId || null,
   };
 }

@@ -48,6 +48,7 @@ export const accountsResponseSchema = z.object({
         name: z.string().default(''),
         status: z.string().default('ACCOUNT_STATUS_UNSPECIFIED'),
         accessLevel: z.string().default('ACCOUNT_ACCESS_LEVEL_UNSPECIFIED'),
+        openedDate: z.string().optional(),
       }),
     )
     .default([]),
@@ -94,7 +95,7 @@ export type WireInstrument = z.output<typeof instrumentSchema>;
 
 export const instrumentResponseSchema = z.object({ instrument: instrumentSchema });
 
-const orderbookLevelSchema = z.object({ price: quotationSchema, quantity: int64 });
+export const orderbookLevelSchema = z.object({ price: quotationSchema, quantity: int64 });
 
 export const orderBookResponseSchema = z.object({
   ...instrumentNaming,
@@ -127,7 +128,11 @@ export const ordersResponseSchema = z.object({ orders: z.array(orderStateSchema)
 export const cancelOrderResponseSchema = z.object({ time: z.string().optional() });
 
 export const operationItemSchema = z.object({
+  /** Where a page that continues after this row starts (what `nextCursor` is for the last row). */
+  cursor: z.string().default(''),
   id: z.string().default(''),
+  /** A fee's trade; may change when the trade's id does (operations.proto). */
+  parentOperationId: z.string().default(''),
   date: z.string(),
   type: z.string().default('OPERATION_TYPE_UNSPECIFIED'),
   state: z.string().default('OPERATION_STATE_UNSPECIFIED'),
@@ -160,3 +165,40 @@ export const lastPricesResponseSchema = z.object({
 });
 
 export type WireAccount = z.output<typeof accountsResponseSchema>['accounts'][number];
+
+/** GetOrderPrice: the amounts brokerql maps (openapi.yaml `v1GetOrderPriceResponse`). */
+export const orderPriceResponseSchema = z.object({
+  initialOrderAmount: moneyValueSchema,
+  executedCommission: moneyValueSchema.optional(),
+  extraBond: z.object({ aciValue: moneyValueSchema.optional() }).optional(),
+  extraFuture: z.object({ initialMargin: moneyValueSchema.optional() }).optional(),
+});
+
+const buyLimitsSchema = z.object({ buyMaxLots: int64.default('0') }).default({ buyMaxLots: '0' });
+const sellLimitsSchema = z.object({ sellMaxLots: int64.default('0') }).default({ sellMaxLots: '0' });
+
+/** GetMaxLots (`v1GetMaxLotsResponse`): lots only; proto3 leaves out a zero, so each defaults to 0. */
+export const maxLotsResponseSchema = z.object({
+  buyLimits: buyLimitsSchema,
+  buyMarginLimits: buyLimitsSchema,
+  sellLimits: sellLimitsSchema,
+  sellMarginLimits: sellLimitsSchema,
+});
+
+// MarketDataService/GetCandles (marketdata.proto HistoricCandle): prices per unit, volume in lots.
+export const candlesResponseSchema = z.object({
+  candles: z
+    .array(
+      z.object({
+        open: quotationSchema,
+        high: quotationSchema,
+        low: quotationSchema,
+        close: quotationSchema,
+        volume: int64.default('0'),
+        time: z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'expected a date-time'),
+        isComplete: z.boolean().default(false),
+      }),
+    )
+    .default([]),
+});
+export type WireCandle = z.output<typeof candlesResponseSchema>['candles'][number];

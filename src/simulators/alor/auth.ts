@@ -78,6 +78,9 @@ export class AccessTokenIssuer {
     const signingInput = `${encode(header)}.${encode(claims)}`;
     const signature = this.sign(signingInput).toString('base64url');
     this.issued.add(signature);
+    // Issued now, so fresh — even when it is, claim for claim, a token issued earlier in the same
+    // second that a test has made expire.
+    this.expiredEarly.delete(signature);
     return `${signingInput}.${signature}`;
   }
 

@@ -1,6 +1,13 @@
+import type { CandleSeries, SeriesInterval } from '../common/candles.js';
 import { tradeBody } from './bodies.js';
 import type { SimulatedInstrument, SimulatedTrade } from './data.js';
+import type { HistoryFaults } from '../common/history-faults.js';
 import { AlorRejection } from './errors.js';
+import { Reply } from '../common/routes.js';
+import type { SimulatorRequest } from '../common/http.js';
+import type { AlorCaller } from './auth.js';
+import { clientAccount } from './requests.js';
+import type { AlorSimulatorState } from './state.js';
 
 /**
  * One page of GET /md/v2/Stats/{exchange}/{portfolio}/history/trades[/{symbol}] (SPEC
@@ -17,6 +24,7 @@ export function historyPage(
   query: URLSearchParams,
   pathSymbol: string | undefined,
   instruments: SimulatedInstrument[],
+  faults?: HistoryFaults<SimulatedTrade>,
 ): SimulatedTrade[] {
   const ticker = pathSymbol ?? query.get('ticker') ?? undefined;
   const side = query.get('side')?.toLowerCase();
@@ -36,7 +44,9 @@ export function historyPage(
     .filter((trade) => dateFrom === undefined || trade.date >= dateFrom)
     .sort((left, right) => (byDate && left.date !== right.date ? left.date - right.date : compareIds(left.id, right.id)));
   if (descending) rows.reverse();
-  const start = from === undefined ? 0 : rows.findIndex((trade) => (descending ? BigInt(trade.id) <= from : BigInt(trade.id) >= from));
+  const found = from === undefined ? 0 : rows.findIndex((trade) => (descending ? BigInt(trade.id) <= from : BigInt(trade.id) >= from));
+  // A page asked `from` a trade starts there, unless the history's seam faults move it.
+  const start = from === undefined || found < 0 || !faults ? found : faults.seamStart(found);
   return start < 0 ? [] : rows.slice(start, start + Number(limit));
 }
 
@@ -79,4 +89,61 @@ function readDateFrom(text: string | null): number | undefined {
   const time = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
   if (Number.isNaN(time)) throw new AlorRejection(400, { message: `dateFrom must be a date or a UTC date-time, got ${text}` });
   return time;
+}
+
+const timeframes: Record<string, SeriesInterval> = {
+  '60': 'MINUTE_1',
+  '300': 'MINUTE_5',
+  '900': 'MINUTE_15',
+  '3600': 'HOUR_1',
+  D: 'DAY',
+  '86400': 'DAY',
+  W: 'WEEK',
+  '604800': 'WEEK',
+  M: 'MONTH',
+  '2592000': 'MONTH',
+};
+
+/**
+ * GET /md/v2/history (SPEC MdV2HistoryGet): the candles of `symbol` on `exchange` of `tf` that
+ * start in [from, to] (Unix seconds, ⚠ `to` taken as inclusive), oldest first; with `countBack`,
+ * `from` moves back until that many candles are in (or the whole history is). ⚠ Of the timeframes
+ * ALOR offers the simulator has the seven brokerql asks for; another is a 400 here. `next` and
+ * `prev` (the neighbouring candles' times) are sent as null.
+ */
+export function historyCandles(series: CandleSeries, query: URLSearchParams, key: string, now: number) {
+  const interval = timeframes[query.get('tf') ?? ''];
+  if (!interval) throw new AlorRejection(400, { message: `tf must be a timeframe ALOR knows, got ${query.get('tf')}` });
+  const from = readInteger(query.get('from'), 'from');
+  const to = readInteger(query.get('to'), 'to');
+  if (from === undefined || to === undefined) throw new AlorRejection(400, { message: 'from and to are required' });
+  const countBack = readInteger(query.get('countBack'), 'countBack');
+  const end = Number(to) * 1000 + 1000;
+  let candles = series.candles(key, interval, Number(from) * 1000, end, now);
+  // Wider and wider, back to the series' start (the simulated history begins in 2000).
+  for (let reach = Number(from) * 1000; countBack !== undefined && candles.length < Number(countBack) && reach > historyStart; ) {
+    reach = Math.max(historyStart, reach - Math.max(7 * 86_400_000, (end - reach) * 2));
+    candles = series.candles(key, interval, reach, end, now);
+  }
+  if (countBack !== undefined && candles.length > Number(countBack) && candles.length > 0) {
+    const inWindow = candles.filter((candle) => candle.start >= Number(from) * 1000);
+    candles = inWindow.length >= Number(countBack) ? inWindow : candles.slice(-Number(countBack));
+  }
+  return {
+    history: candles.map((candle) => ({ time: candle.start / 1000, close: Number(candle.close), open: Number(candle.open), high: Number(candle.high), low: Number(candle.low), volume: candle.volume })),
+    next: null,
+    prev: null,
+  };
+}
+
+const historyStart = Date.parse('2000-01-01T00:00:00Z');
+
+/** GET …/history/trades[/:symbol]: a page of the portfolio's past trades, with the history faults applied. */
+export function historyTradesReply(state: AlorSimulatorState, request: SimulatorRequest, caller: AlorCaller): Reply {
+  const { exchange, portfolio } = clientAccount(request, caller);
+  state.history.beforeRead();
+  const rows = state.historyTrades.filter((trade) => trade.portfolio === portfolio && trade.exchange === exchange && state.history.visible(trade));
+  const page = historyPage(rows, request.query, request.params['symbol'], state.instruments, state.history);
+  state.history.afterRead(Date.parse(request.query.get('dateFrom') ?? '') || 0, Number.POSITIVE_INFINITY);
+  return new Reply({ status: 200, body: historyPageText(page) });
 }

@@ -92,6 +92,47 @@ export function readOrderCommand(text: string, type: 'limit' | 'market'): OrderR
   };
 }
 
+/** One order to estimate (`object_EstimateOrder`); only the fields the simulator reads. */
+export interface EstimateRequest {
+  portfolio: string;
+  exchange: string;
+  ticker: string;
+  /** Absent: the last price. */
+  price: string | undefined;
+  lotQuantity: number;
+  budget: string | undefined;
+  includeLimitOrders: boolean;
+}
+
+/**
+ * Reads POST …/orders/estimate (an object) or …/estimate/all (an array of them):
+ *   {"portfolio":"D39004","ticker":"SBER","exchange":"MOEX","price":142.52,"lotQuantity":1,"includeLimitOrders":false}
+ * Numbers losslessly; undefined for anything unreadable (a 400).
+ */
+export function readEstimateRequests(text: string, many: boolean): EstimateRequest[] | undefined {
+  let body: unknown;
+  try {
+    body = parse(text);
+  } catch {
+    return undefined;
+  }
+  const items = many ? body : [body];
+  if (!Array.isArray(items)) return undefined;
+  const requests: EstimateRequest[] = [];
+  for (const item of items) {
+    if (!isObject(item)) return undefined;
+    const { portfolio, ticker } = item;
+    const exchange = typeof item['exchange'] === 'string' ? item['exchange'].toUpperCase() : 'MOEX';
+    const lotQuantity = item['lotQuantity'] === undefined ? 0 : integer(item['lotQuantity']);
+    const price = item['price'] === undefined || item['price'] === null ? undefined : decimalText(item['price']);
+    const budget = item['budget'] === undefined || item['budget'] === null ? undefined : decimalText(item['budget']);
+    if (typeof portfolio !== 'string' || typeof ticker !== 'string' || lotQuantity === undefined || lotQuantity < 0) return undefined;
+    if ((item['price'] != null && price === undefined) || (item['budget'] != null && budget === undefined)) return undefined;
+    requests.push({ portfolio, exchange, ticker, price, lotQuantity, budget, includeLimitOrders: item['includeLimitOrders'] === true });
+  }
+  return requests;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !isLosslessNumber(value);
 }
@@ -161,6 +202,13 @@ export function pathInstrument(state: AlorSimulatorState, request: SimulatorRequ
 }
 
 /** GET …/orderbooks' `depth`: 1…50, 20 when absent. */
+/** The instrument `symbol` and `exchange` of the query name (GET /md/v2/history), as `EXCHANGE:SYMBOL`; 404 when unknown. */
+export function queryInstrument(state: AlorSimulatorState, request: SimulatorRequest): string {
+  const instrument = state.instrument(exchangeOf(request.query.get('exchange') ?? undefined), request.query.get('symbol') ?? '');
+  if (!instrument) throw new AlorRejection(404);
+  return `${instrument.exchange}:${instrument.symbol}`;
+}
+
 export function orderbookDepth(request: SimulatorRequest): number {
   const text = request.query.get('depth');
   const depth = text === null || text === '' ? 20 : Number(text);

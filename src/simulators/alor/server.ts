@@ -7,9 +7,10 @@ import { SimulatorServer } from '../common/server.js';
 import { AccessTokenIssuer, alorSimulatorRefreshTokens, type AlorCaller, type TokenCheck } from './auth.js';
 import { moneyBody, orderBody, orderbookBody, positionBody, quoteBody, riskBody, securityBody, summaryBody, tradeBody } from './bodies.js';
 import { AlorRejection, duplicateRequestMessage, missingRequestId, unreadableBody } from './errors.js';
-import { historyPage, historyPageText } from './history.js';
+import { historyCandles, historyTradesReply } from './history.js';
+import { estimate } from './calculator.js';
 import { AlorOrders } from './orders.js';
-import { cancelTarget, clientAccount, headerText, orderbookDepth, pathInstrument, quotedInstruments, readOrderCommand, refreshRequest } from './requests.js';
+import { cancelTarget, clientAccount, headerText, orderbookDepth, pathInstrument, queryInstrument, quotedInstruments, readOrderCommand, refreshRequest } from './requests.js';
 import { AlorSimulatorState } from './state.js';
 
 export { alorSimulatorRefreshTokens } from './auth.js';
@@ -73,6 +74,7 @@ export const alorRouteNames = {
   historyTrades: 'GET history trades',
   historySymbolTrades: 'GET history symbol trades',
   deprecatedHistoryTrades: 'GET deprecated history trades',
+  candles: 'GET history',
   security: 'GET security',
   quotes: 'GET quotes',
   orderbook: 'GET orderbook',
@@ -81,6 +83,8 @@ export const alorRouteNames = {
   replaceLimitOrder: 'PUT order limit',
   cancelOrder: 'DELETE order',
   cancelAllOrders: 'DELETE all orders',
+  estimate: 'POST estimate',
+  estimateAll: 'POST estimate all',
 } as const;
 
 const clients = '/md/v2/Clients/:exchange/:portfolio';
@@ -111,12 +115,7 @@ export function createAlorSimulator(options: AlorSimulatorOptions = {}): AlorSim
   const read = (path: string, name: string, handle: (call: RouteCall<AlorCaller, undefined>) => unknown) =>
     route({ method: 'GET', path, name, auth: true, handle });
 
-  const history = (path: string, name: string) =>
-    read(path, name, ({ request, caller }) => {
-      const { exchange, portfolio } = clientAccount(request, caller);
-      const rows = state.historyTrades.filter((trade) => trade.portfolio === portfolio && trade.exchange === exchange);
-      return new Reply({ status: 200, body: historyPageText(historyPage(rows, request.query, request.params['symbol'], state.instruments)) });
-    });
+  const history = (path: string, name: string) => read(path, name, ({ request, caller }) => historyTradesReply(state, request, caller));
 
   /**
    * POST …/actions/market|limit and PUT …/actions/limit/{id}. X-REQID (or the deprecated
@@ -227,6 +226,9 @@ export function createAlorSimulator(options: AlorSimulatorOptions = {}): AlorSim
       history('/md/v2/Stats/:exchange/:portfolio/history/trades/:symbol', alorRouteNames.historySymbolTrades),
       history('/md/stats/:exchange/:portfolio/history/trades', alorRouteNames.deprecatedHistoryTrades),
 
+      // ⚠ ALOR also answers it anonymously (15 minutes late); here it wants the JWT brokerql always sends.
+      read('/md/v2/history', alorRouteNames.candles, ({ request }) => historyCandles(state.candles, request.query, queryInstrument(state, request), now().getTime())),
+
       // Before /Securities/:exchange/:symbol, which has as many segments.
       read('/md/v2/Securities/:symbols/quotes', alorRouteNames.quotes, ({ request }) => {
         const time = now().getTime();
@@ -242,6 +244,9 @@ export function createAlorSimulator(options: AlorSimulatorOptions = {}): AlorSim
       orderCommand('POST', `${commands}/actions/market`, alorRouteNames.marketOrder, 'market'),
       orderCommand('POST', `${commands}/actions/limit`, alorRouteNames.limitOrder, 'limit'),
       orderCommand('PUT', `${commands}/actions/limit/:orderId`, alorRouteNames.replaceLimitOrder, 'limit'),
+      // Before …/orders/:orderId and …/all, which have as many segments.
+      route({ method: 'POST', path: `${commands}/estimate/all`, name: alorRouteNames.estimateAll, auth: true, handle: estimate(state, true) }),
+      route({ method: 'POST', path: `${commands}/estimate`, name: alorRouteNames.estimate, auth: true, handle: estimate(state, false) }),
       // Before …/orders/:orderId.
       route({
         method: 'DELETE',

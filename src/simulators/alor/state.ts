@@ -1,6 +1,8 @@
 import Big from 'big.js';
 import { Listeners } from '../common/clock.js';
 import type { MarketModel, MarketOptions } from '../common/market.js';
+import { CandleSeries } from '../common/candles.js';
+import { HistoryFaults } from '../common/history-faults.js';
 import { instruments as seedInstruments, openingBalances, seedHistory, valueOf, type SimulatedInstrument, type SimulatedTrade } from './data.js';
 import { marketKey, openAlorMarket } from './market.js';
 
@@ -75,6 +77,18 @@ export class AlorSimulatorState {
   readonly sessionTrades: SimulatedTrade[] = [];
   /** Past sessions' trades (GET /md/v2/Stats/…/history/trades); today's never move here. */
   readonly historyTrades: SimulatedTrade[] = seedHistory();
+  /** The trade history's fault switches (common/history-faults.ts); the history routes apply them. */
+  readonly history = new HistoryFaults<SimulatedTrade>(
+    (trade) => trade.date,
+    () => {
+      // New trade numbers, above any the seed uses, in the same order.
+      for (const [index, trade] of this.historyTrades.entries()) trade.id = String(9_700_000_000 + this.history.idChanges * 10_000_000 + index);
+    },
+  );
+  /** Every instrument's candles (GET /md/v2/history), centred on its opening price. */
+  readonly candles = new CandleSeries(
+    this.instruments.map((instrument) => ({ key: `${instrument.exchange}:${instrument.symbol}`, priceStep: instrument.minstep, price: instrument.lastPrice })),
+  );
   /** Switch: when false every order is refused as ExchangeTradingIsStopped. */
   tradingOpen = true;
   private readonly books = new Map<string, PortfolioBook>();

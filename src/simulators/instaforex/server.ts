@@ -140,7 +140,7 @@ export function createInstaforexSimulator(options: InstaforexSimulatorOptions = 
     clientRoute('closedTrades', (login, request) => {
       const from = timeParameter(request.query, closedTradesQuery.from, Number.NEGATIVE_INFINITY);
       const to = timeParameter(request.query, closedTradesQuery.to, Number.POSITIVE_INFINITY);
-      return state.closedTradeRecords(login, from, to).map((record) => tradeBody(record, switches));
+      return state.readClosedTrades(login, from, to).map((record) => tradeBody(record, switches));
     }),
 
     route({

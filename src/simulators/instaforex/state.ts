@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import { HistoryFaults } from '../common/history-faults.js';
 import {
   accounts as seedAccounts,
   Cmd,
@@ -101,6 +102,13 @@ export class InstaforexSimulatorState {
     float32: float32 ?? false,
   }));
   readonly tokens: TokenStore;
+  /** The closed trades' fault switches (common/history-faults.ts). */
+  readonly historyFaults = new HistoryFaults<TradeRecord>(
+    (row) => (row.closeTime ?? row.openTime) * 1000,
+    () => {
+      for (const [index, row] of this.history.entries()) row.ticket = 90_000_000 + this.historyFaults.idChanges * 1_000_000 + index;
+    },
+  );
 
   constructor(
     readonly switches: InstaforexSwitches,
@@ -139,6 +147,17 @@ export class InstaforexSimulatorState {
         return { ...trade, closePrice, profit: tradeProfit(this.instrument(trade.symbol), trade.cmd, trade.volume, trade.openPrice, closePrice) };
       })
       .sort((left, right) => left.ticket - right.ticket);
+  }
+
+  /**
+   * The closed-trades route's rows: `closedTradeRecords` with the history's faults applied (tickets
+   * changing, rows held back; MT4's history is not paged, so no seams).
+   */
+  readClosedTrades(login: number, from: number, to: number): TradeRecord[] {
+    this.historyFaults.beforeRead();
+    const rows = this.closedTradeRecords(login, from, to).filter((row) => this.historyFaults.visible(row));
+    this.historyFaults.afterRead(from * 1000, to * 1000);
+    return rows;
   }
 
   /** History rows whose close time lies in [from, to] (unix seconds, inclusive), oldest first. */

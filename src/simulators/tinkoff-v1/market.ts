@@ -1,6 +1,11 @@
 import Big from 'big.js';
+import { tinkoffV1CandleLimits } from '../../brokers/tinkoff-v1/limits.js';
+import type { SeriesInterval } from '../common/candles.js';
 import type { SimulatedInstrument } from './data.js';
-import { plain } from './wire.js';
+import { tinkoffV1Errors } from './errors.js';
+import { requiredText, requiredTimestamp } from './requests.js';
+import type { TinkoffV1SimulatorState } from './state.js';
+import { decimal, plain } from './wire.js';
 
 /**
  * The simulated exchange's view of an instrument: a static order book around the last price
@@ -99,4 +104,38 @@ export function averagePrice(amount: Big, units: number): string {
 export function weightedAverage(heldUnits: Big, heldAverage: string, addedUnits: Big, addedPrice: string): string {
   const total = heldUnits.plus(addedUnits);
   return plain(heldUnits.times(heldAverage).plus(addedUnits.times(addedPrice)).div(total).round(6, Big.roundHalfUp));
+}
+
+const resolutions: Record<string, SeriesInterval> = { '1min': 'MINUTE_1', '5min': 'MINUTE_5', '15min': 'MINUTE_15', hour: 'HOUR_1', day: 'DAY', week: 'WEEK', month: 'MONTH' };
+
+/**
+ * GET /market/candles?figi&from&to&interval: the instrument's candles starting in [from, to), as
+ * v1 writes them (numbers, UTC `Z` times). A period longer than the resolution allows (SW
+ * `CandleResolution`) is v1's VALIDATION_ERROR. ⚠ Of v1's resolutions the simulator has the seven
+ * brokerql asks for (2min, 3min, 10min and 30min are refused as unknown here).
+ */
+export function candlesPayload(state: TinkoffV1SimulatorState, query: URLSearchParams, now: number) {
+  const figi = requiredText(query, 'figi');
+  state.instrument(figi);
+  const from = requiredTimestamp(query, 'from');
+  const to = requiredTimestamp(query, 'to');
+  const resolution = requiredText(query, 'interval');
+  const interval = resolutions[resolution];
+  if (!interval) throw tinkoffV1Errors.validation('interval', `Unknown interval ${resolution}`);
+  if (to < from) throw tinkoffV1Errors.validation('from', 'must not be after to');
+  if (to - from > tinkoffV1CandleLimits[interval].maximumDays * 86_400_000) throw tinkoffV1Errors.validation('from', 'Bad candle interval: the period is too long for this resolution');
+  return {
+    figi,
+    interval: resolution,
+    candles: state.candles.candles(figi, interval, from, to, now).map((candle) => ({
+      figi,
+      interval: resolution,
+      o: decimal(candle.open),
+      c: decimal(candle.close),
+      h: decimal(candle.high),
+      l: decimal(candle.low),
+      v: candle.volume,
+      time: new Date(candle.start).toISOString().replace('.000Z', 'Z'),
+    })),
+  };
 }

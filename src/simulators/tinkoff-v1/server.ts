@@ -17,6 +17,7 @@ import {
 } from './bodies.js';
 import type { InstrumentType } from './data.js';
 import { tinkoffV1ErrorResponse, tinkoffV1Errors } from './errors.js';
+import { candlesPayload } from './market.js';
 import { TinkoffV1Orders } from './orders.js';
 import {
   currenciesAccount,
@@ -171,6 +172,7 @@ export function createTinkoffV1Simulator(options: TinkoffV1SimulatorOptions = {}
         return instrumentListPayload(state.instruments.filter((instrument) => instrument.ticker === ticker));
       },
     }),
+    serve({ method: 'GET', path: '/market/candles', handle: ({ query }) => candlesPayload(state, query, now().getTime()) }),
     marketList('/market/stocks', 'Stock'),
     marketList('/market/bonds', 'Bond'),
     marketList('/market/etfs', 'Etf'),
@@ -216,7 +218,7 @@ export function createTinkoffV1Simulator(options: TinkoffV1SimulatorOptions = {}
         const from = requiredTimestamp(query, 'from');
         const to = requiredTimestamp(query, 'to');
         if (from > to) throw tinkoffV1Errors.validation('from', 'must not be after to');
-        return { operations: state.operationsBetween(account(), from, to, query.get('figi') || undefined).map(operationPayload) };
+        return { operations: state.readOperations(account(), from, to, query.get('figi') || undefined).map(operationPayload) };
       },
     }),
 

@@ -12,6 +12,8 @@ import {
   type SeedOperation,
   type SimulatedInstrument,
 } from './data.js';
+import { CandleSeries } from '../common/candles.js';
+import { HistoryFaults } from '../common/history-faults.js';
 import { tinkoffV1Errors } from './errors.js';
 import { plain } from './wire.js';
 
@@ -72,6 +74,16 @@ export function isActive(status: OrderStatus): boolean {
 export class TinkoffV1SimulatorState {
   readonly instruments = instruments;
   readonly tradingAccounts: BrokerAccount[];
+  /** The operation history's fault switches (common/history-faults.ts): v1 does not page, so ids and late rows only. */
+  readonly history = new HistoryFaults<OperationRecord>(
+    (operation) => Date.parse(operation.date),
+    () => {
+      const rows = this.tradingAccounts.flatMap((account) => account.operations);
+      for (const [index, operation] of rows.entries()) operation.id = String(600_000_000 + this.history.idChanges * 100_000 + index);
+    },
+  );
+  /** Every instrument's candles (GET /market/candles), centred on its last price. */
+  readonly candles = new CandleSeries(instruments.map((instrument) => ({ key: instrument.figi, priceStep: instrument.minPriceIncrement, price: instrument.lastPrice })));
   private readonly sandboxAccounts = new Map<string, BrokerAccount[]>();
   private nextSandboxAccountNumber = 2936300;
 
@@ -150,10 +162,18 @@ export class TinkoffV1SimulatorState {
     return plain(new Big(lots).times(instrument.lot));
   }
 
+  /** GET /operations: `operationsBetween`, with the history's faults applied (ids changing, rows held back). */
+  readOperations(account: BrokerAccount, from: number, to: number, figi: string | undefined): OperationRecord[] {
+    this.history.beforeRead();
+    const rows = this.operationsBetween(account, from, to, figi);
+    this.history.afterRead(from, to);
+    return rows;
+  }
+
   /** Operations in [from, to), optionally of one instrument, newest first. */
   operationsBetween(account: BrokerAccount, from: number, to: number, figi: string | undefined): OperationRecord[] {
     return account.operations
-      .filter((operation) => figi === undefined || operation.figi === figi)
+      .filter((operation) => (figi === undefined || operation.figi === figi) && this.history.visible(operation))
       .filter((operation) => {
         const time = Date.parse(operation.date);
         return time >= from && time < to;

@@ -1,6 +1,6 @@
 import Big from 'big.js';
 import type { Access } from './auth.js';
-import type { SeedOperation, SimulatedInstrument } from './data.js';
+import type { SimulatedInstrument } from './data.js';
 import type { BookLevel } from '../common/market.js';
 import { priceBand } from './market.js';
 import type { SimulatedOrder, TinkoffSimulatorState } from './state.js';
@@ -225,67 +225,4 @@ export function orderStateBody(state: TinkoffSimulatorState, order: SimulatedOrd
 export function postedOrderBody(state: TinkoffSimulatorState, order: SimulatedOrder, serverTime: string) {
   const { orderDate: _orderDate, stages: _stages, averagePositionPrice: _average, serviceCommission: _service, ...response } = orderStateBody(state, order);
   return { ...response, message: '', responseMetadata: { trackingId: newTrackingId(), serverTime } };
-}
-
-export function operationItem(state: TinkoffSimulatorState, operation: SeedOperation, cursor: string) {
-  const instrument = operation.figi ? state.findInstrument(operation.figi) : undefined;
-  const quantity = operation.quantity ?? 0;
-  const done = operation.quantityDone ?? quantity;
-  return {
-    cursor,
-    brokerAccountId: operation.accountId,
-    id: operation.id,
-    parentOperationId: '',
-    name: operation.description,
-    date: operation.date,
-    type: operation.type,
-    description: operation.description,
-    state: operation.state,
-    instrumentUid: instrument?.uid ?? '',
-    figi: operation.figi ?? '',
-    instrumentType: instrument?.instrumentType ?? '',
-    instrumentKind: instrument?.instrumentKind ?? 'INSTRUMENT_TYPE_UNSPECIFIED',
-    positionUid: instrument?.positionUid ?? '',
-    ticker: instrument?.ticker ?? '',
-    classCode: instrument?.classCode ?? '',
-    payment: moneyValue(operation.payment, operation.currency),
-    price: moneyValue(operation.price ?? '0', operation.currency),
-    commission: moneyValue(operation.commission ?? '0', operation.currency),
-    yield: moneyValue('0', operation.currency),
-    yieldRelative: quotation('0'),
-    accruedInt: moneyValue('0', operation.currency),
-    quantity: String(quantity),
-    quantityRest: String(quantity - done),
-    quantityDone: String(done),
-    cancelDateTime: operation.state === 'OPERATION_STATE_CANCELED' ? operation.date : undefined,
-    cancelReason: operation.state === 'OPERATION_STATE_CANCELED' ? 'Отменено биржей' : '',
-    tradesInfo: { trades: [] },
-    assetUid: '',
-    childOperations: [],
-  };
-}
-
-export function v1Operation(state: TinkoffSimulatorState, operation: SeedOperation) {
-  const instrument = operation.figi ? state.findInstrument(operation.figi) : undefined;
-  const quantity = operation.quantity ?? 0;
-  return {
-    id: operation.id,
-    parentOperationId: '',
-    currency: operation.currency,
-    payment: moneyValue(operation.payment, operation.currency),
-    price: moneyValue(operation.price ?? '0', operation.currency),
-    state: operation.state,
-    quantity: String(quantity),
-    quantityRest: String(quantity - (operation.quantityDone ?? quantity)),
-    figi: operation.figi ?? '',
-    instrumentType: instrument?.instrumentType ?? '',
-    date: operation.date,
-    type: operation.description,
-    operationType: operation.type,
-    trades: [],
-    assetUid: '',
-    positionUid: instrument?.positionUid ?? '',
-    instrumentUid: instrument?.uid ?? '',
-    childOperations: [],
-  };
 }

@@ -23,6 +23,13 @@ export const tinkoffErrors = {
   outsideLimits: { status: 400, grpc: 3, number: 30099, message: 'The price is outside the limits for this instrument' },
   pricePositive: { status: 400, grpc: 3, number: 30100, message: 'The price must be positive' },
   invalidLimit: { status: 400, grpc: 3, number: 30069, message: 'Invalid parameter: `limit`' },
+  missingFrom: { status: 400, grpc: 3, number: 30001, message: 'Missing parameter: `from`' },
+  missingTo: { status: 400, grpc: 3, number: 30004, message: 'Missing parameter: `to`' },
+  invalidFrom: { status: 400, grpc: 3, number: 30009, message: '`from` is invalid' },
+  invalidTo: { status: 400, grpc: 3, number: 30010, message: '`to` is invalid' },
+  invalidInterval: { status: 400, grpc: 3, number: 30011, message: '`interval` is invalid' },
+  toBeforeFrom: { status: 400, grpc: 3, number: 30012, message: "`to` can't be less than `from`" },
+  candlePeriodTooLong: { status: 400, grpc: 3, number: 30014, message: 'The maximum request period for the given candle interval has been exceeded' },
   unauthenticated: { status: 401, grpc: 16, number: 40003, message: 'Authentication token is missing or invalid' },
   insufficientPrivileges: { status: 403, grpc: 7, number: 40002, message: 'Insufficient privileges' },
   ordersNotAvailable: { status: 403, grpc: 7, number: 40004, message: 'Working with orders is not available with this account' },
@@ -35,7 +42,7 @@ export const tinkoffErrors = {
 } as const;
 
 export type TinkoffErrorName = keyof typeof tinkoffErrors;
-type TinkoffErrorEntry = (typeof tinkoffErrors)[TinkoffErrorName];
+export type TinkoffErrorEntry = (typeof tinkoffErrors)[TinkoffErrorName];
 
 function errorBody(error: TinkoffErrorEntry) {
   return { code: error.grpc, message: error.message, description: error.number };

@@ -1,6 +1,6 @@
 import Big from 'big.js';
 import type { MarketFill } from '../common/market.js';
-import { seedOrders, type SeedOperation, type SimulatedInstrument } from './data.js';
+import { commissionRates, seedOrders, type SeedOperation, type SimulatedInstrument } from './data.js';
 import { TinkoffApiError, tinkoffErrors } from './errors.js';
 import { bestPrices, priceBand } from './market.js';
 import { isActive, type Holding, type SimulatedOrder, type TinkoffOrderEvent, type TinkoffSimulatorState } from './state.js';
@@ -22,8 +22,6 @@ export interface PostOrderInput {
   price: string | undefined;
   orderRequestId: string;
 }
-
-const feeRate = '0.0005';
 
 export class TinkoffOrders {
   /** The client's orderId (per account) → the order it placed: PostOrder's idempotency. */
@@ -70,7 +68,7 @@ export class TinkoffOrders {
 
     const units = new Big(input.lots).times(instrument.lot);
     const amount = units.times(price);
-    const fee = marketable ? amount.times(feeRate).round(2, Big.roundHalfUp).toFixed() : '0';
+    const fee = marketable ? commissionFor(instrument, amount) : '0';
     if (buying) {
       const free = new Big(this.state.totalCash(input.accountId).get(instrument.currency) ?? '0').minus(
         this.state.blockedCash(input.accountId).get(instrument.currency) ?? '0',
@@ -137,7 +135,7 @@ export class TinkoffOrders {
   private fill(order: SimulatedOrder, instrument: SimulatedInstrument, fill: Pick<MarketFill, 'price' | 'lots' | 'tradeId'>): void {
     const units = new Big(fill.lots).times(instrument.lot);
     const amount = units.times(fill.price);
-    const fee = amount.times(feeRate).round(2, Big.roundHalfUp).toFixed();
+    const fee = commissionFor(instrument, amount);
     const buying = order.direction === 'ORDER_DIRECTION_BUY';
     const holdings = this.state.holdings.get(order.accountId) ?? new Map<string, Holding>();
     this.state.holdings.set(order.accountId, holdings);
@@ -188,6 +186,11 @@ export class TinkoffOrders {
       this.state.market.rest(seed.figi, seed.orderId, side, seed.price, seed.lots - seed.executedLots);
     }
   }
+}
+
+/** The broker's fee for a trade of `amount` (commissionRates), to kopecks. */
+export function commissionFor(instrument: SimulatedInstrument, amount: Big): string {
+  return amount.times(commissionRates[instrument.instrumentType]).round(2, Big.roundHalfUp).toFixed();
 }
 
 interface FillAccounting {

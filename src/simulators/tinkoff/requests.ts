@@ -1,7 +1,9 @@
 import { parseJsonObject } from '../common/http.js';
 import type { Access } from './auth.js';
 import type { SimulatedInstrument } from './data.js';
-import { TinkoffApiError, tinkoffErrors, UnreadableBodyError } from './errors.js';
+import { tinkoffCandleLimits } from '../../brokers/tinkoff/limits.js';
+import type { SeriesInterval } from '../common/candles.js';
+import { TinkoffApiError, tinkoffErrors, UnreadableBodyError, type TinkoffErrorEntry } from './errors.js';
 import type { PostOrderInput } from './orders.js';
 import type { OperationFilter, TinkoffSimulatorState } from './state.js';
 import { readQuotation } from './wire.js';
@@ -104,11 +106,63 @@ export function requireOrderId(body: RequestBody): string {
   return orderId;
 }
 
-/** GetOperationsByCursor's page: `limit` 1…1000 (default 100) from the opaque `cursor`. */
-export function operationsPage(body: RequestBody): { start: number; limit: number } {
+/**
+ * GetOperationsByCursor's page: `limit` 1…1000 (default 100) from the opaque `cursor` — the
+ * position after a row, as that row's `cursor` and the page's `nextCursor` say — moved by the
+ * history's seam faults.
+ */
+export function operationsPage(state: TinkoffSimulatorState, body: RequestBody): { start: number; limit: number } {
   const limit = body['limit'] === undefined ? 100 : Number(body['limit']);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new TinkoffApiError(tinkoffErrors.invalidLimit);
-  return { start: body['cursor'] ? Number(body['cursor']) : 0, limit };
+  const cursor = body['cursor'];
+  return { start: cursor ? state.history.seamStart(Number(cursor)) : 0, limit };
+}
+
+const candleIntervals: Record<string, SeriesInterval> = {
+  CANDLE_INTERVAL_1_MIN: 'MINUTE_1',
+  CANDLE_INTERVAL_5_MIN: 'MINUTE_5',
+  CANDLE_INTERVAL_15_MIN: 'MINUTE_15',
+  CANDLE_INTERVAL_HOUR: 'HOUR_1',
+  CANDLE_INTERVAL_DAY: 'DAY',
+  CANDLE_INTERVAL_WEEK: 'WEEK',
+  CANDLE_INTERVAL_MONTH: 'MONTH',
+};
+
+export interface CandlesRequest {
+  figi: string;
+  interval: SeriesInterval;
+  from: number;
+  to: number;
+  limit: number | undefined;
+}
+
+const day = 86_400_000;
+
+/**
+ * GetCandles' request, checked as T-Invest checks it: an instrument, `from` and `to` (RFC 3339),
+ * an interval (the simulator has the seven brokerql asks for; ⚠ the others T-Invest offers are
+ * answered 30011 here), a window no longer than the interval's cap (30014) and a `limit` no larger
+ * than its cap (⚠ T-Invest documents the cap but not its error; 30069 is its `limit` error).
+ */
+export function candlesRequest(state: TinkoffSimulatorState, body: RequestBody): CandlesRequest {
+  const instrument = requireInstrument(state, body);
+  const from = readTime(body['from'], tinkoffErrors.missingFrom, tinkoffErrors.invalidFrom);
+  const to = readTime(body['to'], tinkoffErrors.missingTo, tinkoffErrors.invalidTo);
+  const interval = candleIntervals[String(body['interval'])];
+  if (!interval) throw new TinkoffApiError(tinkoffErrors.invalidInterval);
+  if (to < from) throw new TinkoffApiError(tinkoffErrors.toBeforeFrom);
+  const cap = tinkoffCandleLimits[interval];
+  if (to - from > cap.maximumDays * day) throw new TinkoffApiError(tinkoffErrors.candlePeriodTooLong);
+  const limit = body['limit'] === undefined ? undefined : Number(body['limit']);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > cap.maximumCandles)) throw new TinkoffApiError(tinkoffErrors.invalidLimit);
+  return { figi: instrument.figi, interval, from, to, limit };
+}
+
+function readTime(value: unknown, missing: TinkoffErrorEntry, invalid: TinkoffErrorEntry): number {
+  if (value === undefined || value === '') throw new TinkoffApiError(missing);
+  const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(time)) throw new TinkoffApiError(invalid);
+  return time;
 }
 
 /** `from`, `to` and an instrument (figi or uid) to narrow an operations list. */

@@ -8,17 +8,18 @@ import {
   accountsBody,
   instrumentBody,
   lastPriceBody,
-  operationItem,
   orderBookBody,
   orderStateBody,
   portfolioBody,
   positionsBody,
   postedOrderBody,
-  v1Operation,
 } from './bodies.js';
+import { candlesBody, operationItem, v1Operation } from './history.js';
+import { maxLotsBody, orderPriceBody } from './calculator.js';
 import { TinkoffApiError, tinkoffErrorResponse, tinkoffErrors } from './errors.js';
 import { TinkoffOrders } from './orders.js';
 import {
+  candlesRequest,
   instrumentBy,
   jsonObject,
   operationFilter,
@@ -140,18 +141,30 @@ export function createTinkoffSimulator(options: TinkoffSimulatorOptions = {}): T
       return { time, responseMetadata: { trackingId: newTrackingId(), serverTime: time } };
     }),
 
+    method('OrdersService/GetOrderPrice', (body) => orderPriceBody(state, body)),
+    method('OrdersService/GetMaxLots', (body) => maxLotsBody(state, body)),
+
     method('OperationsService/GetOperationsByCursor', (body) => {
       const accountId = requireAccount(state, body);
-      const { start, limit } = operationsPage(body);
+      state.history.beforeRead();
+      const filter = operationFilter(state, body);
+      const { start, limit } = operationsPage(state, body);
       const rows = state
-        .operationsOf(accountId, operationFilter(state, body))
+        .operationsOf(accountId, filter)
         .filter((operation) => !(body['withoutCommissions'] === true && operation.type === 'OPERATION_TYPE_BROKER_FEE'));
       const hasNext = start + limit < rows.length;
+      state.history.afterRead(filter.from, filter.to);
       return {
         hasNext,
         nextCursor: hasNext ? String(start + limit) : '',
         items: rows.slice(start, start + limit).map((operation, index) => operationItem(state, operation, String(start + index + 1))),
       };
+    }),
+    method('MarketDataService/GetCandles', (body) => {
+      const request = candlesRequest(state, body);
+      const candles = state.candles.candles(request.figi, request.interval, request.from, request.to, now().getTime());
+      // ⚠ Which candles a `limit` keeps is not documented; `limit` without `from` (30228) reads as counting back from `to`.
+      return candlesBody(request.limit === undefined ? candles : candles.slice(-request.limit));
     }),
     method('OperationsService/GetOperations', (body) => ({
       operations: state.operationsOf(requireAccount(state, body), operationFilter(state, body)).map((operation) => v1Operation(state, operation)),

@@ -1,5 +1,7 @@
 import Big from 'big.js';
+import { CandleSeries } from '../common/candles.js';
 import { Listeners } from '../common/clock.js';
+import { HistoryFaults } from '../common/history-faults.js';
 import type { MarketModel, MarketOptions } from '../common/market.js';
 import {
   accounts as seedAccounts,
@@ -93,6 +95,13 @@ export class TinkoffSimulatorState {
   readonly cash = new Map<string, Map<string, string>>();
   readonly orders = new Map<string, SimulatedOrder>();
   readonly operations: SeedOperation[] = seedOperations.map((operation) => ({ ...operation }));
+  /** The operation history's fault switches (common/history-faults.ts); GetOperationsByCursor applies them. */
+  readonly history = new HistoryFaults<SeedOperation>(
+    (operation) => Date.parse(operation.date),
+    () => this.renameOperationIds(),
+  );
+  /** Every instrument's candles (GetCandles), centred on its opening price. */
+  readonly candles = new CandleSeries(instruments.map((instrument) => ({ key: instrument.figi, priceStep: instrument.minPriceIncrement, price: instrument.lastPrice })));
   /** Switch: when false every order is refused as outside trading hours. */
   tradingOpen = true;
   /**
@@ -160,14 +169,27 @@ export class TinkoffSimulatorState {
       .toFixed();
   }
 
-  /** An account's operations that pass the filter, newest first. */
+  /** An account's operations that pass the filter, newest first (those `history` holds back left out). */
   operationsOf(accountId: string, filter: OperationFilter): SeedOperation[] {
     return this.operations
       .filter((operation) => operation.accountId === accountId && (filter.figi === undefined || operation.figi === filter.figi))
+      .filter((operation) => this.history.visible(operation))
       .filter((operation) => {
         const time = Date.parse(operation.date);
         return time >= filter.from && time <= filter.to;
       })
       .sort((left, right) => Date.parse(right.date) - Date.parse(left.date));
+  }
+
+  /** Every operation gets a new id (and every fee its trade's new id), as T-Invest's ids "may change over time". */
+  private renameOperationIds(): void {
+    const renamed = new Map<string, string>();
+    for (const [index, operation] of this.operations.entries()) {
+      renamed.set(operation.id, String(70_000_000_000 + this.history.idChanges * 1_000_000 + index));
+    }
+    for (const operation of this.operations) {
+      operation.id = renamed.get(operation.id)!;
+      if (operation.parentId) operation.parentId = renamed.get(operation.parentId) ?? operation.parentId;
+    }
   }
 }

@@ -81,7 +81,8 @@ function orderBook(context: SubscriptionContext, request: Request): Outcome {
   if ('httpCode' in instrument) return instrument;
   const depth = request['depth'] === undefined ? 20 : request['depth'];
   if (typeof depth !== 'number' || !Number.isInteger(depth) || depth < 1 || depth > 50) return refuse(400, `depth must be an integer from 1 to 50, got ${String(depth)}`);
-  return marketData(context, request, instrument, (existing) => ({ ...orderbookBody(context.state, instrument, depth, context.clock.now()), snapshot: existing, existing }));
+  // ALOR's `ms_timestamp` is whole milliseconds; the system clock's time has a fraction.
+  return marketData(context, request, instrument, (existing) => ({ ...orderbookBody(context.state, instrument, depth, Math.floor(context.clock.now())), snapshot: existing, existing }));
 }
 
 function quotes(context: SubscriptionContext, request: Request): Outcome {
