@@ -1,10 +1,9 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { allSimulatedBrokers } from '../src/simulators/index.js';
@@ -17,26 +16,53 @@ import { allSimulatedBrokers } from '../src/simulators/index.js';
 
 export const repository = fileURLToPath(new URL('../', import.meta.url));
 const workDirectory = mkdtempSync(path.join(tmpdir(), 'brokerql-bench-'));
-const children: ChildProcessWithoutNullStreams[] = [];
+const children: ChildProcess[] = [];
+/** Where each child's stdout goes. */
+const outputFiles = new WeakMap<ChildProcess, string>();
+let started = 0;
 
-export function start(command: string[], label: string, nodeOptions = ''): ChildProcessWithoutNullStreams {
-  const child = spawn(process.execPath, command, { cwd: repository, env: { ...process.env, LOG_LEVEL: 'info', NODE_OPTIONS: nodeOptions } });
-  child.stderr.on('data', (chunk: Buffer) => process.stderr.write(`[${label}] ${chunk}`));
+/**
+ * Spawns a child with its stdout going to a file in the work directory, as a user's logs go to
+ * a file or journald. Nothing in this process reads it after the child's ready line: reading a
+ * gateway's log line by line would wake the load generator for every request on the machine the
+ * gateway shares, and the same holds for every process measured (brokerql, Mesh, the brokers).
+ */
+function spawnLogged(command: string[], label: string, options: { cwd: string; env: NodeJS.ProcessEnv }): ChildProcess {
+  const file = path.join(workDirectory, `${++started}-${label.replace(/[^\w-]+/g, '-')}.stdout`);
+  const descriptor = openSync(file, 'w');
+  const child = spawn(process.execPath, command, { ...options, stdio: ['ignore', descriptor, 'pipe'] });
+  // The child has its own copy of the descriptor.
+  closeSync(descriptor);
+  outputFiles.set(child, file);
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[${label}] ${chunk}`));
   children.push(child);
   return child;
 }
 
-export function firstLine(child: ChildProcessWithoutNullStreams, matches: (line: string) => boolean): Promise<string> {
-  const lines = createInterface({ input: child.stdout });
+export function start(command: string[], label: string, nodeOptions = ''): ChildProcess {
+  return spawnLogged(command, label, { cwd: repository, env: { ...process.env, LOG_LEVEL: 'info', NODE_OPTIONS: nodeOptions } });
+}
+
+/** The first line of a child's stdout that `matches`, read from its file until it appears. */
+export function firstLine(child: ChildProcess, matches: (line: string) => boolean): Promise<string> {
+  const file = outputFiles.get(child)!;
   return new Promise((resolve, reject) => {
-    lines.on('line', (line) => {
-      if (matches(line)) resolve(line);
-    });
-    child.once('exit', (code) => reject(new Error(`process exited (${code}) before it was ready`)));
+    const onExit = (code: number | null) => {
+      clearInterval(poll);
+      reject(new Error(`process exited (${code}) before it was ready`));
+    };
+    const poll = setInterval(() => {
+      const line = readFileSync(file, 'utf8').split('\n').find(matches);
+      if (line === undefined) return;
+      clearInterval(poll);
+      child.off('exit', onExit);
+      resolve(line);
+    }, 20);
+    child.once('exit', onExit);
   });
 }
 
-export async function stop(child: ChildProcessWithoutNullStreams): Promise<void> {
+export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
@@ -97,7 +123,7 @@ export const totalCalls = (counts: Record<string, Record<string, number>>) =>
 export interface Gateway {
   url: string;
   token: string;
-  process: ChildProcessWithoutNullStreams;
+  process: ChildProcess;
 }
 
 export interface GatewayOptions {
@@ -186,7 +212,7 @@ export async function freePort(): Promise<number> {
  * GraphQL Mesh over T-Invest's OpenAPI spec (bench/mesh/mesh.config.ts): composed with
  * mesh-compose, served by Hive Gateway on loopback, calling the given T-Invest simulator.
  */
-export async function startMesh(tinvest: Record<string, string>): Promise<{ url: string; process: ChildProcessWithoutNullStreams }> {
+export async function startMesh(tinvest: Record<string, string>): Promise<{ url: string; process: ChildProcess }> {
   const supergraph = path.join(workDirectory, 'supergraph.graphql');
   await new Promise<void>((resolve, reject) => {
     const compose = spawn(process.execPath, [path.join(repository, 'node_modules/.bin/mesh-compose'), '-o', supergraph], { cwd: path.join(repository, 'bench/mesh') });
@@ -196,13 +222,11 @@ export async function startMesh(tinvest: Record<string, string>): Promise<{ url:
     compose.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`mesh-compose failed: ${output.slice(-500)}`))));
   });
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
+  const child = spawnLogged(
     [path.join(repository, 'node_modules/.bin/hive-gateway'), 'supergraph', supergraph, '--host', '127.0.0.1', '--port', String(port)],
+    'mesh',
     { cwd: workDirectory, env: { ...process.env, NODE_OPTIONS: '', TINVEST_URL: tinvest['baseUrl']!, TINVEST_TOKEN: tinvest['token']! } },
   );
-  child.stderr.on('data', (chunk: Buffer) => process.stderr.write(`[mesh] ${chunk}`));
-  children.push(child);
   await firstLine(child, (line) => line.includes('Listening on'));
   return { url: `http://127.0.0.1:${port}/graphql`, process: child };
 }

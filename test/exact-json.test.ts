@@ -41,12 +41,17 @@ describe('parseJsonExact', () => {
     expect(reader('1e99')).toBe('fast');
     expect(reader('1E-300')).toBe('exact');
     expect(reader('1e+300')).toBe('exact');
-    // Digits in strings count too (a false alarm only costs the slower parser), but an exponent
-    // only after a digit: "E123" in a string (a UUID's "e612…") is no number.
+    // An exponent only after a digit; and what is inside a string is no number at all, however it
+    // reads (a T-Invest uid's "…-5e665…", a long account number), escaped quotes included.
     expect(reader('"E123"')).toBe('fast');
     expect(reader('[1E123]')).toBe('exact');
-    expect(reader('"1E123"')).toBe('exact');
+    expect(reader('"1E123"')).toBe('fast');
     expect(reader('"8800000000"')).toBe('fast');
+    expect(reader('"12345678901234567890"')).toBe('fast');
+    expect(reader('{"uid":"6afa6f80-03a7-4d83-9cf0-5e665b9e9a3b"}')).toBe('fast');
+    expect(reader('["say \\"1E123\\" again"]')).toBe('fast');
+    expect(reader('["\\\\", "1234567890123456"]')).toBe('fast');
+    expect(reader('["\\\\", 1E123]')).toBe('exact');
   });
 
   it('agrees with the exact reference on many generated numbers of up to 15 digits', () => {

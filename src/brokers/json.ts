@@ -5,9 +5,10 @@ import { decimalFromJsonNumberOrUndefined, type Decimal } from '../decimal.js';
 /**
  * Whether somewhere in the text a number may be one a double cannot hold exactly: 16 or more
  * digits in a row (dots between them allowed), or an exponent of three digits after a digit.
- * Digits inside strings count too; that only costs the slower exact parser. (A UUID's "e612…"
- * follows no digit, so T-Invest's instrument uids keep the fast path.) A loop over character
- * codes: it reads a 300 KB page faster than the equivalent regular expression.
+ * Strings are skipped: their digits are no numbers, and T-Invest's ids would otherwise send
+ * ordinary answers to the slower exact parser (a uid's "…-5e665…" reads like an exponent: the
+ * simulated customer's main portfolio, 4.8 KB, took 75 µs to read instead of 30). A loop over
+ * character codes: it reads a 300 KB page faster than the equivalent regular expression.
  */
 function mayHoldInexactNumber(text: string): boolean {
   let digits = 0;
@@ -15,12 +16,28 @@ function mayHoldInexactNumber(text: string): boolean {
     const code = text.charCodeAt(index);
     if (code >= 48 && code <= 57) {
       if (++digits >= 16) return true;
+    } else if (code === 34 /* " */) {
+      index = closingQuote(text, index);
+      digits = 0;
     } else if (code !== 46 /* . */) {
       if ((code === 101 || code === 69) /* e E */ && digits > 0 && threeDigitExponent(text, index + 1)) return true;
       digits = 0;
     }
   }
   return false;
+}
+
+/** Where the string opened at `opening` ends (the text's end if it never does: the parser then refuses it). */
+function closingQuote(text: string, opening: number): number {
+  let index = opening;
+  for (;;) {
+    index = text.indexOf('"', index + 1);
+    if (index === -1) return text.length;
+    // Escaped when an odd number of backslashes precede it.
+    let backslashes = 0;
+    while (text.charCodeAt(index - 1 - backslashes) === 92 /* \ */) backslashes++;
+    if (backslashes % 2 === 0) return index;
+  }
 }
 
 function threeDigitExponent(text: string, start: number): boolean {

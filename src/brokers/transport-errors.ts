@@ -10,8 +10,8 @@ import { UpstreamTimeoutError, UpstreamUnavailableError, UpstreamUnreachableErro
 export interface TransportContext {
   connection: string;
   brokerLabel: string;
-  /** The attempt's own timer fired. */
-  deadlinePassed: boolean;
+  /** A timer of the caller's own fired (an exchange's own timer rejects with a TimeoutError, which says so already). */
+  deadlinePassed?: boolean | undefined;
   timeoutMilliseconds: number;
 }
 

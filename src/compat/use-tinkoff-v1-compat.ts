@@ -3,7 +3,7 @@ import { authenticateRequest, type RequestAuthenticator } from '../auth/authenti
 import type { ContextFactory, RequestContext } from '../context.js';
 import { clientCode } from '../client-errors.js';
 import { BrokerqlError, type ErrorCode } from '../errors.js';
-import { ClientWentAwayError, RequestBodyTooLargeError } from '../plugins/use-request-body-limit.js';
+import { isClientDisconnect, RequestBodyTooLargeError } from '../plugins/use-request-body-limit.js';
 import { proxyRoutes, UnknownAccountError } from './proxy-routes.js';
 import { errorEnvelope } from './v1-shapes.js';
 
@@ -62,7 +62,7 @@ export function useTinkoffV1Compat(options: TinkoffV1CompatOptions): Plugin {
       } catch (error) {
         if (error instanceof RequestBodyTooLargeError) return respond(413, '', { connection: 'close' });
         // Nobody is left to read an answer; useRequestBodyLimit has logged it.
-        if (error instanceof ClientWentAwayError) return respond(400);
+        if (isClientDisconnect(error)) return respond(400);
         const contractCode = clientCode(error);
         if (contractCode === 'RATE_LIMITED') return respond(429);
         if (!(error instanceof BrokerqlError)) options.onUnexpected(error);
