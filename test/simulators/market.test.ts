@@ -63,6 +63,24 @@ describe('the random walk', () => {
     expect(changes.filter((change) => change.kind === 'book')).toHaveLength(10);
     expect(clock.pendingTimers).toBe(0);
   });
+
+  it('spreads the steps of several instruments over each interval, each at the asked rate', () => {
+    const clock = new ManualClock();
+    const market = new MarketModel(instruments, { clock });
+    const moved: string[] = [];
+    market.changes.add((change) => {
+      if (change.kind === 'book') moved.push(change.key);
+    });
+    market.startTicking(10, ['SBER', 'TMOS']);
+    clock.advance(50);
+    expect(moved).toEqual(['SBER']);
+    clock.advance(50);
+    expect(moved).toEqual(['SBER', 'TMOS']);
+    clock.advance(900);
+    expect(moved.filter((key) => key === 'SBER')).toHaveLength(10);
+    expect(moved.filter((key) => key === 'TMOS')).toHaveLength(10);
+    market.stopTicking();
+  });
 });
 
 describe('orders in the book', () => {
