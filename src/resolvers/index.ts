@@ -4,6 +4,7 @@ import { Connection } from './connection.js';
 import { GuardrailsQuery, GuardrailsViewer, TokenPolicy, TokenUsage } from './guardrails.js';
 import { Instrument } from './instrument.js';
 import { Mutation } from './mutation.js';
+import { NetWorth, NetWorthQuery } from './net-worth.js';
 import { Order } from './order.js';
 import { Position } from './position.js';
 import { Query } from './query.js';
@@ -14,7 +15,7 @@ import { Viewer } from './viewer.js';
 export const resolvers: Resolvers = {
   Decimal: DecimalScalar,
   DateTime: DateTimeScalar,
-  Query: { ...Query, ...GuardrailsQuery },
+  Query: { ...Query, ...GuardrailsQuery, ...NetWorthQuery },
   Viewer: { ...Viewer, ...GuardrailsViewer },
   TokenPolicy,
   TokenUsage,
@@ -22,6 +23,7 @@ export const resolvers: Resolvers = {
   Account,
   Instrument,
   Mutation,
+  NetWorth,
   Order,
   Position,
   Subscription,

@@ -17,13 +17,18 @@ async function lastPrice(position: PositionModel, context: GatewayContext): Prom
   return currency ? { amount, currency } : null;
 }
 
+/**
+ * quantity × current price, as the broker reports it or, for a broker whose portfolio has no
+ * prices, from its last price. An adapter that knows the price but leaves the value out has a
+ * reason (InstaForex quantities are lots, not units): that position's value stays unknown.
+ */
+export async function positionMarketValue(position: PositionModel, context: GatewayContext): Promise<Money | null> {
+  if (position.marketValue || position.currentPrice) return position.marketValue;
+  const price = await lastPrice(position, context);
+  return price ? { amount: multiplyDecimals(position.quantity, price.amount), currency: price.currency } : null;
+}
+
 export const Position: PositionResolvers = {
   currentPrice: (position, _arguments, context) => position.currentPrice ?? lastPrice(position, context),
-  async marketValue(position, _arguments, context) {
-    // An adapter that knows the price but leaves the value out has a reason (InstaForex
-    // quantities are lots, not units); only a position with neither gets quantity × last price.
-    if (position.marketValue || position.currentPrice) return position.marketValue;
-    const price = await lastPrice(position, context);
-    return price ? { amount: multiplyDecimals(position.quantity, price.amount), currency: price.currency } : null;
-  },
+  marketValue: (position, _arguments, context) => positionMarketValue(position, context),
 };

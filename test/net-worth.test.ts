@@ -1,0 +1,187 @@
+import BigConstructor from 'big.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from './support/graphql.js';
+import { startStack, type Stack } from './support/stack.js';
+
+/**
+ * Query.netWorth against the simulators. The expected numbers are computed here from the
+ * simulators' own state (holdings × last price + cash, MT4's balance + floating result) with
+ * big.js directly — not with brokerql's code — and rounded half to even at the currency's
+ * minor unit, as the schema documents.
+ */
+
+const Big = BigConstructor();
+Big.DP = 40;
+const roundHalfEven = 2;
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ brokers: ['tinkoff', 'instaforex'] });
+});
+afterAll(() => stack.close());
+
+const usdFigi = 'BBG0013HGFT4';
+
+/** roubles and dollars of one T-Invest account, straight from the simulator's state. */
+function tinkoffAccount(accountId: string): { positionsRub: BigConstructor.Big; positionsUsd: BigConstructor.Big; cashRub: BigConstructor.Big; cashUsd: BigConstructor.Big } {
+  const state = stack.tinkoff.state;
+  let positionsRub = new Big(0);
+  let positionsUsd = new Big(0);
+  for (const [figi, holding] of state.securities(accountId)) {
+    const instrument = state.instrument(figi);
+    const value = new Big(holding.quantity).times(state.market.lastPrice(figi));
+    if (instrument.currency === 'usd') positionsUsd = positionsUsd.plus(value);
+    else positionsRub = positionsRub.plus(value);
+  }
+  const cash = state.totalCash(accountId);
+  return { positionsRub, positionsUsd, cashRub: new Big(cash.get('rub') ?? '0'), cashUsd: new Big(cash.get('usd') ?? '0') };
+}
+
+const tinkoffAccounts = ['2000345678', '2008765432', '2031415926', '2019283746'];
+
+function instaforexUsd(): BigConstructor.Big {
+  const balance = stack.simulators.instaforex!.state.balanceInformation(2100123)!;
+  // What the account is worth to its owner: the balance plus what closing every trade adds (the broker's credit is not theirs).
+  return new Big(balance.balance).plus(balance.profit);
+}
+
+const query = `query ($currency: String!) {
+  netWorth(currency: $currency) {
+    total { amount currency }
+    accounts { account { id } positions { amount currency } cash { amount currency } total { amount currency } }
+    rates { from to rate instrument price source asOf }
+    missing { account { id } instrument { id } reason }
+    unreachable { connection { id } reason }
+    complete
+    asOf
+  }
+}`;
+
+type NetWorthAnswer = {
+  total: { amount: string; currency: string };
+  accounts: Array<{ account: { id: string }; positions: { amount: string }; cash: { amount: string }; total: { amount: string } }>;
+  rates: Array<Record<string, string>>;
+  missing: Array<{ account: { id: string }; instrument: { id: string } | null; reason: string }>;
+  unreachable: Array<{ connection: { id: string }; reason: string }>;
+  complete: boolean;
+};
+
+async function netWorth(currency: string, token = stack.readToken) {
+  const result = await graphql(stack.gateway, query, { token, variables: { currency } });
+  return { result, worth: result.data?.['netWorth'] as NetWorthAnswer };
+}
+
+describe('netWorth', () => {
+  it('values every account in roubles exactly, from the brokers\' prices and the USD rate', async () => {
+    const { result, worth } = await netWorth('RUB');
+    expect(result.errors).toBeUndefined();
+    const usd = new Big(stack.tinkoff.state.market.lastPrice(usdFigi));
+    let expected = new Big(0);
+    for (const id of tinkoffAccounts) {
+      const own = tinkoffAccount(id);
+      const positions = own.positionsRub.plus(own.positionsUsd.times(usd));
+      const cash = own.cashRub.plus(own.cashUsd.times(usd));
+      expected = expected.plus(positions).plus(cash);
+      expect(worth.accounts.find((row) => row.account.id === `tbank:${id}`)).toEqual({
+        account: { id: `tbank:${id}` },
+        positions: { amount: positions.round(2, roundHalfEven).toFixed(), currency: 'RUB' },
+        cash: { amount: cash.round(2, roundHalfEven).toFixed(), currency: 'RUB' },
+        total: { amount: positions.plus(cash).round(2, roundHalfEven).toFixed(), currency: 'RUB' },
+      });
+    }
+    const ifx = instaforexUsd().times(usd);
+    expected = expected.plus(ifx);
+    expect(worth.accounts.find((row) => row.account.id === 'ifx:2100123')!.total.amount).toBe(ifx.round(2, roundHalfEven).toFixed());
+    expect(worth.total).toEqual({ amount: expected.round(2, roundHalfEven).toFixed(), currency: 'RUB' });
+    expect(worth.rates).toEqual([
+      expect.objectContaining({ from: 'USD', to: 'RUB', rate: usd.toFixed(), instrument: `tbank:${usdFigi}`, price: usd.toFixed(), source: `last price of tbank:${usdFigi}` }),
+    ]);
+    expect(worth.missing).toEqual([]);
+    expect(worth.complete).toBe(true);
+  });
+
+  it('values everything in dollars: roubles divided by the USD price once, dollars as they are', async () => {
+    const { result, worth } = await netWorth('USD');
+    expect(result.errors).toBeUndefined();
+    const usd = new Big(stack.tinkoff.state.market.lastPrice(usdFigi));
+    let roubles = new Big(0);
+    let dollars = instaforexUsd();
+    for (const id of tinkoffAccounts) {
+      const own = tinkoffAccount(id);
+      roubles = roubles.plus(own.positionsRub).plus(own.cashRub);
+      dollars = dollars.plus(own.positionsUsd).plus(own.cashUsd);
+    }
+    expect(worth.total).toEqual({ amount: roubles.div(usd).plus(dollars).round(2, roundHalfEven).toFixed(), currency: 'USD' });
+    expect(worth.accounts.find((row) => row.account.id === 'ifx:2100123')!.total.amount).toBe(instaforexUsd().round(2, roundHalfEven).toFixed());
+    expect(worth.rates).toEqual([
+      expect.objectContaining({ from: 'RUB', to: 'USD', instrument: `tbank:${usdFigi}`, price: usd.toFixed(), source: `inverse of the last price of tbank:${usdFigi}` }),
+    ]);
+  });
+
+  it('sees only the accounts of an account-limited token', async () => {
+    const { worth } = await netWorth('RUB', stack.token('READ', ['tbank:2008765432']));
+    expect(worth.accounts.map((row) => row.account.id)).toEqual(['tbank:2008765432']);
+    const own = tinkoffAccount('2008765432');
+    expect(worth.total.amount).toBe(own.positionsRub.plus(own.cashRub).round(2, roundHalfEven).toFixed());
+  });
+
+  it('puts the accounts of a failing broker in missing and an error on total, never a silently lower total', async () => {
+    stack.tinkoff.server.injectFault({
+      route: 'OperationsService/GetPositions',
+      fault: { kind: 'status', status: 500 },
+      when: (request) => request.body.includes('2000345678'),
+    });
+    try {
+      const { result, worth } = await netWorth('RUB');
+      expect(worth.missing).toEqual([{ account: { id: 'tbank:2000345678' }, instrument: null, reason: expect.stringMatching(/^its broker did not answer: /) }]);
+      expect(worth.accounts.map((row) => row.account.id)).not.toContain('tbank:2000345678');
+      expect(worth.complete).toBe(false);
+      expect(result.errors).toEqual([
+        expect.objectContaining({ path: ['netWorth', 'total'], extensions: expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', connection: 'tbank' }) }),
+      ]);
+      const usd = new Big(stack.tinkoff.state.market.lastPrice(usdFigi));
+      const rest = tinkoffAccounts
+        .filter((id) => id !== '2000345678')
+        .map(tinkoffAccount)
+        .reduce((sum, own) => sum.plus(own.positionsRub).plus(own.cashRub), instaforexUsd().times(usd));
+      expect(worth.total.amount).toBe(rest.round(2, roundHalfEven).toFixed());
+    } finally {
+      stack.tinkoff.server.clearFaults();
+    }
+  });
+
+  it('names a currency no broker quotes in missing rather than counting it as nothing', async () => {
+    const { worth } = await netWorth('JPY');
+    // Nothing is held in yen and no broker quotes it: every non-zero amount is a gap.
+    expect(worth.total).toEqual({ amount: '0', currency: 'JPY' });
+    expect(worth.complete).toBe(false);
+    expect(worth.missing.map((gap) => gap.reason)).toContain(
+      'its RUB cash: no exchange rate from RUB is known (a broker\'s currency instrument with a last price)',
+    );
+  });
+
+  it('refuses a currency that is not an ISO 4217 code', async () => {
+    for (const currency of ['usd', 'RUBX', '', 'R$B']) {
+      const { result } = await netWorth(currency);
+      expect(result.errors?.[0]?.extensions['code']).toBe('BAD_USER_INPUT');
+      expect(result.errors?.[0]?.message).toMatch(/ISO 4217/);
+    }
+  });
+});
+
+describe('netWorth with a connection that cannot list its accounts', () => {
+  let broken: Stack;
+  beforeAll(async () => {
+    broken = await startStack({ extraConnections: [{ id: 'broken', broker: 'tinkoff', token: 'not-a-valid-token' }] });
+  });
+  afterAll(() => broken.close());
+
+  it('lists the connection as unreachable, with an error on total', async () => {
+    const result = await graphql(broken.gateway, '{ netWorth { total { amount } unreachable { connection { id } reason } complete } }', { token: broken.readToken });
+    const worth = result.data!['netWorth'] as Pick<NetWorthAnswer, 'unreachable' | 'complete'>;
+    expect(worth.unreachable).toEqual([{ connection: { id: 'broken' }, reason: expect.stringMatching(/^its accounts could not be listed: /) }]);
+    expect(worth.complete).toBe(false);
+    expect(result.errors).toEqual([expect.objectContaining({ path: ['netWorth', 'total'], extensions: expect.objectContaining({ code: 'UPSTREAM_AUTH', connection: 'broken' }) })]);
+  });
+});
