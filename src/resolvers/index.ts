@@ -1,6 +1,6 @@
 import type { Resolvers } from '../generated/graphql.js';
 import { Account } from './account.js';
-import { Connection } from './connection.js';
+import { Connection, ConnectionHealth } from './connection.js';
 import { GuardrailsQuery, GuardrailsViewer, TokenPolicy, TokenUsage } from './guardrails.js';
 import { Instrument } from './instrument.js';
 import { Mutation } from './mutation.js';
@@ -20,6 +20,7 @@ export const resolvers: Resolvers = {
   TokenPolicy,
   TokenUsage,
   Connection,
+  ConnectionHealth,
   Account,
   Instrument,
   Mutation,
