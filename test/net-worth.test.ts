@@ -119,6 +119,39 @@ describe('netWorth', () => {
     ]);
   });
 
+  it('splits the total by connection and by instrument type', async () => {
+    const result = await graphql(stack.gateway, '{ netWorth { total { amount } byConnection { key value { amount currency } } byInstrumentType { key value { amount } } } }', {
+      token: stack.readToken,
+    });
+    const worth = result.data!['netWorth'] as { byConnection: Array<{ key: string; value: { amount: string } }>; byInstrumentType: Array<{ key: string; value: { amount: string } }> };
+    const usd = new Big(stack.tinkoff.state.market.lastPrice(usdFigi));
+    const state = stack.tinkoff.state;
+    const byType = new Map<string, BigConstructor.Big>();
+    let tinkoffTotal = new Big(0);
+    for (const id of tinkoffAccounts) {
+      for (const [figi, holding] of state.securities(id)) {
+        const instrument = state.instrument(figi);
+        const value = new Big(holding.quantity).times(state.market.lastPrice(figi)).times(instrument.currency === 'usd' ? usd : 1);
+        byType.set(instrument.instrumentType, (byType.get(instrument.instrumentType) ?? new Big(0)).plus(value));
+        tinkoffTotal = tinkoffTotal.plus(value);
+      }
+      const own = tinkoffAccount(id);
+      const cash = own.cashRub.plus(own.cashUsd.times(usd));
+      byType.set('cash', (byType.get('cash') ?? new Big(0)).plus(cash));
+      tinkoffTotal = tinkoffTotal.plus(cash);
+    }
+    expect(worth.byConnection).toEqual([
+      { key: 'tbank', value: { amount: tinkoffTotal.round(2, roundHalfEven).toFixed(), currency: 'RUB' } },
+      { key: 'ifx', value: { amount: instaforexUsd().times(usd).round(2, roundHalfEven).toFixed(), currency: 'RUB' } },
+    ]);
+    for (const type of ['share', 'bond', 'etf']) {
+      expect(worth.byInstrumentType.find((slice) => slice.key === type)?.value.amount).toBe(byType.get(type)!.round(2, roundHalfEven).toFixed());
+    }
+    // InstaForex's balance is cash too; its open trades count what closing them adds (forex).
+    const ifxBalance = new Big(stack.simulators.instaforex!.state.balanceInformation(2100123)!.balance).times(usd);
+    expect(worth.byInstrumentType.find((slice) => slice.key === 'cash')?.value.amount).toBe(byType.get('cash')!.plus(ifxBalance).round(2, roundHalfEven).toFixed());
+  });
+
   it('sees only the accounts of an account-limited token', async () => {
     const { worth } = await netWorth('RUB', stack.token('READ', ['tbank:2008765432']));
     expect(worth.accounts.map((row) => row.account.id)).toEqual(['tbank:2008765432']);

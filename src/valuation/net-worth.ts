@@ -1,13 +1,13 @@
 import { connectionAccounts, visibleConnections } from '../access.js';
 import type { ConnectionModel } from '../brokers/connection.js';
 import type { GatewayContext } from '../context.js';
-import { addDecimals, divideRoundingHalfEven, isZeroDecimal, multiplyDecimals, type Decimal } from '../decimal.js';
 import type { Money } from '../domain.js';
 import { BrokerqlError } from '../errors.js';
 import { positionMarketValue } from '../resolvers/position.js';
 import type { AccountModel, InstrumentModel, PortfolioModel, PositionModel } from '../resolvers/models.js';
-import { findExchangeRate, quoteCurrency, toExchangeRateModel, type ExchangeRate, type ExchangeRateModel, type RateSources } from './exchange-rates.js';
-import { minorUnits, validateCurrencyCode } from './currency-units.js';
+import { toExchangeRateModel, type ExchangeRateModel } from './exchange-rates.js';
+import { validateCurrencyCode } from './currency-units.js';
+import { addAmount, mergeAmounts, RateBook, type Amounts } from './rate-book.js';
 
 /**
  * `Query.netWorth`: every account the token can see, valued in one currency.
@@ -43,8 +43,15 @@ export interface ConnectionGapModel {
   reason: string;
 }
 
+export interface AllocationSliceModel {
+  key: string;
+  value: Money;
+}
+
 export interface NetWorthModel {
   total: Money;
+  byConnection: AllocationSliceModel[];
+  byInstrumentType: AllocationSliceModel[];
   accounts: AccountValueModel[];
   rates: ExchangeRateModel[];
   missing: ValuationGapModel[];
@@ -53,19 +60,6 @@ export interface NetWorthModel {
   asOf: string;
   /** The brokers' errors, for `total`'s path. */
   failures: Error[];
-}
-
-/** Exact amounts per currency. */
-type Amounts = Map<string, Decimal>;
-
-function add(amounts: Amounts, money: Money): void {
-  amounts.set(money.currency, addDecimals(amounts.get(money.currency) ?? '0', money.amount));
-}
-
-function merge(...all: Amounts[]): Amounts {
-  const merged: Amounts = new Map();
-  for (const amounts of all) for (const [currency, amount] of amounts) add(merged, { currency, amount });
-  return merged;
 }
 
 /** A broker's own message (adapters keep them free of secrets and addresses); anything else is not repeated. */
@@ -77,6 +71,15 @@ interface AccountHoldings {
   account: AccountModel;
   positions: Amounts;
   cash: Amounts;
+  /** The positions again, by instrument type. */
+  byType: Map<string, Amounts>;
+}
+
+/** The allocation key of cash, beside the instrument types. */
+const cashKey = 'cash';
+
+function addTo(groups: Map<string, Amounts[]>, key: string, amounts: Amounts): void {
+  groups.set(key, [...(groups.get(key) ?? []), amounts]);
 }
 
 export async function computeNetWorth(context: GatewayContext, requested: string, now: () => Date = () => new Date()): Promise<NetWorthModel> {
@@ -106,28 +109,43 @@ export async function computeNetWorth(context: GatewayContext, requested: string
       }
       const positions: Amounts = new Map();
       const cash: Amounts = new Map();
-      for (const row of portfolio.cash) add(cash, row);
+      const byType = new Map<string, Amounts>();
+      for (const row of portfolio.cash) addAmount(cash, row);
       for (const position of portfolio.positions) {
         const value = await positionValue(position, context);
         if ('gap' in value) missing.push({ account, instrument: position.instrument, reason: value.gap });
-        else add(positions, value);
+        else {
+          addAmount(positions, value);
+          const type = position.instrument.hint.type ?? 'other';
+          if (!byType.has(type)) byType.set(type, new Map());
+          addAmount(byType.get(type)!, value);
+        }
       }
-      return { account, positions, cash };
+      return { account, positions, cash, byType };
     }),
   );
 
   const rates = new RateBook(currency, { connections, lastPrice: (connection, key) => context.loaders.lastPrice.load({ connection, ref: { key } }), now });
   const valued: AccountValueModel[] = [];
   const everything: Amounts[] = [];
+  const byConnection = new Map<string, Amounts[]>();
+  const byInstrumentType = new Map<string, Amounts[]>();
   for (const held of holdings) {
     if (!held) continue;
     const positions = await rates.convertible(held.positions, (from) => gapsFor(held, from, 'positions', missing));
     const cash = await rates.convertible(held.cash, (from) => gapsFor(held, from, 'cash', missing));
     everything.push(positions, cash);
-    valued.push({ account: held.account, positions: rates.value(positions), cash: rates.value(cash), total: rates.value(merge(positions, cash)) });
+    addTo(byConnection, held.account.connection.id, mergeAmounts(positions, cash));
+    addTo(byInstrumentType, cashKey, cash);
+    // Already reported above, if a rate is missing: the same amounts, split by type.
+    for (const [type, amounts] of held.byType) addTo(byInstrumentType, type, await rates.convertible(amounts, () => undefined));
+    valued.push({ account: held.account, positions: rates.value(positions), cash: rates.value(cash), total: rates.value(mergeAmounts(positions, cash)) });
   }
+  const slices = (groups: Map<string, Amounts[]>) => [...groups].map(([key, amounts]) => ({ key, value: rates.value(mergeAmounts(...amounts)) }));
   return {
-    total: rates.value(merge(...everything)),
+    total: rates.value(mergeAmounts(...everything)),
+    byConnection: slices(byConnection),
+    byInstrumentType: slices(byInstrumentType),
     accounts: valued,
     rates: rates.used().map(toExchangeRateModel),
     missing,
@@ -149,80 +167,4 @@ async function positionValue(position: PositionModel, context: GatewayContext): 
 function gapsFor(held: AccountHoldings, from: string, kind: 'positions' | 'cash', missing: ValuationGapModel[]): void {
   const what = kind === 'cash' ? `its ${from} cash` : `its positions priced in ${from}`;
   missing.push({ account: held.account, instrument: null, reason: `${what}: no exchange rate from ${from} is known (a broker's currency instrument with a last price)` });
-}
-
-/** The rates one netWorth uses, each read once, and the conversion through roubles. */
-class RateBook {
-  private readonly rates = new Map<string, Promise<ExchangeRate | undefined>>();
-  private readonly usedRates = new Map<string, ExchangeRate>();
-  /** Roubles per unit of the requested currency, once some amount needed it. */
-  private targetPrice: Decimal | undefined;
-
-  constructor(
-    private readonly currency: string,
-    private readonly sources: RateSources,
-  ) {}
-
-  private rate(from: string, to: string): Promise<ExchangeRate | undefined> {
-    const key = `${from}>${to}`;
-    let rate = this.rates.get(key);
-    if (!rate) this.rates.set(key, (rate = findExchangeRate(this.sources, from, to)));
-    return rate;
-  }
-
-  /** Roubles per unit of `currency`, noting the rate as used; undefined when unknown. */
-  private async roublesPer(currency: string): Promise<Decimal | undefined> {
-    if (currency === quoteCurrency) return '1';
-    const rate = await this.rate(currency, quoteCurrency);
-    if (rate) this.usedRates.set(`${currency}>${quoteCurrency}`, rate);
-    return rate?.rate;
-  }
-
-  /**
-   * The amounts that can be valued in the requested currency, as roubles-or-own-currency
-   * numerators: a zero needs no rate; an amount without one is dropped and reported.
-   */
-  async convertible(amounts: Amounts, unknown: (from: string) => void): Promise<Amounts> {
-    const kept: Amounts = new Map();
-    for (const [from, amount] of amounts) {
-      if (isZeroDecimal(amount)) continue;
-      if (from === this.currency) {
-        add(kept, { currency: from, amount });
-        continue;
-      }
-      const price = await this.roublesPer(from);
-      const target = await this.target();
-      if (price === undefined || target === undefined) unknown(from);
-      else add(kept, { currency: quoteCurrency, amount: multiplyDecimals(amount, price) });
-    }
-    return kept;
-  }
-
-  private async target(): Promise<Decimal | undefined> {
-    if (this.currency === quoteCurrency) return '1';
-    if (this.targetPrice !== undefined) return this.targetPrice;
-    const rate = await this.rate(quoteCurrency, this.currency);
-    if (!rate) return undefined;
-    this.usedRates.set(`${quoteCurrency}>${this.currency}`, rate);
-    return (this.targetPrice = rate.source.price);
-  }
-
-  /**
-   * Amounts from `convertible` (in the requested currency, or converted into roubles) as one
-   * amount in the requested currency: the roubles divided by its rouble price, rounded half to
-   * even at its minor unit once.
-   */
-  value(amounts: Amounts): Money {
-    const places = minorUnits(this.currency);
-    const own = amounts.get(this.currency) ?? '0';
-    const roubles = this.currency === quoteCurrency ? '0' : (amounts.get(quoteCurrency) ?? '0');
-    const price = this.targetPrice ?? '1';
-    // (own × price + roubles) / price keeps one division for both parts.
-    const amount = divideRoundingHalfEven(addDecimals(multiplyDecimals(own, price), roubles), price, places);
-    return { amount, currency: this.currency };
-  }
-
-  used(): ExchangeRate[] {
-    return [...this.usedRates.values()];
-  }
 }
