@@ -26,6 +26,10 @@ export function multiply(left: string, right: string): string {
   return new Big(left).times(right).toFixed();
 }
 
+export function sameAmount(left: string, right: string): boolean {
+  return new Big(left).eq(right);
+}
+
 export function subtract(left: string, right: string): string {
   return new Big(left).minus(right).toFixed();
 }

@@ -1,7 +1,7 @@
 import { graphqlRequest, TokenRefusedError, type GraphQLErrorLike } from './api.js';
 import { byId, show } from './dom.js';
 import { startLive, subscriptionFields } from './live.js';
-import { accountsQuery, netWorthQuery, operationsQuery, viewerQuery, type AccountData, type NetWorthData, type OperationsData, type ViewerData } from './queries.js';
+import { accountsQuery, healthQuery, netWorthQuery, operationsQuery, viewerQuery, type AccountData, type ConnectionData, type HealthData, type NetWorthData, type OperationsData, type ViewerData } from './queries.js';
 import { applyOrderEvent, renderOperations, renderOrders, setOrders } from './render-activity.js';
 import { applyPrice, renderAccounts, renderPortfolio } from './render-accounts.js';
 import { renderAllocation } from './render-allocation.js';
@@ -23,7 +23,7 @@ const netWorthRefreshMilliseconds = 3000;
 let token: string | null = null;
 let stopLive: (() => void) | undefined;
 let refreshTimer: number | undefined;
-let connections: NetWorthData['connections'] = [];
+let connections: ConnectionData[] = [];
 const liveProblems = new Map<string, string>();
 
 function showTokenForm(message: string | null): void {
@@ -75,7 +75,7 @@ async function refreshNetWorth(): Promise<void> {
   renderSummary(data.netWorth);
   renderAllocation('by-connection', data.netWorth.byConnection);
   renderAllocation('by-type', data.netWorth.byInstrumentType);
-  connections = data.connections;
+  connections = (await graphqlRequest<HealthData>(token, healthQuery)).data.connections;
   renderHealth(connections, liveProblems);
 }
 

@@ -34,9 +34,19 @@ export const netWorthQuery = /* GraphQL */ `
       missing { account { id name } instrument { id ticker } reason }
       unreachable { connection { id } reason }
     }
+  }
+`;
+
+/** Asked after netWorth, so that it reports the calls netWorth has just made. */
+export const healthQuery = /* GraphQL */ `
+  query DashboardHealth {
     connections { id broker health { state circuit lastSuccessAt failingSince consecutiveFailures } }
   }
 `;
+
+export interface HealthData {
+  connections: ConnectionData[];
+}
 
 export interface Slice {
   key: string;
@@ -55,7 +65,6 @@ export interface NetWorthData {
     missing: Array<{ account: { id: string; name: string | null }; instrument: { id: string; ticker: string } | null; reason: string }>;
     unreachable: Array<{ connection: { id: string }; reason: string }>;
   };
-  connections: ConnectionData[];
 }
 
 export interface ConnectionData {

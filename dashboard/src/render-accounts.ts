@@ -1,4 +1,4 @@
-import { formatMoney, groupDigits, isNegative, multiply, percentOf, subtract } from './amounts.js';
+import { formatMoney, groupDigits, isNegative, multiply, percentOf, sameAmount, subtract } from './amounts.js';
 import { element, show, table } from './dom.js';
 import type { AccountData, PortfolioData, PositionData } from './queries.js';
 
@@ -46,8 +46,9 @@ function positionRow(position: PositionData): HTMLTableCellElement[] {
   const priceCell = element('td', { class: 'number', 'data-price-of': instrument.id }, formatMoney(currentPrice));
   if (currentPrice) priceCell.dataset['currency'] = currentPrice.currency;
   const valueCell = element('td', { class: 'number' }, formatMoney(marketValue));
-  // Only a value that is quantity × price follows the price (a margin position's value is not).
-  if (marketValue && currentPrice && marketValue.currency === currentPrice.currency) {
+  // Only a value that is quantity × price follows the price: not a margin position's, nor a bond
+  // priced in percent of its face value (ALOR: 100.15 for 1001.50 RUB).
+  if (marketValue && currentPrice && marketValue.currency === currentPrice.currency && sameAmount(multiply(position.quantity, currentPrice.amount), marketValue.amount)) {
     valueCell.dataset['valueOf'] = instrument.id;
     valueCell.dataset['quantity'] = position.quantity;
     valueCell.dataset['currency'] = marketValue.currency;
