@@ -3,7 +3,7 @@ import type { ConnectionModel } from '../brokers/connection.js';
 import type { GatewayContext } from '../context.js';
 import type { Money } from '../domain.js';
 import { BrokerqlError } from '../errors.js';
-import { positionMarketValue } from '../resolvers/position.js';
+import { positionMarketValue } from './position-value.js';
 import type { AccountModel, InstrumentModel, PortfolioModel, PositionModel } from '../resolvers/models.js';
 import { toExchangeRateModel, type ExchangeRateModel } from './exchange-rates.js';
 import { validateCurrencyCode } from './currency-units.js';
