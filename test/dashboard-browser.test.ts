@@ -56,8 +56,10 @@ describe.skipIf(skip)('the dashboard in Chromium', () => {
   });
 
   /** A new tab (its own sessionStorage) recording every console error and uncaught exception. */
-  async function openTab(): Promise<{ page: Page; errors: string[] }> {
+  async function openTab({ clock = false } = {}): Promise<{ page: Page; errors: string[] }> {
     const page = await context.newPage();
+    // The page's clock runs as usual, and a test can move it on instead of waiting for a timer.
+    if (clock) await page.clock.install();
     const errors: string[] = [];
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text());
@@ -104,7 +106,7 @@ describe.skipIf(skip)('the dashboard in Chromium', () => {
   });
 
   it('shows a new price when the simulated market moves it', async () => {
-    const { page, errors } = await openTab();
+    const { page, errors } = await openTab({ clock: true });
     await signIn(page, stack.readToken);
     await expect.poll(() => page.locator('#live-state').textContent(), { timeout: patience }).toBe('live');
     const cells = page.locator(`[data-price-of="tbank:${sberFigi}"]`);
@@ -113,14 +115,17 @@ describe.skipIf(skip)('the dashboard in Chromium', () => {
     const market = stack.simulators.byBroker.tinkoff!.market!;
     await expect.poll(() => cells.first().getAttribute('data-live'), { timeout: patience }).toBe(market.lastPrice(sberFigi));
     const before = market.lastPrice(sberFigi);
+    const totalBefore = await page.getByTestId('net-worth-total').getAttribute('data-amount');
     for (let step = 0; step < 200 && market.lastPrice(sberFigi) === before; step++) market.tick([sberFigi]);
     const moved = market.lastPrice(sberFigi);
     expect(moved).not.toBe(before);
     await expect.poll(() => cells.first().getAttribute('data-live'), { timeout: patience }).toBe(moved);
     expect(await cells.first().textContent()).toContain(moved.split('.')[0]!.slice(-3));
-    // The net worth follows (re-asked of the gateway a few seconds after prices move).
+    // The net worth follows: asked of the gateway again 30 s after prices move.
+    await page.clock.fastForward('00:31');
     const answer = await graphql(stack.gateway, '{ netWorth { total { amount } } }', { token: stack.readToken });
     const expected = (answer.data!['netWorth'] as { total: { amount: string } }).total.amount;
+    expect(expected).not.toBe(totalBefore);
     await expect.poll(() => page.getByTestId('net-worth-total').getAttribute('data-amount'), { timeout: patience }).toBe(expected);
     expect(errors).toEqual([]);
     await page.close();

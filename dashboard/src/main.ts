@@ -17,8 +17,13 @@ import { forgetToken, readToken, saveToken, tokenShapeProblem } from './token.js
  */
 
 const currencyKey = 'brokerql.currency';
-/** A moving market would otherwise re-value everything on every tick: at most this often. */
-const netWorthRefreshMilliseconds = 3000;
+/**
+ * While prices move, the net worth is asked again at most this often. Each ask reads every
+ * account's portfolio from its broker (T-Invest: two calls per account, of 200 a minute for all
+ * of the user's programs): every few seconds, one tab alone would use up the budget. The
+ * positions' prices and values follow every tick in between.
+ */
+const netWorthRefreshMilliseconds = 30_000;
 
 let token: string | null = null;
 let stopLive: (() => void) | undefined;
