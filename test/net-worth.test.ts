@@ -203,6 +203,57 @@ describe('netWorth', () => {
   });
 });
 
+describe('netWorth across every simulated broker', () => {
+  let every: Stack;
+  beforeAll(async () => {
+    every = await startStack({ brokers: ['tinkoff', 'tinkoff-v1', 'alor', 'instaforex'] });
+  });
+  afterAll(() => every.close());
+
+  it('adds T-Invest, Tinkoff v1, ALOR and InstaForex up in roubles exactly', async () => {
+    const usd = new Big(every.tinkoff.state.market.lastPrice(usdFigi));
+    const inRoubles = (amount: BigConstructor.Big, currency: string) => (currency.toUpperCase() === 'USD' ? amount.times(usd) : amount);
+    const perAccount = new Map<string, BigConstructor.Big>();
+
+    const tinkoff = every.tinkoff.state;
+    for (const id of tinkoffAccounts) {
+      let value = new Big(0);
+      for (const [figi, holding] of tinkoff.securities(id)) value = value.plus(inRoubles(new Big(holding.quantity).times(tinkoff.market.lastPrice(figi)), tinkoff.instrument(figi).currency));
+      for (const [currency, amount] of tinkoff.totalCash(id)) value = value.plus(inRoubles(new Big(amount), currency));
+      perAccount.set(`tbank:${id}`, value);
+    }
+    const legacy = every.simulators.tinkoffV1!.state;
+    for (const account of legacy.tradingAccounts) {
+      let value = new Big(0);
+      for (const [figi, holding] of account.holdings) value = value.plus(inRoubles(new Big(holding.balance).times(legacy.instrument(figi).lastPrice), legacy.instrument(figi).currency));
+      for (const [currency, amount] of account.cash) if (!new Big(amount).eq(0)) value = value.plus(inRoubles(new Big(amount), currency));
+      perAccount.set(`tinkoff-legacy:${account.brokerAccountId}`, value);
+    }
+    const alor = every.simulators.alor!.state;
+    for (const portfolio of ['D38291', 'D38292']) {
+      let value = alor.cash(portfolio);
+      for (const holding of alor.holdings(portfolio, 'MOEX')) {
+        const instrument = alor.instrument('MOEX', holding.symbol)!;
+        // ALOR prices a bond in percent of its face value: price × price step / minimum step is the money.
+        value = value.plus(new Big(instrument.lastPrice).times(instrument.pricestep).div(instrument.minstep).times(holding.units));
+      }
+      perAccount.set(`alor:${portfolio}`, value);
+    }
+    const ifx = every.simulators.instaforex!.state.balanceInformation(2100123)!;
+    perAccount.set('ifx:2100123', new Big(ifx.balance).plus(ifx.profit).times(usd));
+
+    const result = await graphql(every.gateway, '{ netWorth { total { amount } complete accounts { account { id } total { amount } } } }', { token: every.readToken });
+    expect(result.errors).toBeUndefined();
+    const worth = result.data!['netWorth'] as { total: { amount: string }; complete: boolean; accounts: Array<{ account: { id: string }; total: { amount: string } }> };
+    expect(worth.complete).toBe(true);
+    for (const [id, value] of perAccount) {
+      expect(worth.accounts.find((row) => row.account.id === id)?.total.amount, id).toBe(value.round(2, roundHalfEven).toFixed());
+    }
+    const sum = [...perAccount.values()].reduce((total, value) => total.plus(value), new Big(0));
+    expect(worth.total.amount).toBe(sum.round(2, roundHalfEven).toFixed());
+  });
+});
+
 describe('netWorth with a connection that cannot list its accounts', () => {
   let broken: Stack;
   beforeAll(async () => {
