@@ -254,6 +254,44 @@ describe('netWorth across every simulated broker', () => {
   });
 });
 
+describe('netWorth with a position its broker cannot price', () => {
+  let legacy: Stack;
+  beforeAll(async () => {
+    legacy = await startStack({ brokers: ['tinkoff-v1'] });
+  });
+  afterAll(() => legacy.close());
+
+  it('names the position in missing, leaves it out of the total, and counts the rest', async () => {
+    // Tinkoff v1's portfolio has no prices: each comes from the instrument's order book. SBER's fails.
+    const v1 = legacy.simulators.tinkoffV1!.server;
+    v1.injectFault({ route: 'GET /market/orderbook', fault: { kind: 'status', status: 500 }, when: (request) => request.query.get('figi') === 'BBG004730N88' });
+    try {
+      const result = await graphql(legacy.gateway, '{ netWorth { total { amount } complete missing { account { id } instrument { id } reason } } }', { token: legacy.readToken });
+      const worth = result.data!['netWorth'] as { total: { amount: string }; complete: boolean; missing: Array<{ account: { id: string }; instrument: { id: string } | null; reason: string }> };
+      expect(worth.complete).toBe(false);
+      expect(worth.missing).toEqual([
+        { account: { id: 'tinkoff-legacy:2054816137' }, instrument: { id: 'tinkoff-legacy:BBG004730N88' }, reason: expect.stringMatching(/^its last price could not be read: /) },
+        // Tinkoff v1 lists no currency instruments: alone, it has no rate for its dollars.
+        { account: { id: 'tinkoff-legacy:2054816137' }, instrument: null, reason: "its positions priced in USD: no exchange rate from USD is known (a broker's currency instrument with a last price)" },
+        { account: { id: 'tinkoff-legacy:2054816137' }, instrument: null, reason: "its USD cash: no exchange rate from USD is known (a broker's currency instrument with a last price)" },
+      ]);
+      const state = legacy.simulators.tinkoffV1!.state;
+      // Everything held in roubles but SBER.
+      let expected = new Big(0);
+      for (const account of state.tradingAccounts) {
+        for (const [figi, holding] of account.holdings) {
+          const instrument = state.instrument(figi);
+          if (figi !== 'BBG004730N88' && instrument.currency === 'RUB') expected = expected.plus(new Big(holding.balance).times(instrument.lastPrice));
+        }
+        expected = expected.plus(account.cash.get('RUB') ?? '0');
+      }
+      expect(worth.total.amount).toBe(expected.round(2, roundHalfEven).toFixed());
+    } finally {
+      v1.clearFaults();
+    }
+  });
+});
+
 describe('netWorth with a connection that cannot list its accounts', () => {
   let broken: Stack;
   beforeAll(async () => {

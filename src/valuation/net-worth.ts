@@ -111,8 +111,10 @@ export async function computeNetWorth(context: GatewayContext, requested: string
       const cash: Amounts = new Map();
       const byType = new Map<string, Amounts>();
       for (const row of portfolio.cash) addAmount(cash, row);
-      for (const position of portfolio.positions) {
-        const value = await positionValue(position, context);
+      // All at once: a broker without prices in its portfolio gets one batched last-price call.
+      const values = await Promise.all(portfolio.positions.map((position) => positionValue(position, context)));
+      for (const [index, position] of portfolio.positions.entries()) {
+        const value = values[index]!;
         if ('gap' in value) missing.push({ account, instrument: position.instrument, reason: value.gap });
         else {
           addAmount(positions, value);
@@ -157,7 +159,12 @@ export async function computeNetWorth(context: GatewayContext, requested: string
 }
 
 async function positionValue(position: PositionModel, context: GatewayContext): Promise<Money | { gap: string }> {
-  const value = await positionMarketValue(position, context).catch(() => null);
+  let value: Money | null;
+  try {
+    value = await positionMarketValue(position, context);
+  } catch (error) {
+    return { gap: `its last price could not be read: ${reasonOf(error)}` };
+  }
   if (value) return value;
   if (position.currentPrice && position.expectedYield) return position.expectedYield;
   return { gap: position.currentPrice ? 'its broker reports no market value for it' : 'its broker reports no current price for it' };
