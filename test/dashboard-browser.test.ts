@@ -22,6 +22,8 @@ if (skip) console.warn('BROKERQL_SKIP_BROWSER=1: the dashboard browser tests are
 const artifacts = path.resolve('test-artifacts');
 /** Generous: the page waits on the gateway, which waits on four simulators, on a shared machine. */
 const patience = 15_000;
+/** A test waits for a few such steps. */
+const testTimeout = 60_000;
 const sberFigi = 'BBG004730N88';
 
 describe.skipIf(skip)('the dashboard in Chromium', () => {
@@ -103,7 +105,7 @@ describe.skipIf(skip)('the dashboard in Chromium', () => {
     console.log(`dashboard screenshot: ${screenshot}`);
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, testTimeout);
 
   it('shows a new price when the simulated market moves it', async () => {
     const { page, errors } = await openTab({ clock: true });
@@ -129,7 +131,7 @@ describe.skipIf(skip)('the dashboard in Chromium', () => {
     await expect.poll(() => page.getByTestId('net-worth-total').getAttribute('data-amount'), { timeout: patience }).toBe(expected);
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, testTimeout);
 
   it('refuses a bad token with a clear message, and a TRADE token', async () => {
     const { page } = await openTab();
@@ -143,5 +145,5 @@ describe.skipIf(skip)('the dashboard in Chromium', () => {
     await expect.poll(() => message.textContent(), { timeout: patience }).toMatch(/TRADE token.*paste a READ token/);
     expect(await page.evaluate(() => sessionStorage.getItem('brokerql.token'))).toBeNull();
     await page.close();
-  });
+  }, testTimeout);
 });
