@@ -99,6 +99,14 @@ describe.skipIf(skip)('the dashboard in Chromium', () => {
     expect(await context.cookies()).toEqual([]);
     expect(await page.evaluate(() => sessionStorage.getItem('brokerql.token'))).toBe(stack.readToken);
 
+    // The currency switcher: the same number netWorth(currency: "USD") returns.
+    await page.locator('#currency').selectOption('USD');
+    await expect.poll(() => total.getAttribute('data-currency'), { timeout: patience }).toBe('USD');
+    const inDollars = await graphql(stack.gateway, '{ netWorth(currency: "USD") { total { amount } } }', { token: stack.readToken });
+    expect(await total.getAttribute('data-amount')).toBe((inDollars.data!['netWorth'] as { total: { amount: string } }).total.amount);
+    await page.locator('#currency').selectOption('RUB');
+    await expect.poll(() => total.getAttribute('data-currency'), { timeout: patience }).toBe('RUB');
+
     mkdirSync(artifacts, { recursive: true });
     const screenshot = path.join(artifacts, 'dashboard.png');
     await page.screenshot({ path: screenshot, fullPage: true });
