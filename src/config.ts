@@ -67,6 +67,8 @@ const serverSchema = z.strictObject({
   introspection: z.boolean('expected true or false').default(true),
   /** Serve GraphiQL to browsers at /graphql. Default true. */
   graphiql: z.boolean('expected true or false').default(true),
+  /** Serve the read-only dashboard at /dashboard (its page asks for a READ token). Default true. */
+  dashboard: z.boolean('expected true or false').default(true),
   /** Browser origins allowed to call brokerql (CORS). Default none: only same-origin pages and non-browser clients. */
   corsOrigins: z.array(z.string().regex(/^https?:\/\/[^/]+$/, 'expected an origin such as https://dashboard.example.com')).default([]),
   /** Take the client address from X-Forwarded-For (only behind a reverse proxy you control). Default false. */

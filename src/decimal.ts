@@ -188,3 +188,28 @@ export function decimalPlaces(value: Decimal): number {
 export function divideRoundingUp(left: Decimal, right: Decimal, places: number): Decimal {
   return format(big(left).div(right).round(places, ExactBig.roundUp));
 }
+
+/** A constructor whose division truncates to whole numbers: the exact integer part of a quotient. */
+const WholeBig = BigConstructor();
+WholeBig.strict = true;
+WholeBig.DP = 0;
+WholeBig.RM = ExactBig.roundDown;
+
+/**
+ * `left / right` rounded half to even at `places` decimals, exactly: the quotient's digits beyond
+ * `places` are never rounded on the way (big.js's own division would round at its DP first, and
+ * a second rounding of a rounded number can land on the wrong side of a half).
+ */
+export function divideRoundingHalfEven(left: Decimal, right: Decimal, places: number): Decimal {
+  const scale = new ExactBig('10').pow(places);
+  const numerator = big(left).times(scale);
+  const denominator = big(right);
+  if (denominator.eq('0')) throw new RangeError('division by zero');
+  const whole = big(new WholeBig(numerator.toFixed()).div(new WholeBig(denominator.toFixed())).toFixed());
+  const twiceRemainder = numerator.minus(whole.times(denominator)).abs().times('2');
+  const comparison = twiceRemainder.cmp(denominator.abs());
+  const negative = numerator.lt('0') !== denominator.lt('0');
+  const awayFromZero = comparison > 0 || (comparison === 0 && !whole.mod('2').eq('0'));
+  const rounded = awayFromZero ? whole.plus(negative ? '-1' : '1') : whole;
+  return format(rounded.div(scale));
+}

@@ -21,6 +21,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { useBrokerCallBudget } from './plugins/use-broker-call-budget.js';
 import { useContractErrorCodes } from './plugins/use-contract-error-codes.js';
+import { useDashboard } from './plugins/use-dashboard.js';
 import { useForwardedForWarning } from './plugins/use-forwarded-for-warning.js';
 import { useGraphiQLPage } from './plugins/use-graphiql-page.js';
 import { useMetricsEndpoint } from './plugins/use-metrics-endpoint.js';
@@ -77,6 +78,8 @@ export interface GatewayOptions {
   brokerRegistry?: BrokerRegistry | undefined;
   /** The clock token policies read (trading hours, which day "today" is). Default: the system clock. */
   now?: (() => Date) | undefined;
+  /** Where the built dashboard is (plugins/use-dashboard.ts); dist/dashboard unless set (tests build their own). */
+  dashboardDirectory?: URL | undefined;
 }
 
 export interface Gateway {
@@ -197,6 +200,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     plugins: [
       useForwardedForWarning({ trustProxy: config.server.trustProxy, logger, onWarning: (warning) => warnings.push(warning) }),
       useRequestBodyLimit({ maxBytes: config.server.limits.maxRequestBytes, logger }),
+      ...(config.server.dashboard ? [useDashboard({ directory: options.dashboardDirectory })] : []),
       ...(config.server.graphiql
         ? [
             useGraphiQLPage({

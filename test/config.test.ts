@@ -53,6 +53,7 @@ connections:
       requestTimeoutMs: 30_000,
       introspection: true,
       graphiql: true,
+      dashboard: true,
       corsOrigins: [],
       trustProxy: false,
       shutdownTimeoutMs: 10_000,

@@ -49,6 +49,9 @@ export async function demoCommand(args: string[], environment: CommandEnvironmen
         'brokerql demo — every broker is simulated on loopback; nothing leaves this machine.',
         '',
         `  GraphiQL     ${endpoint}   (its headers already carry the READ token)`,
+        // The token is printed for pasting, not put in the URL: a URL lands in the browser's
+        // history and address bar, and the dashboard keeps tokens out of URLs on principle.
+        `  Dashboard    ${serving.server.url}/dashboard   (paste the READ token below when it asks)`,
         `  Config       ${configFile}`,
         `  READ token   ${tokens.read}`,
         `  TRADE token  ${tokens.trade}`,

@@ -1,29 +1,7 @@
-import type { GatewayContext } from '../context.js';
-import { multiplyDecimals } from '../decimal.js';
-import type { Money } from '../domain.js';
 import type { PositionResolvers } from '../generated/graphql.js';
-import type { PositionModel } from './models.js';
-
-/**
- * Some brokers' portfolios carry no current price (Tinkoff v1). Then, only if a query asks for
- * it, the price comes from the broker's last-price method (batched) or the top of the book,
- * and the currency from the instrument's metadata.
- */
-async function lastPrice(position: PositionModel, context: GatewayContext): Promise<Money | null> {
-  const ref = { connection: position.instrument.connection, ref: { key: position.instrument.hint.key } };
-  const amount = await context.loaders.lastPrice.load(ref);
-  if (amount === null) return null;
-  const currency = position.instrument.hint.currency ?? (await context.loaders.instrument.load(ref)).currency;
-  return currency ? { amount, currency } : null;
-}
+import { positionLastPrice, positionMarketValue } from '../valuation/position-value.js';
 
 export const Position: PositionResolvers = {
-  currentPrice: (position, _arguments, context) => position.currentPrice ?? lastPrice(position, context),
-  async marketValue(position, _arguments, context) {
-    // An adapter that knows the price but leaves the value out has a reason (InstaForex
-    // quantities are lots, not units); only a position with neither gets quantity × last price.
-    if (position.marketValue || position.currentPrice) return position.marketValue;
-    const price = await lastPrice(position, context);
-    return price ? { amount: multiplyDecimals(position.quantity, price.amount), currency: price.currency } : null;
-  },
+  currentPrice: (position, _arguments, context) => position.currentPrice ?? positionLastPrice(position, context),
+  marketValue: (position, _arguments, context) => positionMarketValue(position, context),
 };

@@ -3,7 +3,7 @@ import type { MaxLots } from '../brokers/adapter.js';
 import { instrumentRefFromInput } from '../brokers/instrument-input.js';
 import type { Decimal, Money, OrderSide, OrderType } from '../domain.js';
 import { toInstrumentModel, type InstrumentModel } from '../resolvers/models.js';
-import type { ExchangeRate } from '../valuation/exchange-rates.js';
+import { toExchangeRateModel, type ExchangeRate, type ExchangeRateModel } from '../valuation/exchange-rates.js';
 import type { ValueSource } from '../valuation/order-value.js';
 import { memoizedValuation, orderFacts } from './guard.js';
 import { gatherMarketFacts } from './market-facts.js';
@@ -19,15 +19,6 @@ import { dayIn } from './trading-hours.js';
  * functions as placeOrder's guard (guard.ts, rules.ts, market-facts.ts), so a preview and an
  * order agree.
  */
-
-export interface ExchangeRateModel {
-  from: string;
-  to: string;
-  rate: Decimal;
-  instrument: string;
-  price: Decimal;
-  asOf: string;
-}
 
 export interface OrderPreviewModel {
   accountId: string;
@@ -91,7 +82,7 @@ export async function previewOrder(request: TradingRequest, input: PlaceOrderInp
     initialMargin: money(valued.known ? valued.initialMargin : null),
     maxLots: valued.known ? valued.maxLots : null,
     policyValue,
-    exchangeRate: rate && { from: rate.from, to: rate.to, rate: rate.rate, instrument: rate.source.instrument, price: rate.source.price, asOf: rate.asOf },
+    exchangeRate: rate && toExchangeRateModel(rate),
     valueUnknownReason: valued.known ? null : valued.reason,
     checks,
   };

@@ -72,6 +72,30 @@ export function convertAmount(amount: Decimal, rate: ExchangeRate): Decimal {
   return rate.source.inverted ? divideRoundingUp(amount, rate.source.price, invertedPlaces) : multiplyDecimals(amount, rate.rate);
 }
 
+/** The GraphQL `ExchangeRate`: the rate, the instrument and price it came from, and that source in words. */
+export interface ExchangeRateModel {
+  from: string;
+  to: string;
+  rate: Decimal;
+  instrument: string;
+  price: Decimal;
+  source: string;
+  asOf: string;
+}
+
+export function toExchangeRateModel(rate: ExchangeRate): ExchangeRateModel {
+  const { instrument, price, inverted } = rate.source;
+  return {
+    from: rate.from,
+    to: rate.to,
+    rate: rate.rate,
+    instrument,
+    price,
+    source: `${inverted ? 'inverse of the last price' : 'last price'} of ${instrument}`,
+    asOf: rate.asOf,
+  };
+}
+
 /** "tbank:BBG0013HGFT4 at 92.4775 (2024-05-02T10:00:00.000Z)" */
 export function describeRate(rate: ExchangeRate): string {
   return `1 ${rate.from} = ${rate.rate} ${rate.to} (${rate.source.instrument} at ${rate.source.price}, ${rate.asOf})`;

@@ -1,0 +1,88 @@
+import { formatMoney, groupDigits, isNegative, multiply, percentOf, sameAmount, subtract } from './amounts.js';
+import { element, show, table } from './dom.js';
+import type { AccountData, PortfolioData, PositionData } from './queries.js';
+
+/**
+ * Positions per account, with price, value and yield. A price cell carries its instrument's id
+ * (data-price-of) and a value cell the quantity (data-value-of, data-quantity), so a live price
+ * can update every account that holds the instrument.
+ */
+
+export function renderAccounts(container: HTMLElement, accounts: AccountData[], failures: ReadonlyMap<string, string>): void {
+  show(
+    container,
+    ...accounts.map((account) =>
+      element(
+        'section',
+        { class: 'account', 'data-account': account.id },
+        element('h3', {}, `${account.name ?? account.id} `, element('span', { class: 'muted' }, `${account.id} · ${account.broker}${account.type ? ` · ${account.type}` : ''}`)),
+        element('div', { class: 'portfolio' }, ...portfolioContent(account.portfolio, failures.get(`${account.id}/portfolio`))),
+      ),
+    ),
+  );
+}
+
+/** Re-renders one account's portfolio (a portfolio subscription's event). */
+export function renderPortfolio(container: HTMLElement, accountId: string, portfolio: PortfolioData): void {
+  const target = container.querySelector<HTMLElement>(`section.account[data-account="${CSS.escape(accountId)}"] .portfolio`);
+  if (target) show(target, ...portfolioContent(portfolio, undefined));
+}
+
+function portfolioContent(portfolio: PortfolioData | null, failure: string | undefined): Node[] {
+  if (!portfolio) return [element('p', { class: 'warning' }, `Portfolio unavailable: ${failure ?? 'the broker did not answer'}`)];
+  const cash = portfolio.cash.filter((row) => row.amount !== '0');
+  return [
+    element('p', { class: 'cash' }, 'Cash: ', cash.length === 0 ? '—' : cash.map(formatMoney).join(' · ')),
+    portfolio.positions.length === 0
+      ? element('p', { class: 'muted' }, 'No positions.')
+      : table(['Instrument', 'Type', 'Quantity', 'Price', 'Value', 'Yield', 'Yield %'], portfolio.positions.map(positionRow)),
+  ];
+}
+
+function positionRow(position: PositionData): HTMLTableCellElement[] {
+  const { instrument, currentPrice, marketValue, expectedYield } = position;
+  // Yield against what the position cost: its value now less its yield.
+  const yieldPercent = expectedYield && marketValue && expectedYield.currency === marketValue.currency ? percentOf(expectedYield.amount, subtract(marketValue.amount, expectedYield.amount)) : null;
+  const priceCell = element('td', { class: 'number', 'data-price-of': instrument.id }, formatMoney(currentPrice));
+  if (currentPrice) priceCell.dataset['currency'] = currentPrice.currency;
+  const valueCell = element('td', { class: 'number' }, formatMoney(marketValue));
+  // Only a value that is quantity × price follows the price: not a margin position's, nor a bond
+  // priced in percent of its face value (ALOR: 100.15 for 1001.50 RUB).
+  if (marketValue && currentPrice && marketValue.currency === currentPrice.currency && sameAmount(multiply(position.quantity, currentPrice.amount), marketValue.amount)) {
+    valueCell.dataset['valueOf'] = instrument.id;
+    valueCell.dataset['quantity'] = position.quantity;
+    valueCell.dataset['currency'] = marketValue.currency;
+  }
+  return [
+    element('td', {}, element('strong', {}, instrument.ticker), instrument.name ? element('span', { class: 'muted' }, ` ${instrument.name}`) : null),
+    element('td', {}, instrument.type ?? '—'),
+    element('td', { class: 'number' }, groupDigits(position.quantity)),
+    priceCell,
+    valueCell,
+    element('td', { class: expectedYield && isNegative(expectedYield.amount) ? 'number negative' : 'number positive' }, formatMoney(expectedYield)),
+    element('td', { class: 'number' }, yieldPercent === null ? '—' : `${yieldPercent} %`),
+  ];
+}
+
+/** A live price: every cell of that instrument, and the values that follow it. */
+export function applyPrice(container: HTMLElement, instrumentId: string, price: string): number {
+  let updated = 0;
+  for (const cell of container.querySelectorAll<HTMLElement>(`[data-price-of="${CSS.escape(instrumentId)}"]`)) {
+    cell.textContent = `${groupDigits(price)} ${cell.dataset['currency'] ?? ''}`.trim();
+    cell.dataset['live'] = price;
+    flash(cell);
+    updated += 1;
+  }
+  for (const cell of container.querySelectorAll<HTMLElement>(`[data-value-of="${CSS.escape(instrumentId)}"]`)) {
+    cell.textContent = formatMoney({ amount: multiply(cell.dataset['quantity'] ?? '0', price), currency: cell.dataset['currency'] ?? '' });
+    flash(cell);
+  }
+  return updated;
+}
+
+function flash(cell: HTMLElement): void {
+  cell.classList.remove('flash');
+  // Restarts the CSS animation: reading layout between the two class changes.
+  void cell.offsetWidth;
+  cell.classList.add('flash');
+}

@@ -1,0 +1,157 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serve, type ServingGateway } from '../src/server.js';
+import { builtDashboard } from './support/dashboard.js';
+import { graphql } from './support/graphql.js';
+import { startStack, type Stack } from './support/stack.js';
+
+/**
+ * The dashboard in a real Chromium (Debian's package, driven by playwright-core; never a
+ * downloaded browser) against every simulated broker, as `brokerql demo` runs them, and a
+ * gateway on a real port. Without Chromium this fails, loudly — CI installs it (.ci/run) — unless
+ * BROKERQL_SKIP_BROWSER=1 says to skip it.
+ */
+
+const chromiumPath = process.env['BROKERQL_CHROMIUM'] ?? '/usr/bin/chromium';
+const skip = process.env['BROKERQL_SKIP_BROWSER'] === '1';
+if (skip) console.warn('BROKERQL_SKIP_BROWSER=1: the dashboard browser tests are skipped');
+
+const artifacts = path.resolve('test-artifacts');
+/** Generous: the page waits on the gateway, which waits on four simulators, on a shared machine. */
+const patience = 15_000;
+/** A test waits for a few such steps. */
+const testTimeout = 60_000;
+const sberFigi = 'BBG004730N88';
+
+describe.skipIf(skip)('the dashboard in Chromium', () => {
+  let stack: Stack;
+  let serving: ServingGateway;
+  let context: BrowserContext;
+  let userDataDirectory: string;
+  let url: string;
+
+  beforeAll(async () => {
+    if (!existsSync(chromiumPath)) {
+      throw new Error(`Chromium is not at ${chromiumPath}: install Debian's package (apt-get install -y chromium), or set BROKERQL_SKIP_BROWSER=1 to skip the browser tests`);
+    }
+    const dashboardDirectory = await builtDashboard();
+    stack = await startStack({ brokers: ['tinkoff', 'tinkoff-v1', 'alor', 'instaforex'], server: { port: 0 }, dashboardDirectory });
+    serving = await serve(stack.gateway);
+    url = `${serving.server.url}/dashboard`;
+    userDataDirectory = mkdtempSync(path.join(tmpdir(), 'brokerql-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDirectory, {
+      executablePath: chromiumPath,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 900 },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await serving?.stop();
+    await stack?.close();
+    if (userDataDirectory) rmSync(userDataDirectory, { recursive: true, force: true });
+  });
+
+  /** A new tab (its own sessionStorage) recording every console error and uncaught exception. */
+  async function openTab({ clock = false } = {}): Promise<{ page: Page; errors: string[] }> {
+    const page = await context.newPage();
+    // The page's clock runs as usual, and a test can move it on instead of waiting for a timer.
+    if (clock) await page.clock.install();
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+    await page.goto(url);
+    return { page, errors };
+  }
+
+  async function signIn(page: Page, token: string): Promise<void> {
+    await page.locator('#token-input').fill(token);
+    await page.locator('#token-form button[type=submit]').click();
+  }
+
+  it('loads with zero console errors and shows exactly the net worth netWorth returns', async () => {
+    const { page, errors } = await openTab();
+    await signIn(page, stack.readToken);
+    const total = page.getByTestId('net-worth-total');
+    await expect.poll(() => total.getAttribute('data-amount'), { timeout: patience }).not.toBeNull();
+    // Everything has loaded: positions, the brokers' health, the operations (the last request).
+    await page.locator('#operations table').waitFor({ timeout: patience });
+    await page.locator('[data-price-of]').first().waitFor({ timeout: patience });
+
+    const answer = await graphql(stack.gateway, '{ netWorth { total { amount currency } } }', { token: stack.readToken });
+    const expected = (answer.data!['netWorth'] as { total: { amount: string; currency: string } }).total;
+    expect(await total.getAttribute('data-amount')).toBe(expected.amount);
+    expect((await total.textContent())!.replace(/\s/g, '')).toBe(`${expected.amount}${expected.currency}`.replace('-', '−'));
+    // Health is read after netWorth, which has just called every broker.
+    expect(await page.locator('#health tbody tr').count()).toBe(4);
+    expect(await page.locator('#health .state-ok').count()).toBe(4);
+    expect(await page.locator('section.account').count()).toBeGreaterThan(4);
+
+    // The token is in this tab's sessionStorage only: not in the URL, not in a cookie.
+    expect(page.url()).toBe(url);
+    expect(await context.cookies()).toEqual([]);
+    expect(await page.evaluate(() => sessionStorage.getItem('brokerql.token'))).toBe(stack.readToken);
+
+    // The currency switcher: the same number netWorth(currency: "USD") returns.
+    await page.locator('#currency').selectOption('USD');
+    await expect.poll(() => total.getAttribute('data-currency'), { timeout: patience }).toBe('USD');
+    const inDollars = await graphql(stack.gateway, '{ netWorth(currency: "USD") { total { amount } } }', { token: stack.readToken });
+    expect(await total.getAttribute('data-amount')).toBe((inDollars.data!['netWorth'] as { total: { amount: string } }).total.amount);
+    await page.locator('#currency').selectOption('RUB');
+    await expect.poll(() => total.getAttribute('data-currency'), { timeout: patience }).toBe('RUB');
+
+    mkdirSync(artifacts, { recursive: true });
+    const screenshot = path.join(artifacts, 'dashboard.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
+    console.log(`dashboard screenshot: ${screenshot}`);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, testTimeout);
+
+  it('shows a new price when the simulated market moves it', async () => {
+    const { page, errors } = await openTab({ clock: true });
+    await signIn(page, stack.readToken);
+    await expect.poll(() => page.locator('#live-state').textContent(), { timeout: patience }).toBe('live');
+    const cells = page.locator(`[data-price-of="tbank:${sberFigi}"]`);
+    await cells.first().waitFor({ timeout: patience });
+    // The subscription's first event is the current price; wait for it, then move the market.
+    const market = stack.simulators.byBroker.tinkoff!.market!;
+    await expect.poll(() => cells.first().getAttribute('data-live'), { timeout: patience }).toBe(market.lastPrice(sberFigi));
+    const before = market.lastPrice(sberFigi);
+    const totalBefore = await page.getByTestId('net-worth-total').getAttribute('data-amount');
+    for (let step = 0; step < 200 && market.lastPrice(sberFigi) === before; step++) market.tick([sberFigi]);
+    const moved = market.lastPrice(sberFigi);
+    expect(moved).not.toBe(before);
+    await expect.poll(() => cells.first().getAttribute('data-live'), { timeout: patience }).toBe(moved);
+    expect(await cells.first().textContent()).toContain(moved.split('.')[0]!.slice(-3));
+    // The net worth follows: asked of the gateway again 30 s after prices move.
+    await page.clock.fastForward('00:31');
+    const answer = await graphql(stack.gateway, '{ netWorth { total { amount } } }', { token: stack.readToken });
+    const expected = (answer.data!['netWorth'] as { total: { amount: string } }).total.amount;
+    expect(expected).not.toBe(totalBefore);
+    await expect.poll(() => page.getByTestId('net-worth-total').getAttribute('data-amount'), { timeout: patience }).toBe(expected);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, testTimeout);
+
+  it('refuses a bad token with a clear message, and a TRADE token', async () => {
+    const { page } = await openTab();
+    const message = page.locator('#token-message');
+    await signIn(page, 'not a token');
+    await expect.poll(() => message.textContent(), { timeout: patience }).toMatch(/not a brokerql token/);
+    await signIn(page, 'bql_thisTokenDoesNotExist');
+    await expect.poll(() => message.textContent(), { timeout: patience }).toMatch(/refused this token: it is unknown, expired or revoked/);
+    expect(await page.locator('#board').isHidden()).toBe(true);
+    await signIn(page, stack.tradeToken);
+    await expect.poll(() => message.textContent(), { timeout: patience }).toMatch(/TRADE token.*paste a READ token/);
+    expect(await page.evaluate(() => sessionStorage.getItem('brokerql.token'))).toBeNull();
+    await page.close();
+  }, testTimeout);
+});
