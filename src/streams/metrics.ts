@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { FeedStatus, TopicKind } from './feed.js';
+import type { FeedStatus, LiveTopicKind } from './feed.js';
 
 /**
  * The live-data metrics, in the gateway's registry (README, "Live data"). Gauges are read from
@@ -65,7 +65,7 @@ export class StreamMetrics {
   }
 
   /** Counters of one connection and kind, resolved once per subscription rather than per event. */
-  forTopic(connection: string, kind: TopicKind): { delivered: Counter.Internal; conflated: Counter.Internal } {
+  forTopic(connection: string, kind: LiveTopicKind): { delivered: Counter.Internal; conflated: Counter.Internal } {
     return { delivered: this.eventsDelivered.labels({ connection, kind }), conflated: this.conflatedEvents.labels({ connection, kind }) };
   }
 }
