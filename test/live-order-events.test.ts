@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetch } from 'undici';
 import { SseClient } from './support/live-clients.js';
-import { ordersFollowed, orderEventsSubscription, placeOrder, placeOrderElsewhere } from './support/live-accounts.js';
+import { accountStream, ordersFollowed, orderEventsSubscription, placeOrder, placeOrderElsewhere } from './support/live-accounts.js';
 import { sberFigi, startLiveStack, type LiveStack } from './support/live-stack.js';
 
 /**
@@ -100,5 +101,35 @@ describe('order events from T-Invest', () => {
     const { order: later } = await placeOrder(stack, { lots: 1, side: 'SELL' });
     await client.next((result) => result.data.orderEvents.order.id === later!.id && result.data.orderEvents.kind === 'FILLED');
     expect(eventsOf(order!.id).map((event) => event.kind)).toEqual(['ACCEPTED', 'FILLED']);
+  });
+});
+
+describe('order events when T-Invest refuses the account streams (80001)', () => {
+  let stack: LiveStack;
+  beforeAll(async () => {
+    stack = await startLiveStack({ streams: { accountPollMs: 500 } });
+  });
+  afterAll(() => stack.stop());
+
+  it('falls back to polling within the quota, says so in /readyz and the metrics, and still reports every change once', async () => {
+    stack.simulators.tinkoffStreams!.refuseNextOpens(1);
+    const client = await SseClient.open(stack.url, { query: orderEventsSubscription(), token: stack.readToken });
+    await ordersFollowed(stack, 'polling');
+    const status = await accountStream(stack);
+    expect(status).toMatchObject({ transport: 'polling', state: 'polling', sockets: 0, pollingBecause: expect.stringContaining('80001') });
+    const metrics = await (await fetch(`${stack.url}/metrics`)).text();
+    expect(metrics).toMatch(/brokerql_stream_polling\{connection="tbank accounts"\} 1/);
+    expect(metrics).toMatch(/brokerql_stream_upstream_subscriptions\{connection="tbank accounts",kind="orderEvents"\} 1/);
+
+    const { order } = await placeOrder(stack, { lots: 1 });
+    const filled = (await client.next((result) => result.data.orderEvents.order.id === order.id && result.data.orderEvents.kind === 'FILLED')).data.orderEvents;
+    expect(filled).toMatchObject({ source: 'POLL', fill: { lots: '1', price: order.averageFillPrice }, order: { status: 'FILLED', instrument: { id: sber } } });
+    const events = client.results.map((result) => result.data.orderEvents).filter((event) => event.order.id === order.id);
+    expect(events.map((event) => [event.kind, event.source])).toEqual([
+      ['ACCEPTED', 'POLL'],
+      ['FILLED', 'POLL'],
+    ]);
+    expect(stack.simulators.tinkoffStreams!.openStreams('OrderStateStream')).toBe(0);
+    client.close();
   });
 });

@@ -137,7 +137,8 @@ export class OrderTracker {
       tracked.averageFillPrice = order.averageFillPrice;
       if (filled) return this.finish(tracked, () => event('FILLED', { ...order, status: 'FILLED' }, fill));
       tracked.status = 'PARTIALLY_FILLED';
-      event('PARTIALLY_FILLED', { ...order, status: order.status === 'NEW' ? 'PARTIALLY_FILLED' : order.status }, fill);
+      // The state after this fill, even where the broker's answer already says more (the cancel that followed).
+      event('PARTIALLY_FILLED', { ...order, status: 'PARTIALLY_FILLED' }, fill);
     }
     if (order.status === 'CANCELLED' || order.status === 'REJECTED') return this.finish(tracked, () => event(order.status as OrderEventKind, order));
     if (order.status === 'FILLED') this.finish(tracked, () => event('FILLED', order));
