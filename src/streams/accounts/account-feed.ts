@@ -81,9 +81,10 @@ export class AccountFeed implements LiveFeed {
       if (watch.orderSinks.size > 0) subscriptions.orderEvents = (subscriptions.orderEvents ?? 0) + 1;
     }
     const streams = upstream.kind === 'streams' ? upstream.streams : undefined;
+    const polling = upstream.kind === 'polling' || !this.connection.adapter.createAccountStreams;
     return {
-      transport: upstream.kind === 'polling' || (upstream.kind === 'none' && !this.connection.adapter.createAccountStreams) ? 'polling' : 'websocket',
-      state: this.watches.size === 0 ? 'idle' : upstream.kind === 'polling' ? 'polling' : streams?.live ? 'live' : 'connecting',
+      transport: polling ? 'polling' : 'websocket',
+      state: this.watches.size === 0 ? 'idle' : polling ? 'polling' : streams?.live ? 'live' : 'connecting',
       sockets: streams?.sockets ?? 0,
       subscriptions,
       reconnects: this.interruptions + (streams?.reconnects ?? 0),

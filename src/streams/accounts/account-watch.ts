@@ -187,14 +187,11 @@ export class AccountWatch {
         for (const order of active) this.tracker.prime(order);
         return;
       }
-      for (const order of active) {
-        silent.delete(order.id);
-        this.tracker.observe(observation(order));
-      }
-      if (!adapter.getOrder) return;
-      for (const orderId of silent) this.tracker.observe(observation(await adapter.getOrder({ brokerAccountId: this.brokerAccountId, orderId })));
-      for (const requestId of requests) {
-        this.tracker.observe(observation(await adapter.getOrder({ brokerAccountId: this.brokerAccountId, orderId: requestId, byRequestId: true }), requestId));
+      for (const order of active) silent.delete(order.id);
+      const finished = adapter.getOrder ? await Promise.all([...silent].map((orderId) => adapter.getOrder!({ brokerAccountId: this.brokerAccountId, orderId }))) : [];
+      for (const order of await this.withFillPrices([...active, ...finished])) this.tracker.observe(observation(order));
+      for (const requestId of adapter.getOrder ? requests : []) {
+        this.tracker.observe(observation(await adapter.getOrder!({ brokerAccountId: this.brokerAccountId, orderId: requestId, byRequestId: true }), requestId));
       }
     } catch (error) {
       this.host.logger.warn({ connection: this.host.connection.id, error: String(error) }, "a live account's orders could not be read; trying again");
@@ -202,6 +199,19 @@ export class AccountWatch {
       this.reconciledAt = Date.now();
       this.reconciling = false;
     }
+  }
+
+  /**
+   * Orders whose answer leaves the fill price to be asked for (ALOR: its trades carry it), with
+   * it — in one call, and only for those that filled more since last seen: a fill's price is the
+   * change of the average.
+   */
+  private async withFillPrices(orders: Order[]): Promise<Order[]> {
+    const { adapter } = this.host.connection;
+    const unpriced = orders.filter((order) => order.averageFillPrice === undefined && this.tracker.filledMore(order));
+    if (unpriced.length === 0 || !adapter.getAverageFillPrices) return orders;
+    const prices = await adapter.getAverageFillPrices({ brokerAccountId: this.brokerAccountId, orderIds: unpriced.map((order) => order.id) });
+    return orders.map((order) => (order.averageFillPrice === undefined && prices.has(order.id) ? { ...order, averageFillPrice: prices.get(order.id)! } : order));
   }
 
   private deliverOrder(event: OrderEvent): void {

@@ -94,6 +94,13 @@ export class OrderTracker {
     this.apply(id, { ...observation, order: { ...observation.order, id } });
   }
 
+  /** Whether the order has filled more than last reported (so its fill price is worth asking for). */
+  filledMore(order: Order): boolean {
+    const tracked = this.orders.get(order.id);
+    if (tracked?.final) return false;
+    return compareDecimals(order.executedLots, tracked?.executedLots ?? '0') > 0;
+  }
+
   /** Orders to ask the broker about: not finished, and nothing heard of them since `before`. */
   silentOrders(before: number): string[] {
     this.forgetOld();
