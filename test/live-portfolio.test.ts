@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './support/graphql.js';
-import { SseClient } from './support/live-clients.js';
-import { accountStream, eventually, orderEventsSubscription, placeOrder, portfolioQuery, portfolioSubscription } from './support/live-accounts.js';
+import { TokenStore } from '../src/auth/tokens.js';
+import { openDatabase } from '../src/storage/database.js';
+import { SseClient, WebSocketConnection } from './support/live-clients.js';
+import { accountStream, eventually, orderEventsSubscription, ordersFollowed, placeOrder, portfolioQuery, portfolioSubscription } from './support/live-accounts.js';
 import { sberFigi, startLiveStack, type LiveStack } from './support/live-stack.js';
 import { until } from './support/until.js';
 
@@ -55,7 +57,7 @@ describe('a live portfolio (T-Invest, queries answered by REST)', () => {
 describe('portfolio queries from live streams (cache.liveAccounts)', () => {
   let stack: LiveStack;
   beforeAll(async () => {
-    stack = await startLiveStack();
+    stack = await startLiveStack({ streams: { tokenCheckMs: 200 } });
   });
   afterAll(() => stack.stop());
   const brokerCalls = () => stack.tinkoff.server.requestCount();
@@ -126,5 +128,22 @@ describe('portfolio queries from live streams (cache.liveAccounts)', () => {
         client.close();
       }
     }
+  });
+
+  it('ends account subscriptions of a revoked token with UNAUTHENTICATED, over both transports', async () => {
+    const token = stack.token('READ');
+    const sse = await SseClient.open(stack.url, { query: portfolioSubscription(), token });
+    const connection = new WebSocketConnection(stack.url, token);
+    const websocket = connection.subscribe({ query: orderEventsSubscription() });
+    await sse.next();
+    await ordersFollowed(stack);
+    // `brokerql token revoke` in another process: its own connection to the same SQLite file.
+    const elsewhere = openDatabase(stack.dataDir);
+    new TokenStore(elsewhere).revoke(token.slice(4, 16));
+    elsewhere.close();
+    await Promise.all([sse.completion(), websocket.completion()]);
+    for (const client of [sse, websocket]) expect(client.results.at(-1).errors[0].extensions).toEqual({ code: 'UNAUTHENTICATED' });
+    sse.close();
+    connection.close();
   });
 });
