@@ -57,7 +57,7 @@ describe('a live portfolio (T-Invest, queries answered by REST)', () => {
 describe('portfolio queries from live streams (cache.liveAccounts)', () => {
   let stack: LiveStack;
   beforeAll(async () => {
-    stack = await startLiveStack({ streams: { tokenCheckMs: 200 } });
+    stack = await startLiveStack({ cache: { liveAccounts: true }, streams: { tokenCheckMs: 200 } });
   });
   afterAll(() => stack.stop());
   const brokerCalls = () => stack.tinkoff.server.requestCount();
