@@ -1,9 +1,7 @@
 import { divideDecimals, isZeroDecimal } from '../../../decimal.js';
-import { RateLimitedError, UpstreamAuthError } from '../../../errors.js';
 import type { AccountStreamOptions, AccountStreams } from '../../../streams/accounts/account-streams.js';
 import type { OrderObservation } from '../../../streams/accounts/order-tracker.js';
 import { openSocketGroup, type GroupedStream } from '../../../streams/accounts/socket-group.js';
-import type { CloseVerdict } from '../../../streams/upstream-socket.js';
 import { parseJsonExact } from '../../json.js';
 import { sumMoneyByCurrency } from '../../money.js';
 import type { TinkoffConnectionConfig } from '../config.js';
@@ -12,6 +10,7 @@ import { mapTinkoffOrder } from '../map-tinkoff-order.js';
 import { mapTinkoffPortfolio } from '../map-tinkoff-portfolio.js';
 import { moneyValueToMoney, quotationToDecimal } from '../quotation.js';
 import { portfolioResponseSchema } from '../wire.js';
+import { tinkoffCloseVerdict } from './market-data.js';
 import { streamOrderStateSchema, streamPositionSchema, type StreamOrderState } from './wire.js';
 
 /**
@@ -52,7 +51,8 @@ export function createTinkoffAccountStreams(config: TinkoffConnectionConfig, opt
       read(frame);
       return true;
     },
-    closed: (code, reason, wasLive) => closeVerdict(code, reason, wasLive, connection),
+    // 80001 on a stream never live: the user's slots are taken (the whole connection then polls).
+    closed: (code, reason, wasLive) => tinkoffCloseVerdict(code, reason, wasLive, connection, 'account stream'),
   });
 
   return openSocketGroup(
@@ -112,18 +112,4 @@ export function mapTinkoffOrderStateMessage(state: StreamOrderState, connection:
     .map((trade) => ({ lots: divideDecimals(trade.quantity, lotSize), price: quotationToDecimal(trade.price), tradeId: trade.tradeId || null }));
   const asOf = state.trades.at(-1)?.dateTime ?? state.completionTime ?? state.createdAt ?? new Date().toISOString();
   return { order, requestId: state.orderRequestId || null, fills, asOf, source: 'STREAM', instrumentByLookup: true };
-}
-
-/** As the market-data stream's (market-data.ts): 40003 ends it; 80001 on a stream never live means every slot is taken. */
-function closeVerdict(code: number, reason: string, wasLive: boolean, connection: string): CloseVerdict {
-  if (code === 4016 || reason === '40003') {
-    return { reconnect: false, error: new UpstreamAuthError(`T-Invest refused the token of connection "${connection}" for its account streams (40003)`, { connection }) };
-  }
-  if (reason === '80001' && !wasLive) {
-    return {
-      reconnect: false,
-      error: new RateLimitedError(`T-Invest refused an account stream (80001): the user's stream slots are all in use, by brokerql or other tools`, { connection, retryable: true }),
-    };
-  }
-  return { reconnect: true };
 }
