@@ -119,6 +119,7 @@ describe('order events when T-Invest refuses the account streams (80001)', () =>
     expect(status).toMatchObject({ transport: 'polling', state: 'polling', sockets: 0, pollingBecause: expect.stringContaining('80001') });
     const metrics = await (await fetch(`${stack.url}/metrics`)).text();
     expect(metrics).toMatch(/brokerql_stream_polling\{connection="tbank accounts"\} 1/);
+    expect(metrics).toMatch(/brokerql_stream_clients\{connection="tbank accounts"\} 1/);
     expect(metrics).toMatch(/brokerql_stream_upstream_subscriptions\{connection="tbank accounts",kind="orderEvents"\} 1/);
 
     const { order } = await placeOrder(stack, { lots: 1 });

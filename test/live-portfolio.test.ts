@@ -147,3 +147,23 @@ describe('portfolio queries from live streams (cache.liveAccounts)', () => {
     connection.close();
   });
 });
+
+describe('a live portfolio whose broker credential is refused', () => {
+  let stack: LiveStack;
+  beforeAll(async () => {
+    stack = await startLiveStack();
+  });
+  afterAll(() => stack.stop());
+
+  it('ends the subscription with UPSTREAM_AUTH rather than showing a portfolio that can no longer be checked', async () => {
+    const client = await SseClient.open(stack.url, { query: portfolioSubscription(), token: stack.readToken });
+    await client.next();
+    await eventually(async () => (await accountStream(stack))['state'] === 'live', 'the account streams to be live');
+    const connection = stack.config.connections.find((entry) => entry.id === 'tbank') as { token: string };
+    // The user revokes brokerql's T-Invest token: REST answers 40003, the streams close with it.
+    stack.simulators.tinkoffStreams!.revokeToken(connection.token);
+    await client.completion();
+    expect(client.results.at(-1).errors[0].extensions).toMatchObject({ code: 'UPSTREAM_AUTH', connection: 'tbank' });
+    expect(await accountStream(stack)).toMatchObject({ transport: 'polling', pollingBecause: expect.stringContaining('40003') });
+  });
+});

@@ -130,7 +130,9 @@ export class StreamHub {
       }
     });
     if (!subscription.ended) {
-      this.clients.set(subscription as ClientSubscription<unknown>, connection.id);
+      // Counted per feed: a connection's market data, or its live accounts.
+      const kind = request.topics[0]?.topic.kind ?? 'orderbook';
+      this.clients.set(subscription as ClientSubscription<unknown>, isAccountTopicKind(kind) ? accountFeedName(connection.id) : connection.id);
       stopWatching = this.tokenWatch.add(request.tokenId, subscription);
     }
     return subscription;
@@ -190,7 +192,10 @@ export class StreamHub {
     const clientsPerConnection = new Map<string, number>();
     for (const connection of this.clients.values()) clientsPerConnection.set(connection, (clientsPerConnection.get(connection) ?? 0) + 1);
     const connections = [...this.feeds].flatMap(([connection, feed]) => (feed ? [{ connection, status: feed.status(), clients: clientsPerConnection.get(connection) ?? 0 }] : []));
-    for (const [connection, feed] of this.accountFeeds) connections.push({ connection: `${connection} accounts`, status: feed.status(), clients: 0 });
+    for (const [connection, feed] of this.accountFeeds) {
+      const name = accountFeedName(connection);
+      connections.push({ connection: name, status: feed.status(), clients: clientsPerConnection.get(name) ?? 0 });
+    }
     return { connections, bufferedEvents: this.clientBuffers().reduce((sum, pending) => sum + pending, 0) };
   }
 
@@ -244,6 +249,11 @@ export class StreamHub {
     this.channels.set(key, channel);
     return channel;
   }
+}
+
+/** How metrics name a connection's live accounts beside its market data. */
+function accountFeedName(connectionId: string): string {
+  return `${connectionId} accounts`;
 }
 
 function channelKey(connection: ConnectionModel, topicKey: string): string {

@@ -65,8 +65,10 @@ export class AccountFeed implements LiveFeed {
 
   /** For a query: the live portfolio, or undefined (ask the broker). Asking starts following the account for a while. */
   livePortfolio(brokerAccountId: string): Portfolio | undefined {
-    if (this.closed) return undefined;
-    return this.watch(brokerAccountId).livePortfolio();
+    // Only a stream keeps a state worth answering from; polling it for queries would only add calls.
+    if (this.closed || !this.connection.adapter.createAccountStreams || this.upstream.kind === 'polling') return undefined;
+    // Called inside a query: the account's own reads must not count against that request's budget or deadline.
+    return outsideRequestScope(() => this.watch(brokerAccountId).livePortfolio());
   }
 
   orderPlaced(brokerAccountId: string, order: Order): void {

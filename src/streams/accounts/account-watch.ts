@@ -1,6 +1,7 @@
 import { wholePortfolio } from '../../brokers/adapter.js';
 import type { ConnectionModel } from '../../brokers/connection.js';
 import type { InstrumentHint, Order, OrderEvent, Portfolio } from '../../domain.js';
+import { BrokerqlError, InternalError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { FeedSink } from '../feed.js';
 import type { StreamsConfig } from '../settings.js';
@@ -46,6 +47,8 @@ export class AccountWatch {
   private deliveries: Promise<void> = Promise.resolve();
   private emitTimer: NodeJS.Immediate | undefined;
   private readonly timer: NodeJS.Timeout;
+  /** Since when the portfolio could not be read (undefined while it can). */
+  private failingSince: number | undefined;
 
   constructor(
     readonly brokerAccountId: string,
@@ -131,10 +134,9 @@ export class AccountWatch {
     const now = Date.now();
     const { settings } = this.host;
     const streaming = this.host.streaming();
-    if (this.portfolioSinks.size > 0 || this.leaseUntil > now) {
-      const due = streaming ? now - this.checkedAt >= settings.liveCheckMs : now - this.readAt >= settings.accountPollMs;
-      if (due) this.read();
-    }
+    // Polled only for subscribers; a state kept for queries is worth keeping only while it streams.
+    const due = streaming ? (this.portfolioSinks.size > 0 || this.leaseUntil > now) && now - this.checkedAt >= settings.liveCheckMs : this.portfolioSinks.size > 0 && now - this.readAt >= settings.accountPollMs;
+    if (due) this.read();
     if (this.orderSinks.size === 0) return;
     if (!streaming) {
       if (now - this.reconciledAt >= settings.accountPollMs) void this.reconcile(true);
@@ -159,11 +161,30 @@ export class AccountWatch {
         this.checkedAt = this.readAt;
         this.scheduleEmit();
       })
-      .catch((error: unknown) => this.host.logger.warn({ connection: this.host.connection.id, error: String(error) }, 'a live portfolio could not be read; trying again'))
+      .then(() => (this.failingSince = undefined))
+      .catch((error: unknown) => this.readFailed(error))
       .finally(() => {
         this.reading = false;
         this.changesDuringRead = [];
       });
+  }
+
+  /**
+   * A read that failed is tried again on the next tick. Once it cannot succeed (the broker refused
+   * brokerql's credential, or the account) or the broker has been unreachable for
+   * `unavailableAfterMs`, the portfolio subscriptions end with the error and the state is dropped:
+   * nobody is shown a portfolio that can no longer be checked.
+   */
+  private readFailed(error: unknown): void {
+    this.failingSince ??= this.readAt;
+    this.host.logger.warn({ connection: this.host.connection.id, error: String(error) }, 'a live portfolio could not be read; trying again');
+    const failure = error instanceof BrokerqlError ? error : new InternalError('brokerql could not read the portfolio', { cause: error, connection: this.host.connection.id });
+    if (failure.retryable && Date.now() - this.failingSince < this.host.settings.unavailableAfterMs) return;
+    this.state = undefined;
+    this.emitted = undefined;
+    const sinks = [...this.portfolioSinks];
+    this.portfolioSinks.clear();
+    for (const sink of sinks) sink.fail(failure);
   }
 
   /**
