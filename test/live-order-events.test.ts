@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fetch } from 'undici';
 import { SseClient } from './support/live-clients.js';
 import { accountStream, ordersFollowed, orderEventsSubscription, placeOrder, placeOrderElsewhere } from './support/live-accounts.js';
 import { sberFigi, startLiveStack, type LiveStack } from './support/live-stack.js';
+import { until } from './support/until.js';
 
 /**
  * Order events over real sockets: T-Invest's OrderStateStream (its two messages per order linked),
@@ -131,6 +132,37 @@ describe('order events when T-Invest refuses the account streams (80001)', () =>
       ['FILLED', 'POLL'],
     ]);
     expect(stack.simulators.tinkoffStreams!.openStreams('OrderStateStream')).toBe(0);
+    client.close();
+  });
+});
+
+describe('account streams asked for again after a refusal', () => {
+  let stack: LiveStack;
+  beforeAll(async () => {
+    stack = await startLiveStack({ streams: { accountPollMs: 500 } });
+  });
+  afterAll(async () => {
+    vi.useRealTimers();
+    await stack.stop();
+  });
+
+  it('polls after 80001, asks again once T-Invest has recounted (two minutes), and streams from then on', async () => {
+    stack.simulators.tinkoffStreams!.refuseNextOpens(1);
+    const client = await SseClient.open(stack.url, { query: orderEventsSubscription(), token: stack.readToken });
+    await ordersFollowed(stack, 'polling');
+    // Two minutes on the gateway's clock (only Date: the sockets and timers run as they do).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 121_000);
+    await until(() => stack.simulators.tinkoffStreams!.openStreams('OrderStateStream') === 1, 'the order-state stream to be opened again');
+    vi.useRealTimers();
+    await ordersFollowed(stack, 'live');
+    const { order } = await placeOrder(stack, { lots: 1 });
+    await client.next((result) => result.data.orderEvents.order.id === order.id && result.data.orderEvents.kind === 'FILLED');
+    const events = client.results.map((result) => result.data.orderEvents).filter((event) => event.order.id === order.id);
+    expect(events.map((event) => [event.kind, event.source])).toEqual([
+      ['ACCEPTED', 'STREAM'],
+      ['FILLED', 'STREAM'],
+    ]);
     client.close();
   });
 });

@@ -1,6 +1,6 @@
 import type { ConnectionModel } from '../../brokers/connection.js';
 import type { InstrumentHint, Order, Portfolio } from '../../domain.js';
-import type { BrokerqlError } from '../../errors.js';
+import { BrokerqlError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { outsideRequestScope } from '../../request-scope.js';
 import type { AccountTopicKind, FeedObserver, FeedSink, FeedStatus, LiveFeed, LiveTopic, LiveTopicKind } from '../feed.js';
@@ -24,7 +24,14 @@ export interface AccountFeedOptions {
   logger: Logger;
 }
 
-type Upstream = { kind: 'none' } | { kind: 'opening' } | { kind: 'streams'; streams: AccountStreams } | { kind: 'polling'; why: string };
+type Upstream = { kind: 'none' } | { kind: 'opening' } | { kind: 'streams'; streams: AccountStreams } | { kind: 'polling'; why: string; retryAt: number };
+
+/**
+ * After a refusal, the streams are asked for again this much later: T-Invest updates its count of
+ * a user's open streams every two minutes (limits.md), so a slot freed by another tool — or by
+ * brokerql's own stream closed a moment before — shows by then. A refused credential is not asked again.
+ */
+const retryStreamsAfterMilliseconds = 120_000;
 
 export class AccountFeed implements LiveFeed {
   readonly kinds: ReadonlySet<LiveTopicKind> = new Set<LiveTopicKind>(['portfolio', 'orderEvents']);
@@ -163,13 +170,14 @@ export class AccountFeed implements LiveFeed {
 
   /**
    * The broker will not stream (or could not be asked for the accounts to stream): every followed
-   * account is polled from now on, within the connection's quota. Said in the log, /readyz and
-   * the metrics (transport "polling").
+   * account is polled, within the connection's quota, until the streams are asked for again. Said
+   * in the log, /readyz and the metrics (transport "polling").
    */
   private fallBack(error: BrokerqlError | Error): void {
     this.closeStreams();
     this.interruptions += 1;
-    this.upstream = { kind: 'polling', why: error.message };
+    const retryable = error instanceof BrokerqlError && error.retryable;
+    this.upstream = { kind: 'polling', why: error.message, retryAt: retryable ? Date.now() + retryStreamsAfterMilliseconds : Number.POSITIVE_INFINITY };
     this.options.observer?.reconnecting?.(`account streams refused; polling instead: ${error.message}`);
     this.options.logger.warn({ connection: this.connection.id, error: error.message }, 'account streams unavailable; polling the accounts instead');
     for (const watch of this.watches.values()) watch.resumed();
@@ -186,8 +194,12 @@ export class AccountFeed implements LiveFeed {
       watch.close();
       this.watches.delete(id);
     }
-    // The user's stream slots are few: none held for accounts nobody follows. (Polling stays chosen: the refusal stands.)
-    if (this.watches.size === 0) this.closeStreams();
+    // The user's stream slots are few: none held for accounts nobody follows.
+    if (this.watches.size === 0) return this.closeStreams();
+    if (this.upstream.kind === 'polling' && Date.now() >= this.upstream.retryAt) {
+      this.upstream = { kind: 'none' };
+      this.openStreams();
+    }
   }
 
   /**
