@@ -57,14 +57,30 @@ describe('order events by polling', () => {
     client.close();
   });
 
-  it('Tinkoff v1: a resting limit order is reported ACCEPTED by polling', async () => {
-    const client = await SseClient.open(stack.url, { query: orderEventsSubscription('tinkoff-legacy:2054816137'), token: stack.readToken });
+  it('Tinkoff v1: a market order ACCEPTED, then FILLED at its operation’s price; a resting limit order ACCEPTED, then CANCELLED', async () => {
+    const account = 'tinkoff-legacy:2054816137';
+    const client = await SseClient.open(stack.url, { query: orderEventsSubscription(account), token: stack.readToken });
     await ordersFollowed(stack, 'polling', 'tinkoff-legacy');
-    const book = await graphql(stack.gateway, '{ orderbook(connection: "tinkoff-legacy", instrument: { figi: "BBG004730RP0" }, depth: 1) { bids { price } } }', { token: stack.readToken });
-    const price = book.data!.orderbook.bids[0].price;
-    const { order } = await placeOrder(stack, { accountId: 'tinkoff-legacy:2054816137', instrument: '{ figi: "BBG004730RP0" }', type: 'LIMIT', lots: 1, price });
-    const accepted = (await client.next((result) => result.data.orderEvents.order.id === order.id)).data.orderEvents;
+    const gazp = '{ figi: "BBG004730RP0" }';
+    const { order: market } = await placeOrder(stack, { accountId: account, instrument: gazp, lots: 1 });
+    const filled = (await client.next((result) => result.data.orderEvents.order.id === market.id && result.data.orderEvents.kind === 'FILLED')).data.orderEvents;
+    const operations = await graphql(stack.gateway, `{ account(id: "${account}") { operations(from: "2020-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { id price } } }`, { token: stack.readToken });
+    const operation = operations.data!.account.operations.find((row: { id: string }) => row.id === market.id);
+    expect(filled).toMatchObject({ source: 'POLL', fill: { lots: '1', price: operation.price, tradeId: null }, order: { status: 'FILLED', executedLots: '1' } });
+
+    const book = await graphql(stack.gateway, `{ orderbook(connection: "tinkoff-legacy", instrument: ${gazp}, depth: 1) { bids { price } } }`, { token: stack.readToken });
+    const { order: limit } = await placeOrder(stack, { accountId: account, instrument: gazp, type: 'LIMIT', lots: 1, price: book.data!.orderbook.bids[0].price });
+    const accepted = (await client.next((result) => result.data.orderEvents.order.id === limit.id)).data.orderEvents;
     expect(accepted).toMatchObject({ kind: 'ACCEPTED', source: 'POLL', fill: null, order: { status: 'NEW', executedLots: '0', instrument: { id: 'tinkoff-legacy:BBG004730RP0' } } });
+    const cancel = await graphql(stack.gateway, `mutation { cancelOrder(accountId: "${account}", orderId: "${limit.id}") { status } }`, { token: stack.tradeToken });
+    expect(cancel.errors).toBeUndefined();
+    const cancelled = (await client.next((result) => result.data.orderEvents.order.id === limit.id)).data.orderEvents;
+    expect(cancelled).toMatchObject({ kind: 'CANCELLED', source: 'POLL', order: { status: 'CANCELLED', executedLots: '0' } });
+    const kinds = (id: string) => client.results.map((result) => result.data.orderEvents).filter((event) => event.order.id === id).map((event) => event.kind);
+    expect([kinds(market.id), kinds(limit.id)]).toEqual([
+      ['ACCEPTED', 'FILLED'],
+      ['ACCEPTED', 'CANCELLED'],
+    ]);
     client.close();
   });
 });

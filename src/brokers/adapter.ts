@@ -159,6 +159,8 @@ export interface GetOrderParams extends AccountParams {
   orderId: string;
   /** `orderId` is the key brokerql sent with the order (T-Invest's ORDER_ID_TYPE_REQUEST), not the broker's number. */
   byRequestId?: boolean | undefined;
+  /** The order as brokerql last knew it, for a broker whose answer leaves fields out (Tinkoff v1: its operation). */
+  known?: Order | undefined;
 }
 
 export interface PreviewOrderParams extends AccountParams {

@@ -209,7 +209,11 @@ export class AccountWatch {
         return;
       }
       for (const order of active) silent.delete(order.id);
-      const finished = adapter.getOrder ? await Promise.all([...silent].map((orderId) => adapter.getOrder!({ brokerAccountId: this.brokerAccountId, orderId }))) : [];
+      // Each on its own: one the broker cannot describe (yet) must not hide the others' ends.
+      const ends = [...silent].map((orderId) =>
+        adapter.getOrder ? adapter.getOrder({ brokerAccountId: this.brokerAccountId, orderId, known: this.tracker.lastKnown(orderId) }).catch(() => undefined) : undefined,
+      );
+      const finished = (await Promise.all(ends)).filter((order): order is Order => order !== undefined);
       for (const order of await this.withFillPrices([...active, ...finished])) this.tracker.observe(observation(order));
       for (const requestId of adapter.getOrder ? requests : []) {
         this.tracker.observe(observation(await adapter.getOrder!({ brokerAccountId: this.brokerAccountId, orderId: requestId, byRequestId: true }), requestId));

@@ -31,6 +31,8 @@ export interface OrderObservation {
 }
 
 interface Tracked {
+  /** The order as last described (placeOrder's answer, a listing, a message). */
+  last?: Order | undefined;
   /** The state last reported; null before ACCEPTED. */
   status: OrderStatus | null;
   executedLots: Decimal;
@@ -59,13 +61,14 @@ export class OrderTracker {
 
   /** An order brokerql placed: followed from now on, even if the stream never mentions it. Nothing is reported yet. */
   expect(order: Order): void {
-    if (!this.orders.has(order.id)) this.orders.set(order.id, { status: null, executedLots: '0', averageFillPrice: null, final: false, heardAt: this.now() });
+    if (!this.orders.has(order.id)) this.orders.set(order.id, { last: order, status: null, executedLots: '0', averageFillPrice: null, final: false, heardAt: this.now() });
   }
 
   /** An order that was working before anyone followed the account: known from now on, its current state not reported. */
   prime(order: Order): void {
     if (this.orders.has(order.id)) return;
     this.orders.set(order.id, {
+      last: order,
       status: order.status,
       executedLots: order.executedLots,
       averageFillPrice: order.averageFillPrice,
@@ -92,6 +95,11 @@ export class OrderTracker {
       }
     }
     this.apply(id, { ...observation, order: { ...observation.order, id } });
+  }
+
+  /** The order as last described, for a broker whose answer about a finished order leaves fields out. */
+  lastKnown(orderId: string): Order | undefined {
+    return this.orders.get(orderId)?.last;
   }
 
   /** Whether the order has filled more than last reported (so its fill price is worth asking for). */
@@ -126,6 +134,7 @@ export class OrderTracker {
     }
     tracked.heardAt = this.now();
     if (tracked.final) return;
+    tracked.last = order;
     const progress = compareDecimals(order.executedLots, tracked.executedLots);
     // Fewer lots than already reported: an older message arriving late.
     if (progress < 0) return;
