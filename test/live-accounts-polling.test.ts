@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './support/graphql.js';
 import { SseClient } from './support/live-clients.js';
-import { accountStream, ordersFollowed, orderEventsSubscription, placeOrder, portfolioQuery, portfolioSubscription } from './support/live-accounts.js';
+import { accountStream, eventually, ordersFollowed, orderEventsSubscription, placeOrder, portfolioQuery, portfolioSubscription } from './support/live-accounts.js';
 import { startLiveStack, type LiveStack } from './support/live-stack.js';
 
 /**
@@ -13,10 +13,10 @@ import { startLiveStack, type LiveStack } from './support/live-stack.js';
 const withoutTime = ({ asOf: _asOf, ...portfolio }: Record<string, unknown>) => portfolio;
 
 describe.each([
-  ['alor', 'alor:D38291'],
-  ['tinkoff-legacy', 'tinkoff-legacy:2054816137'],
-  ['ifx', 'ifx:2100123'],
-])('live accounts of %s, by polling', (connection, accountId) => {
+  ['alor', 'alor:D38291', '{ symbol: "SBER", exchange: "MOEX" }'],
+  ['tinkoff-legacy', 'tinkoff-legacy:2054816137', '{ figi: "BBG004730RP0" }'],
+  ['ifx', 'ifx:2100123', null],
+])('live accounts of %s, by polling', (connection, accountId, instrument) => {
   let stack: LiveStack;
   beforeAll(async () => {
     stack = await startLiveStack({ brokers: ['alor', 'tinkoff-v1', 'instaforex'], streams: { accountPollMs: 500 } });
@@ -29,6 +29,18 @@ describe.each([
     const queried = await graphql(stack.gateway, portfolioQuery(accountId), { token: stack.readToken });
     expect(withoutTime(live)).toEqual(withoutTime(queried.data!.account.portfolio));
     expect(await accountStream(stack, connection)).toMatchObject({ transport: 'polling', state: 'polling' });
+    if (instrument) {
+      // A series of orders and fills: the subscription follows, and ends equal to REST, field by field.
+      await placeOrder(stack, { accountId, instrument, lots: 2 });
+      await placeOrder(stack, { accountId, instrument, lots: 1, side: 'SELL' });
+      let rest: Record<string, unknown> = {};
+      await eventually(async () => {
+        rest = withoutTime((await graphql(stack.gateway, portfolioQuery(accountId), { token: stack.readToken })).data!.account.portfolio);
+        return JSON.stringify(withoutTime(client.results.at(-1).data.portfolio)) === JSON.stringify(rest);
+      }, 'the live portfolio to equal the REST one after the orders');
+      expect(withoutTime(client.results.at(-1).data.portfolio)).toEqual(rest);
+      expect(client.results.length).toBeGreaterThan(1);
+    }
     client.close();
   });
 });
