@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './support/graphql.js';
 import { TokenStore } from '../src/auth/tokens.js';
 import { openDatabase } from '../src/storage/database.js';
 import { SseClient, WebSocketConnection } from './support/live-clients.js';
-import { accountStream, eventually, orderEventsSubscription, ordersFollowed, placeOrder, portfolioQuery, portfolioSubscription } from './support/live-accounts.js';
+import { accountStream, eventually, orderEventsSubscription, ordersFollowed, placeOrder, placeOrderElsewhere, portfolioQuery, portfolioSubscription } from './support/live-accounts.js';
 import { sberFigi, startLiveStack, type LiveStack } from './support/live-stack.js';
 import { until } from './support/until.js';
 
@@ -78,14 +79,25 @@ describe('portfolio queries from live streams (cache.liveAccounts)', () => {
     expect(brokerCalls()).toBe(before);
     expect(withoutTime(live.data!.account.portfolio)).toEqual(withoutTime(first.data!.account.portfolio));
 
-    // The streams change it: queries show the order without reading the portfolio again.
-    const portfolioReads = () => stack.tinkoff.server.requestCount('OperationsService/GetPortfolio') + stack.tinkoff.server.requestCount('OperationsService/GetPositions');
-    const readsBeforeOrder = portfolioReads();
+    // An order placed through brokerql shows in the very next query (read your own writes).
     await placeOrder(stack, { lots: 1 });
+    const afterOwnOrder = await graphql(stack.gateway, portfolioQuery(), { token: stack.readToken });
+    expect(withoutTime(afterOwnOrder.data!.account.portfolio)).not.toEqual(withoutTime(first.data!.account.portfolio));
+
+    // Another tool's order: the streams change the live state, and queries show it without reading the portfolio again.
+    const portfolioReads = () => stack.tinkoff.server.requestCount('OperationsService/GetPortfolio') + stack.tinkoff.server.requestCount('OperationsService/GetPositions');
+    await eventually(async () => {
+      const calls = brokerCalls();
+      await graphql(stack.gateway, portfolioQuery(), { token: stack.readToken });
+      return brokerCalls() === calls;
+    }, 'queries answered from the live state after the own order');
+    const readsBeforeOrder = portfolioReads();
+    const shown = withoutTime((await graphql(stack.gateway, portfolioQuery(), { token: stack.readToken })).data!.account.portfolio);
+    await placeOrderElsewhere(stack, { orderId: randomUUID() });
     await eventually(async () => {
       const answer = await graphql(stack.gateway, portfolioQuery(), { token: stack.readToken });
-      return JSON.stringify(withoutTime(answer.data!.account.portfolio)) !== JSON.stringify(withoutTime(first.data!.account.portfolio));
-    }, 'the live state to show the order');
+      return JSON.stringify(withoutTime(answer.data!.account.portfolio)) !== JSON.stringify(shown);
+    }, "the live state to show the other tool's order");
     expect(portfolioReads()).toBe(readsBeforeOrder);
 
     // The streams go silent and are cut: until they are back and checked, queries ask the broker.

@@ -47,6 +47,9 @@ export class AccountWatch {
   private deliveries: Promise<void> = Promise.resolve();
   private emitTimer: NodeJS.Immediate | undefined;
   private readonly timer: NodeJS.Timeout;
+  /** When brokerql last placed an order on the account, and when the stream last changed the portfolio. */
+  private ownOrderAt = 0;
+  private changedAt = 0;
   /** Since when the portfolio could not be read (undefined while it can). */
   private failingSince: number | undefined;
 
@@ -74,8 +77,12 @@ export class AccountWatch {
   livePortfolio(): Portfolio | undefined {
     this.leaseUntil = Date.now() + this.host.settings.accountIdleMs;
     if (!this.state) this.read();
-    const fresh = Date.now() - this.checkedAt <= this.host.settings.liveCheckMs;
-    return this.host.streaming() && fresh ? this.state : undefined;
+    const now = Date.now();
+    const fresh = now - this.checkedAt <= this.host.settings.liveCheckMs;
+    // Read your own writes: after an order placed through brokerql, the broker answers until the
+    // stream has pushed a change (or `reconcileAfterMs` passed: an order that changed nothing).
+    const awaitingOwnOrder = this.ownOrderAt > this.changedAt && now - this.ownOrderAt < this.host.settings.reconcileAfterMs;
+    return this.host.streaming() && fresh && !awaitingOwnOrder ? this.state : undefined;
   }
 
   addPortfolioSink(sink: FeedSink): void {
@@ -92,6 +99,7 @@ export class AccountWatch {
 
   /** Something the stream pushed about the portfolio. */
   change(change: PortfolioChange): void {
+    this.changedAt = Date.now();
     if (this.reading) this.changesDuringRead.push(change);
     if (!this.state) return;
     this.state = applyChange(this.state, change);
@@ -110,6 +118,7 @@ export class AccountWatch {
   }
 
   orderPlaced(order: Order): void {
+    this.ownOrderAt = Date.now();
     if (this.orderSinks.size > 0) this.tracker.expect(order);
   }
 
