@@ -2,7 +2,7 @@ import { findVisibleAccount } from '../access.js';
 import type { GatewayContext } from '../context.js';
 import { toOrderEventModel, toPortfolioModel, type AccountModel, type OrderEventModel, type PortfolioModel } from '../resolvers/models.js';
 import { QueueMailbox, type StreamPayload } from './client-subscription.js';
-import { accountTopicKey, type AccountTopicKind } from './feed.js';
+import { accountTopicKey, type AccountTopicKind, type TopicEvent } from './feed.js';
 import { openClientStream, presentOnce } from './market-subscriptions.js';
 
 /**
@@ -25,7 +25,7 @@ export async function subscribePortfolio(context: GatewayContext, args: { accoun
 
 export async function subscribeOrderEvents(context: GatewayContext, args: { accountId: string }): Promise<AsyncIterable<StreamPayload<OrderEventModel>>> {
   const account = await followedAccount(context, args.accountId, 'orderEvents');
-  const present = (event: Parameters<Parameters<typeof openClientStream>[3]>[0]) => {
+  const present = (event: TopicEvent) => {
     if (event.kind !== 'orderEvents') throw new TypeError(`an ${event.kind} event on an order event subscription`);
     return presentOnce(event, 0, () => toOrderEventModel(account, event.event));
   };

@@ -8,9 +8,10 @@ import type { StreamsConfig } from './settings.js';
  * subscribed and shares it between clients; a feed only speaks its broker's protocol (a
  * WebSocket, or polling where the broker has no stream) and heals its own transport.
  *
- * A topic is named by its kind and a key unique within the connection. Market data has two kinds;
- * account data (portfolio, positions, order states) adds its own kinds and events to the unions
- * below, and a feed serves the kinds it lists.
+ * A topic is named by its kind and a key unique within the connection. Market data has two kinds,
+ * served by the connection's StreamFeed (its adapter's); live accounts have two more (`portfolio`,
+ * `orderEvents`), served by the connection's AccountFeed (streams/accounts/), which every
+ * connection has. Both are LiveFeeds to the hub and its channels; a feed serves the kinds it lists.
  */
 
 export type TopicKind = 'orderbook' | 'lastPrice';

@@ -141,7 +141,7 @@ export class AccountFeed implements LiveFeed {
       try {
         brokerAccountIds = (this.connection.caches.accounts?.get('accounts') ?? (await adapter.listAccounts({}))).map((account) => account.brokerAccountId);
       } catch (error) {
-        return this.fallBack(error as BrokerqlError);
+        return this.fallBack(error instanceof Error ? error : new Error(String(error)));
       }
       if (this.closed || this.upstream.kind !== 'opening') return;
       if (this.watches.size === 0) return void (this.upstream = { kind: 'none' });
