@@ -210,7 +210,7 @@ export function comparisonTargets(comparison: MeshComparison, latency: number, c
 
 export function printComparison(comparison: MeshComparison): void {
   console.table({
-    'brokerql (default settings)': comparison.brokerql,
+    'brokerql (default settings, cache.liveAccounts off)': comparison.brokerql,
     'GraphQL Mesh (OpenAPI, Hive Gateway)': comparison.mesh,
   });
   console.log(`lower bound per workload: warm ${comparison.lowerBoundWarm} broker calls, cold ${comparison.lowerBoundCold}`);
