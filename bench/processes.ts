@@ -136,6 +136,8 @@ export interface GatewayOptions {
   /** Only these connection ids (default: every simulated broker). */
   only?: string[];
   server?: Record<string, unknown>;
+  /** The config's `cache` section (live accounts on or off: bench/live-accounts.ts). */
+  cache?: Record<string, unknown>;
 }
 
 /** The built gateway, serving a config written for these simulators, with one token of its own. */
@@ -146,7 +148,7 @@ export async function startGateway(simulators: Simulators, options: GatewayOptio
     stringify({
       server: { port: 0, limits: { authFailuresPerMinute: 10_000 }, ...options.server },
       // The baseline keeps nothing across requests either.
-      ...(options.naive ? { cache: { instrumentsTtlSeconds: 0, accountsTtlSeconds: 0 } } : {}),
+      ...(options.naive ? { cache: { instrumentsTtlSeconds: 0, accountsTtlSeconds: 0 } } : options.cache ? { cache: options.cache } : {}),
       dataDir: path.join(workDirectory, `${options.name}-data`),
       // The journal's background sync would add broker calls of its own to every run's counts;
       // the history run (bench/history.ts) measures it on its own.

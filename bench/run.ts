@@ -5,6 +5,7 @@ import autocannon from 'autocannon';
 import { historyBench } from './history.js';
 import { statisticsLowerBound, statisticsQuery, type StatisticsAccount } from './lower-bound.js';
 import { compareWithMesh, comparisonTargets, printComparison } from './mesh-comparison.js';
+import { liveAccountsTargets, measureLiveAccounts } from './live-accounts.js';
 import { measureSubscriptions } from './subscriptions.js';
 import {
   control,
@@ -39,7 +40,7 @@ const { values } = parseArgs({
     // Clients of the statistics workload compared with GraphQL Mesh (issue 13, section D).
     'workload-connections': { type: 'string', default: '10' },
     // "mesh": only the comparison with GraphQL Mesh; "history": only the journal and candles;
-    // "subscriptions": only the live-data run.
+    // "subscriptions": only the live-data run; "live-accounts": only the statistics workload from live account streams.
     only: { type: 'string' },
     // The subscription run: SSE clients, books they share, and book updates a second.
     clients: { type: 'string', default: '1000' },
@@ -159,6 +160,16 @@ async function main(): Promise<number> {
   const simulators = await startSimulatorProcesses();
 
   const workloadClients = Number(values['workload-connections']);
+  const liveAccountsRun = () => measureLiveAccounts(simulators, { concurrency: workloadClients, durationSeconds });
+  if (values.only === 'live-accounts') {
+    console.error(`statistics workload with live accounts, ${workloadClients} clients, ${durationSeconds}s…`);
+    const measured = await liveAccountsRun();
+    console.table(measured);
+    const targets = liveAccountsTargets(measured);
+    printTargets(targets);
+    writeFileSync(path.join(repository, 'bench/results/live-accounts.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, ...measured, targets }, null, 2)}\n`);
+    return targets.every((target) => target.ok) ? 0 : 1;
+  }
   console.error(`statistics workload against GraphQL Mesh, ${brokerLatency} ms, ${workloadClients} clients…`);
   const comparison = await compareWithMesh(simulators, { latency: brokerLatency, concurrency: workloadClients, durationSeconds });
   const comparisonChecks = comparisonTargets(comparison, brokerLatency, workloadClients);
@@ -169,7 +180,8 @@ async function main(): Promise<number> {
   }
 
   // Batching and caching on.
-  const normal = await startGateway(simulators, { name: 'normal' });
+  // Every portfolio from the broker: the lower bounds below are for reading it (live accounts: bench/live-accounts.ts).
+  const normal = await startGateway(simulators, { name: 'normal', cache: { liveAccounts: false } });
   const cold = await callsForOneQuery(normal, simulators);
   const warm = await callsForOneQuery(normal, simulators);
   const lowerBound = statisticsLowerBound(
@@ -217,6 +229,8 @@ async function main(): Promise<number> {
 
   console.error(`subscriptions: ${values.clients} SSE clients on ${values.books} books…`);
   const subscriptions = await subscriptionRun();
+  console.error('statistics workload with live accounts…');
+  const liveAccounts = await liveAccountsRun();
 
   // The only broker calls that wait on each other in a warm statistics query are the pages of one
   // ALOR portfolio's trade history; everything else runs side by side.
@@ -250,6 +264,7 @@ async function main(): Promise<number> {
     { target: 'RSS growth between the 2nd and 3rd identical runs (MB)', measured: growth, limit: 10, ok: growth < 10 },
     ...comparisonChecks,
     ...subscriptions.targets,
+    ...liveAccountsTargets(liveAccounts),
   ];
 
   const rows = [
@@ -289,6 +304,8 @@ async function main(): Promise<number> {
   console.log();
   console.table(subscriptions.result);
   console.log();
+  console.table(liveAccounts);
+  console.log();
   printTargets(targets);
 
   const report = {
@@ -301,6 +318,7 @@ async function main(): Promise<number> {
     ideal: { roundTrips, milliseconds: ideal },
     statisticsWorkloadAgainstMesh: { clients: workloadClients, latencyMilliseconds: brokerLatency, ...comparison },
     subscriptions: subscriptions.result,
+    liveAccounts,
     targets,
     seconds: round((Date.now() - started) / 1000),
   };

@@ -28,6 +28,8 @@ export interface CacheConfig {
   readonly instrumentsTtlSeconds: number;
   readonly accountsTtlSeconds: number;
   readonly maxInstruments: number;
+  /** Portfolio queries answered from live account streams (streams/accounts/). */
+  readonly liveAccounts: boolean;
 }
 
 export type CacheName = 'instruments' | 'accounts';

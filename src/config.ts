@@ -91,6 +91,13 @@ const cacheSchema = z.strictObject({
   accountsTtlSeconds: integer(0, 86_400).default(60),
   /** Instruments kept per connection before the least recently used are dropped. Default 5000. */
   maxInstruments: integer(1, 1_000_000).default(5_000),
+  /**
+   * Portfolio queries answered from an account's live stream (README, "Live accounts") while it
+   * is live and was checked against a REST read within `streams.liveCheckMs`: 0 broker calls.
+   * A query also keeps the account's streams open for `streams.accountIdleMs`. Default true; off
+   * answers every query from the broker.
+   */
+  liveAccounts: z.boolean('expected true or false').default(true),
 });
 
 const metricsSchema = z.strictObject({

@@ -9,6 +9,7 @@ import { nextMoment } from './brokers/single-flight.js';
 import type { HistoryServices } from './history-services.js';
 import { createLoaders, type LoaderFactory, type Loaders } from './loaders.js';
 import { enterRequestScope, type RequestScope } from './request-scope.js';
+import type { AccountModel } from './resolvers/models.js';
 import type { StreamHub } from './streams/hub.js';
 import type { TradingServices } from './trading/services.js';
 
@@ -105,9 +106,10 @@ export function createContextFactory({
     // Every broker call of the request listens to this signal while it waits; a wide query has
     // many at once, which is not the leak Node's default warning (at 10) is about.
     setMaxListeners(1_000, signal);
+    const livePortfolio = (account: AccountModel) => streams.livePortfolio(account.connection, account.brokerAccountId);
     return {
       connections,
-      loaders: loaders({ signal }),
+      loaders: loaders({ signal, livePortfolio }),
       partialErrors: new PartialErrors(),
       signal,
       trading,
@@ -116,7 +118,7 @@ export function createContextFactory({
       clientAddress: clientAddress(initial.request, initial, trustProxy),
       streams,
       requestTimeoutMilliseconds,
-      loadersFor: (eventSignal) => loaders({ signal: eventSignal }),
+      loadersFor: (eventSignal) => loaders({ signal: eventSignal, livePortfolio }),
     };
   };
 }

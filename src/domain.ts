@@ -174,3 +174,24 @@ export interface PlaceOrderRequest {
   /** Always set: derived from the client's idempotency key, or random. */
   idempotencyKey: string;
 }
+
+export type OrderEventKind = 'ACCEPTED' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELLED' | 'REJECTED';
+export type EventSource = 'STREAM' | 'POLL';
+
+/** One fill of an order: `lots` of this fill only, `price` per unit. */
+export interface Fill {
+  lots: Decimal;
+  price: Decimal;
+  tradeId: string | null;
+}
+
+/** One change of one order (live accounts, src/streams/accounts/). */
+export interface OrderEvent {
+  /** The order's state after this change. */
+  order: Order;
+  kind: OrderEventKind;
+  /** For PARTIALLY_FILLED and FILLED: this fill; null where the broker's answer does not let brokerql work it out. */
+  fill: Fill | null;
+  asOf: string;
+  source: EventSource;
+}

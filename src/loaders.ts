@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { requireMethod, supports } from './brokers/capabilities.js';
 import type { ConnectionModel } from './brokers/connection.js';
 import { coveringPartsKeys, createPortfolioLoader, type PortfolioLoader } from './portfolio-loader.js';
-import type { Decimal, InstrumentInfo, InstrumentRef } from './domain.js';
+import type { Decimal, InstrumentInfo, InstrumentRef, Portfolio } from './domain.js';
 import {
   toAccountModel,
   toOperationModel,
@@ -57,6 +57,11 @@ export interface OrderbookKey extends InstrumentKey {
 
 export interface LoaderOptions {
   signal: AbortSignal;
+  /**
+   * The account's portfolio from its live stream (`cache.liveAccounts`, streams/accounts/), when
+   * there is a trustworthy one: then no broker is asked. Absent or undefined: the broker is asked.
+   */
+  livePortfolio?: ((account: AccountModel) => Portfolio | undefined) | undefined;
 }
 
 /** Builds one request's loaders (`createLoaders`, or a baseline the benchmark compares it with). */
@@ -128,7 +133,7 @@ function chunks<T>(items: T[], size: number): T[][] {
   return result;
 }
 
-export function createLoaders({ signal }: LoaderOptions): Loaders {
+export function createLoaders({ signal, livePortfolio }: LoaderOptions): Loaders {
   async function loadInstruments(connection: ConnectionModel, keys: InstrumentKey[]): Promise<Array<InstrumentInfo | Error>> {
     const cache = connection.caches.instruments;
     // No broker has a multi-instrument metadata call: one getInstrument per key the cache lacks.
@@ -217,6 +222,9 @@ export function createLoaders({ signal }: LoaderOptions): Loaders {
       { cacheKeyFn: (connection) => connection.id },
     ),
     portfolio: createPortfolioLoader(async (account, parts) => {
+      // The live state holds every part; its asOf is the time of the state, not of this query.
+      const live = livePortfolio?.(account);
+      if (live) return toPortfolioModel(account, live);
       const keys = coveringPartsKeys(parts).map((partsKey) => `portfolio|${account.brokerAccountId}|${partsKey}`);
       const portfolio = await shared(account.connection, keys, signal, (callSignal) =>
         account.connection.adapter.getPortfolio({ brokerAccountId: account.brokerAccountId, parts, signal: callSignal }),

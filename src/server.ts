@@ -45,6 +45,7 @@ import { TradingHalts } from './trading/halts.js';
 import { IdempotencyLedger } from './trading/idempotency.js';
 import { RiskLedger } from './trading/risk-ledger.js';
 import { tradingRequest } from './trading/request.js';
+import type { TradingServices } from './trading/services.js';
 
 export type { RunningServer } from './http-server.js';
 
@@ -117,11 +118,13 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const stopAuditRetention = startAuditRetention({ audit, retentionDays: config.audit.retentionDays, logger });
   // A pending ledger row older than one request's whole lifetime was left by a process that died.
   const now = options.now ?? (() => new Date());
-  const trading = {
+  const trading: TradingServices = {
     audit,
     ledger: new IdempotencyLedger(database, config.server.requestTimeoutMs * 2),
     // The ledger's own times (in flight since, settled at) are the system clock's, whatever `now` says.
     guardrails: { risk: new RiskLedger(database, config.server.requestTimeoutMs * 2), halts: new TradingHalts(database), now },
+    // Live accounts follow what brokerql places even where the broker's stream says nothing of it.
+    orderPlaced: (account, order) => streams.orderPlaced(account.connection, account.brokerAccountId, order),
   };
   let accepting = true;
 
@@ -160,7 +163,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     logger.error({ error: secrets.redact(error instanceof Error ? (error.stack ?? error.message) : String(error)) }, 'unexpected error');
   const maskError = createErrorMasker((text) => secrets.redact(text), reportUnexpected);
   const graphqlEndpoint = '/graphql';
-  const streams = new StreamHub({ connections, settings: config.streams, tokens, registry: metrics.registry, logger });
+  const streams = new StreamHub({ connections, settings: config.streams, tokens, registry: metrics.registry, logger, liveAccounts: config.cache.liveAccounts });
   const createContext = createContextFactory({
     connections,
     trading,
@@ -217,7 +220,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         : []),
       useSpecExecution({ execute: options.execute }),
       useStreamFanOut(),
-      useReadiness({ database, connections, accepting: () => accepting, warnings: () => warnings, streams: (connection) => streams.status(connection) }),
+      useReadiness({ database, connections, accepting: () => accepting, warnings: () => warnings, streams: (connection) => streams.status(connection), accountStreams: (connection) => streams.accountStatus(connection) }),
       ...(config.metrics.enabled && config.metrics.port === null ? [useMetricsEndpoint({ metrics })] : []),
       useRequestLog({ logger, metrics, graphqlEndpoint }),
       useTinkoffV1Compat({

@@ -72,7 +72,7 @@ connections:
         maxBrokerCallsPerRequest: 200,
       },
     });
-    expect(config.cache).toEqual({ instrumentsTtlSeconds: 21_600, accountsTtlSeconds: 60, maxInstruments: 5_000 });
+    expect(config.cache).toEqual({ instrumentsTtlSeconds: 21_600, accountsTtlSeconds: 60, maxInstruments: 5_000, liveAccounts: true });
     expect(config.metrics).toEqual({ enabled: true, port: null });
     expect(config.audit).toEqual({ retentionDays: 400 });
     expect(config.journal).toEqual({ enabled: true, syncIntervalSeconds: 300, since: '2015-01-01', windowDays: 90, lookbackDays: 30, pageSize: 1_000 });
@@ -84,6 +84,10 @@ connections:
       pollIntervalMs: 1_000,
       maxUpstreamSubscriptions: 1_000,
       maxSubscriptionsPerSocket: 100,
+      accountPollMs: 3_000,
+      reconcileAfterMs: 2_000,
+      liveCheckMs: 60_000,
+      accountIdleMs: 300_000,
     });
     expect(config.dataDir).toBe(path.join(directory, 'data'));
     expect(config.connections).toEqual([

@@ -15,6 +15,7 @@ import type {
 } from '../domain.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { FeedOptions, StreamFeed } from '../streams/feed.js';
+import type { AccountStreamOptions, AccountStreams } from '../streams/accounts/account-streams.js';
 import type { ConnectionCaches } from '../cache.js';
 import type { UpstreamObserver } from './http.js';
 import type { ClientIdentifiers } from './identifiers.js';
@@ -153,6 +154,15 @@ export interface CancelOrderParams extends AccountParams {
   orderId: string;
 }
 
+export interface GetOrderParams extends AccountParams {
+  /** An id the broker gave the order (from its own answers, never a client's string). */
+  orderId: string;
+  /** `orderId` is the key brokerql sent with the order (T-Invest's ORDER_ID_TYPE_REQUEST), not the broker's number. */
+  byRequestId?: boolean | undefined;
+  /** The order as brokerql last knew it, for a broker whose answer leaves fields out (Tinkoff v1: its operation). */
+  known?: Order | undefined;
+}
+
 export interface PreviewOrderParams extends AccountParams {
   instrument: InstrumentInfo;
   side: OrderSide;
@@ -240,6 +250,17 @@ export interface BrokerAdapter {
    * T-Invest's USD000UTSTOM), by ISO code: where valuation/exchange-rates.ts finds its rates.
    */
   readonly currencyInstruments?: Readonly<Record<string, string>>;
+  /**
+   * One order in whatever state it is, finished ones included (T-Invest GetOrderState): how live
+   * accounts learn the end of an order that left the active list while the stream was silent.
+   * Absent: such an order's end is not reported.
+   */
+  getOrder?(params: GetOrderParams): Promise<Order>;
+  /**
+   * The broker's account streams for every account of the connection (streams/accounts/):
+   * portfolio, positions and order states. Absent: live accounts are polled.
+   */
+  createAccountStreams?(options: AccountStreamOptions): AccountStreams;
   /**
    * The connection's live data (streams/feed.ts): its broker's stream, or polling where it has
    * none. Called once, on the first subscription; absent where the broker offers no live data

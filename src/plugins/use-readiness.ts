@@ -11,6 +11,8 @@ export interface ReadinessOptions {
   warnings?: () => readonly string[];
   /** Each connection's live data: its upstream stream's state (streams/hub.ts). */
   streams?: (connection: ConnectionModel) => unknown;
+  /** Each connection's live accounts: streaming, or polling (with why: no stream, or the broker refused one). */
+  accountStreams?: (connection: ConnectionModel) => unknown;
   endpoint?: string;
 }
 
@@ -19,9 +21,10 @@ export interface ReadinessOptions {
  * connection's last known state from its circuit breaker — no broker is called for a probe.
  * A failing broker does not make brokerql unready: the other brokers still answer. `stream` is
  * the connection's live data: idle, live, reconnecting (since `downSince`), polling, or not
- * supported.
+ * supported. `accountStream` is its live accounts' (streams/accounts/): live over the broker's
+ * account streams, or polling — with `pollingBecause` when the broker refused a stream.
  */
-export function useReadiness({ database, connections, accepting, warnings = () => [], streams, endpoint = '/readyz' }: ReadinessOptions): Plugin {
+export function useReadiness({ database, connections, accepting, warnings = () => [], streams, accountStreams, endpoint = '/readyz' }: ReadinessOptions): Plugin {
   return {
     onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname !== endpoint) return;
@@ -40,6 +43,7 @@ export function useReadiness({ database, connections, accepting, warnings = () =
             failingSince: breaker.failingSince,
             lastSuccessAt: breaker.lastSuccessAt,
             ...(streams ? { stream: streams(connection) } : {}),
+            ...(accountStreams ? { accountStream: accountStreams(connection) } : {}),
           };
         }),
         warnings: warnings(),

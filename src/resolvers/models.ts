@@ -5,6 +5,7 @@ import type {
   InstrumentHint,
   Operation,
   Order,
+  OrderEvent,
   Orderbook,
   Portfolio,
   Position,
@@ -105,4 +106,13 @@ export interface LastPriceModel {
   instrument: InstrumentModel;
   price: Decimal;
   asOf: string;
+}
+
+/** One change of an order, as `Subscription.orderEvents` delivers it. */
+export interface OrderEventModel extends Omit<OrderEvent, 'order'> {
+  order: OrderModel;
+}
+
+export function toOrderEventModel(account: AccountModel, event: OrderEvent): OrderEventModel {
+  return { ...event, order: toOrderModel(account, event.order) };
 }

@@ -1,7 +1,7 @@
 import type { BrokerqlError } from '../errors.js';
 import { outsideRequestScope } from '../request-scope.js';
 import type { ClientSubscription } from './client-subscription.js';
-import type { FeedSink, FeedTopic, StreamFeed, TopicEvent } from './feed.js';
+import type { FeedSink, LiveFeed, LiveTopic, TopicEvent } from './feed.js';
 
 /**
  * One upstream subscription and the clients it feeds: however many clients ask for a topic, the
@@ -9,6 +9,8 @@ import type { FeedSink, FeedTopic, StreamFeed, TopicEvent } from './feed.js';
  * clients asking for different depths of one book share the deepest (the feed is asked again
  * only when a deeper one comes), and each gets its own depth cut from it. When the last client
  * leaves, the upstream subscription is kept for `graceMs` in case one comes back, then ended.
+ * Order events are the exception to "the newest at once": each is one change, not a state, so
+ * a client joining gets the changes from then on (the order's state is what `orders` answers).
  */
 
 /** One client's place on a channel: its subscription, its slot in that subscription's mailbox, and the depth it wants. */
@@ -29,7 +31,7 @@ export class Channel {
   private readonly attachments = new Set<Attachment>();
   private last: TopicEvent | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
-  private topic: FeedTopic;
+  private topic: LiveTopic;
   private readonly sink: FeedSink = {
     next: (event) => this.deliver(event),
     // Stale until the feed's next event: a client joining now waits for that fresh snapshot.
@@ -38,8 +40,8 @@ export class Channel {
   };
 
   constructor(
-    topic: FeedTopic,
-    private readonly feed: StreamFeed,
+    topic: LiveTopic,
+    private readonly feed: LiveFeed,
     private readonly hooks: ChannelHooks,
   ) {
     this.topic = topic;
@@ -67,7 +69,7 @@ export class Channel {
       this.topic = { ...topic, depth: attachment.depth };
       this.feed.subscribe(this.topic, this.sink);
     }
-    if (this.last && accepts(attachment, this.last)) attachment.subscription.offer(attachment.slot, this.last);
+    if (this.last && this.last.kind !== 'orderEvents' && accepts(attachment, this.last)) attachment.subscription.offer(attachment.slot, this.last);
   }
 
   detach(attachment: Attachment): void {

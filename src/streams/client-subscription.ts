@@ -1,4 +1,4 @@
-import type { BrokerqlError } from '../errors.js';
+import { RateLimitedError, type BrokerqlError } from '../errors.js';
 import type { TopicEvent } from './feed.js';
 
 /**
@@ -18,6 +18,8 @@ export interface Mailbox {
   take(): TopicEvent | undefined;
   readonly size: number;
   clear(): void;
+  /** Set once the mailbox could not keep an event it must not drop: the subscription fails with it. */
+  readonly overflow?: BrokerqlError | undefined;
 }
 
 /** The newest event per slot; slots are taken in the order they first filled. */
@@ -44,6 +46,51 @@ export class ConflatingMailbox implements Mailbox {
 
   clear(): void {
     this.slots.clear();
+  }
+}
+
+/**
+ * Every event in order, up to `limit` waiting (order events: each must arrive). One more than
+ * that, and the client has fallen too far behind to be brought up to date this way: the
+ * subscription ends with an error, so the client knows to re-read what it follows.
+ */
+export class QueueMailbox implements Mailbox {
+  private readonly queue: TopicEvent[] = [];
+  private head = 0;
+  overflow: BrokerqlError | undefined;
+
+  constructor(
+    private readonly limit: number,
+    private readonly what: string,
+  ) {}
+
+  put(_slot: string, event: TopicEvent): boolean {
+    if (this.size >= this.limit) {
+      this.overflow = new RateLimitedError(`this subscription fell more than ${this.limit} ${this.what} behind; re-read and subscribe again`, { retryable: true, mayHaveReachedBroker: false });
+      return false;
+    }
+    this.queue.push(event);
+    return false;
+  }
+
+  take(): TopicEvent | undefined {
+    if (this.head >= this.queue.length) return undefined;
+    const event = this.queue[this.head++];
+    // Compacted now and then, not on every take: shift() on a long queue is linear.
+    if (this.head > 64 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    return event;
+  }
+
+  get size(): number {
+    return this.queue.length - this.head;
+  }
+
+  clear(): void {
+    this.queue.length = 0;
+    this.head = 0;
   }
 }
 
@@ -93,6 +140,8 @@ export class ClientSubscription<Value> implements AsyncIterableIterator<StreamPa
       return;
     }
     if (this.options.mailbox.put(slot, event)) this.options.onConflated?.(event);
+    const overflow = this.options.mailbox.overflow;
+    if (overflow) this.fail(overflow);
   }
 
   /** Ends the subscription with an error event (UPSTREAM_UNAVAILABLE, UNAUTHENTICATED, …); what was waiting is dropped. */

@@ -1,4 +1,4 @@
-import type { Decimal, InstrumentHint, InstrumentInfo, Orderbook } from '../domain.js';
+import type { Decimal, InstrumentHint, InstrumentInfo, OrderEvent, Orderbook, Portfolio } from '../domain.js';
 import type { BrokerqlError } from '../errors.js';
 import type { StreamsConfig } from './settings.js';
 
@@ -8,18 +8,37 @@ import type { StreamsConfig } from './settings.js';
  * subscribed and shares it between clients; a feed only speaks its broker's protocol (a
  * WebSocket, or polling where the broker has no stream) and heals its own transport.
  *
- * A topic is named by its kind and a key unique within the connection. Market data has two kinds;
- * account data (portfolio, positions, order states) adds its own kinds and events to the unions
- * below, and a feed serves the kinds it lists.
+ * A topic is named by its kind and a key unique within the connection. Market data has two kinds,
+ * served by the connection's StreamFeed (its adapter's); live accounts have two more (`portfolio`,
+ * `orderEvents`), served by the connection's AccountFeed (streams/accounts/), which every
+ * connection has. Both are LiveFeeds to the hub and its channels; a feed serves the kinds it lists.
  */
 
 export type TopicKind = 'orderbook' | 'lastPrice';
+
+/** Live accounts (streams/accounts/): an account's portfolio and its orders' changes, served by the connection's account feed. */
+export type AccountTopicKind = 'portfolio' | 'orderEvents';
+export type LiveTopicKind = TopicKind | AccountTopicKind;
+
+export function isAccountTopicKind(kind: LiveTopicKind): kind is AccountTopicKind {
+  return kind === 'portfolio' || kind === 'orderEvents';
+}
+
+/** One account's portfolio or order events; `brokerAccountId` is the broker's own id (without the connection). */
+export interface AccountTopic {
+  kind: AccountTopicKind;
+  key: string;
+  brokerAccountId: string;
+}
 
 /** What one upstream subscription is for. */
 export type FeedTopic =
   /** `depth`: the deepest book any of its clients asked for (1–50); the feed rounds it up to what the broker serves. */
   | { kind: 'orderbook'; key: string; instrument: InstrumentInfo; depth: number }
   | { kind: 'lastPrice'; key: string; instrument: InstrumentInfo };
+
+/** Any topic the hub handles: market data (a connection's StreamFeed) or an account (its AccountFeed). */
+export type LiveTopic = FeedTopic | AccountTopic;
 
 export interface LastPriceUpdate {
   instrument: InstrumentHint;
@@ -31,11 +50,20 @@ export interface LastPriceUpdate {
 export type TopicEvent =
   /** `depth`: the depth of the upstream subscription the book came from (it may hold fewer levels: a thin market). */
   | { kind: 'orderbook'; book: Orderbook; depth: number }
-  | { kind: 'lastPrice'; update: LastPriceUpdate };
+  | { kind: 'lastPrice'; update: LastPriceUpdate }
+  /** The account's whole portfolio: a newer one replaces an older one. */
+  | { kind: 'portfolio'; portfolio: Portfolio }
+  /** One change of one order: each must arrive, in order (never conflated, never replayed to a client that joins later). */
+  | { kind: 'orderEvents'; event: OrderEvent };
 
 /** The one topic key of a kind and an instrument: clients asking for the same book share it. */
 export function topicKey(kind: TopicKind, instrumentKey: string): string {
   return `${kind}|${instrumentKey}`;
+}
+
+/** The one topic key of an account's portfolio or order events: every client of the account shares it. */
+export function accountTopicKey(kind: AccountTopicKind, brokerAccountId: string): string {
+  return `${kind}|${brokerAccountId}`;
 }
 
 /** Where a feed reports one topic. */
@@ -59,7 +87,7 @@ export interface FeedStatus {
   /** Upstream sockets open now (0 for polling). */
   sockets: number;
   /** Upstream subscriptions by kind. */
-  subscriptions: Partial<Record<TopicKind, number>>;
+  subscriptions: Partial<Record<LiveTopicKind, number>>;
   reconnects: number;
   /** ISO time of the last upstream message or successful poll; null before the first. */
   lastMessageAt: string | null;
@@ -86,12 +114,22 @@ export interface StreamFeed {
   close(): void;
 }
 
+/** What the hub and its channels need of a feed: a market StreamFeed, or a connection's AccountFeed. */
+export interface LiveFeed {
+  readonly kinds: ReadonlySet<LiveTopicKind>;
+  room(): number;
+  subscribe(topic: LiveTopic, sink: FeedSink): void;
+  unsubscribe(key: string): void;
+  status(): FeedStatus;
+  close(): void;
+}
+
 /** What the gateway tells about its feeds' transports (metrics, logs). */
 export interface FeedObserver {
   socketOpened?(): void;
   socketClosed?(): void;
   reconnecting?(reason: string): void;
-  eventReceived?(kind: TopicKind): void;
+  eventReceived?(kind: LiveTopicKind): void;
   /** A message brokerql could not read (it is skipped). */
   unreadable?(error: unknown): void;
 }

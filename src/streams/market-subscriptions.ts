@@ -6,7 +6,7 @@ import type { InstrumentInfo, Orderbook } from '../domain.js';
 import { BadUserInputError } from '../errors.js';
 import { toInstrumentModel, type InstrumentModel, type LastPriceModel, type OrderbookModel } from '../resolvers/models.js';
 import { validateOrderbookDepth } from '../resolvers/shared.js';
-import type { StreamPayload } from './client-subscription.js';
+import type { Mailbox, StreamPayload } from './client-subscription.js';
 import { topicKey, type TopicEvent } from './feed.js';
 import type { ClientTopic } from './hub.js';
 import { prepareStreamingContext } from './stream-context.js';
@@ -35,7 +35,7 @@ export async function subscribeOrderbook(
   const instrument = await context.loaders.instrument.load({ connection, ref });
   const model = toInstrumentModel(connection, instrument);
   const topic: ClientTopic = { topic: { kind: 'orderbook', key: topicKey('orderbook', instrument.key), instrument, depth }, depth };
-  return open(context, connection, [topic], (event) => {
+  return openClientStream(context, connection, [topic], (event) => {
     if (event.kind !== 'orderbook') throw new TypeError(`an ${event.kind} event on an order book subscription`);
     return presentOnce(event, depth, () => ({ ...cutBook(event.book, depth), instrument: model }));
   });
@@ -58,7 +58,7 @@ export async function subscribeLastPrices(
   const instruments = new Map((found as InstrumentInfo[]).map((instrument) => [instrument.key, instrument]));
   const models = new Map<string, InstrumentModel>([...instruments].map(([key, instrument]) => [key, toInstrumentModel(connection, instrument)]));
   const topics: ClientTopic[] = [...instruments.values()].map((instrument) => ({ topic: { kind: 'lastPrice', key: topicKey('lastPrice', instrument.key), instrument } }));
-  return open(context, connection, topics, (event) => {
+  return openClientStream(context, connection, topics, (event) => {
     if (event.kind !== 'lastPrice') throw new TypeError(`an ${event.kind} event on a last price subscription`);
     const { update } = event;
     return presentOnce(event, 0, () => ({ instrument: models.get(update.instrument.key) ?? toInstrumentModel(connection, update.instrument), price: update.price, asOf: update.asOf }));
@@ -72,11 +72,12 @@ export function resolveStreamPayload<Value>(payload: StreamPayload<Value>): Valu
   return payload.value;
 }
 
-function open<Value>(context: GatewayContext, connection: ConnectionModel, topics: ClientTopic[], present: (event: TopicEvent) => Value) {
+/** Opens a client's subscription on the hub (account subscriptions too: account-subscriptions.ts); `mailbox`: conflating unless given. */
+export function openClientStream<Value>(context: GatewayContext, connection: ConnectionModel, topics: ClientTopic[], present: (event: TopicEvent) => Value, mailbox?: Mailbox) {
   // The request's own signal: aborted when the client goes away, never by the request timeout.
   const signal = context.request.signal;
   const beginEvent = prepareStreamingContext(context, signal);
-  return context.streams.open({ connection, topics, tokenId: context.viewer.tokenId, signal, present, beginEvent });
+  return context.streams.open({ connection, topics, tokenId: context.viewer.tokenId, signal, present, beginEvent, mailbox });
 }
 
 const presentations = new WeakMap<TopicEvent, Map<number, unknown>>();
@@ -86,7 +87,7 @@ const presentations = new WeakMap<TopicEvent, Map<number, unknown>>();
  * of the event gets the same value: the fan-out (plugins/use-stream-fan-out.ts) executes a
  * document once per value.
  */
-function presentOnce<Value>(event: TopicEvent, depth: number, make: () => Value): Value {
+export function presentOnce<Value>(event: TopicEvent, depth: number, make: () => Value): Value {
   let byDepth = presentations.get(event);
   if (!byDepth) presentations.set(event, (byDepth = new Map()));
   if (!byDepth.has(depth)) byDepth.set(depth, make());

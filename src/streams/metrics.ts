@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { FeedStatus, TopicKind } from './feed.js';
+import type { FeedStatus, LiveTopicKind } from './feed.js';
 
 /**
  * The live-data metrics, in the gateway's registry (README, "Live data"). Gauges are read from
@@ -7,7 +7,7 @@ import type { FeedStatus, TopicKind } from './feed.js';
  */
 
 export interface StreamSnapshot {
-  /** Per connection with a feed: its status and the client subscriptions it feeds. */
+  /** Per feed: a connection's market feed (named by the connection), or its live accounts ("<connection> accounts"). */
   connections: Array<{ connection: string; status: FeedStatus; clients: number }>;
   /** Events waiting in client mailboxes, all clients together. */
   bufferedEvents: number;
@@ -46,6 +46,14 @@ export class StreamMetrics {
         for (const [kind, count] of Object.entries(status.subscriptions)) gauge.set({ connection, kind }, count);
       }
     });
+    fromSnapshot(
+      'brokerql_stream_polling',
+      'Feeds answered by polling rather than a stream, per feed (1: the broker has no stream, or refused one — T-Invest 80001 for account streams).',
+      ['connection'],
+      (gauge, current) => {
+        for (const { connection, status } of current.connections) gauge.set({ connection }, status.transport === 'polling' ? 1 : 0);
+      },
+    );
     fromSnapshot('brokerql_stream_clients', 'Client subscriptions open, per connection.', ['connection'], (gauge, current) => {
       for (const { connection, clients } of current.connections) gauge.set({ connection }, clients);
     });
@@ -65,7 +73,7 @@ export class StreamMetrics {
   }
 
   /** Counters of one connection and kind, resolved once per subscription rather than per event. */
-  forTopic(connection: string, kind: TopicKind): { delivered: Counter.Internal; conflated: Counter.Internal } {
+  forTopic(connection: string, kind: LiveTopicKind): { delivered: Counter.Internal; conflated: Counter.Internal } {
     return { delivered: this.eventsDelivered.labels({ connection, kind }), conflated: this.conflatedEvents.labels({ connection, kind }) };
   }
 }

@@ -35,6 +35,23 @@ export const streamsSchema = z.strictObject({
    * RATE_LIMITED. Default 1,000.
    */
   maxUpstreamSubscriptions: integer(1, 100_000).default(1_000),
+  /**
+   * Live accounts where there is no account stream (Tinkoff v1, InstaForex, ALOR here) or the
+   * broker refused one (T-Invest 80001): each followed account's orders and portfolio are read
+   * this often. Default 3 s (T-Invest: 20 GetOrders a minute of its 200; the connection's own
+   * quota still spaces the calls).
+   */
+  accountPollMs: integer(500, 600_000).default(3_000),
+  /**
+   * A working order the stream has said nothing about for this long is asked about (GetOrders,
+   * then GetOrderState for one that left it), so a fill the stream lags or drops is still
+   * reported within about this plus one call. Default 2 s.
+   */
+  reconcileAfterMs: integer(100, 60_000).default(2_000),
+  /** A live portfolio is read again by REST this often, to check what the stream built. Default and most 60 s. */
+  liveCheckMs: integer(1_000, 60_000).default(60_000),
+  /** After the last query of an account that no client subscribes to, its live state and streams are kept this long. Default 5 minutes. */
+  accountIdleMs: integer(0, 3_600_000).default(300_000),
   /** Subscriptions one graphql-ws socket may hold at once. Default 100. */
   maxSubscriptionsPerSocket: integer(1, 10_000).default(100),
 });

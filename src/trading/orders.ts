@@ -59,6 +59,7 @@ export async function placeOrder(request: TradingRequest, input: PlaceOrderInput
 
     if (clientKey === undefined) {
       const order = await sendOrder(randomUUID());
+      request.services.orderPlaced?.(account, order);
       return settle(toOrderModel(account, order), order.id);
     }
 
@@ -102,6 +103,7 @@ export async function placeOrder(request: TradingRequest, input: PlaceOrderInput
     try {
       const order = await sendOrder(upstreamKey);
       ledger.settle(tokenId, clientKey, { kind: 'order', order });
+      request.services.orderPlaced?.(account, order);
       return settle(toOrderModel(account, order), order.id);
     } catch (error) {
       rememberFailure(ledger, tokenId, clientKey, error);

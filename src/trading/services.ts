@@ -1,4 +1,6 @@
 import type { AuditLog } from '../auth/audit-log.js';
+import type { Order } from '../domain.js';
+import type { AccountModel } from '../resolvers/models.js';
 import type { TradingHalts } from './halts.js';
 import type { IdempotencyLedger } from './idempotency.js';
 import type { RiskLedger } from './risk-ledger.js';
@@ -16,4 +18,6 @@ export interface TradingServices {
     halts: TradingHalts;
     now: () => Date;
   };
+  /** An order brokerql placed, for the live accounts (streams/accounts/) to follow; absent: nobody follows. */
+  orderPlaced?: ((account: AccountModel, order: Order) => void) | undefined;
 }

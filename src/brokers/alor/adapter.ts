@@ -130,6 +130,10 @@ export function createAlorAdapter(
 
     createStreamFeed: (options) => createAlorMarketFeed(config, tokens, options),
 
+    // ALOR keeps the session's orders, finished ones included, under the portfolio.
+    getOrder: async ({ brokerAccountId, orderId, signal }) =>
+      trading.read(exchange, portfolioOf(brokerAccountId), alorOrderNumber.parse(orderId, 'orderId', connection), signal),
+
     async close() {
       await Promise.all([api.close(), auth.close()]);
     },

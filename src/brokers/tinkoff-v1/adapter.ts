@@ -21,6 +21,7 @@ import { mapTinkoffV1Operation } from './map-tinkoff-v1-operation.js';
 import { mapTinkoffV1Order, mapTinkoffV1PlacedOrder } from './map-tinkoff-v1-order.js';
 import { mapTinkoffV1Orderbook } from './map-tinkoff-v1-orderbook.js';
 import { mapTinkoffV1Portfolio } from './map-tinkoff-v1-portfolio.js';
+import { readTinkoffV1OrderEnd } from './order-end.js';
 import { limitOrderBody, marketOrderBody } from './order-request-body.js';
 import { tinkoffV1Limits } from './limits.js';
 import { PollingFeed } from '../../streams/polling-feed.js';
@@ -143,6 +144,8 @@ export function createTinkoffV1Adapter(
     getOrderbook: ({ instrument, depth, signal }) => readOrderbook(instrument, depth, signal),
 
     listOrders: ({ brokerAccountId, signal }) => activeOrders(brokerAccountId, signal),
+    getOrder: ({ brokerAccountId, orderId, known, signal }) =>
+      readTinkoffV1OrderEnd(client, connection, { brokerAccountId: accountOf(brokerAccountId), orderId: tinkoffV1OrderId.parse(orderId, 'orderId', connection), known, signal }),
 
     async listOperations({ brokerAccountId, from, to, instrument, signal }) {
       // URLSearchParams writes the offset's "+" as %2B: a bare "+" would arrive as a space.

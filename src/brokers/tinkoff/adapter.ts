@@ -18,6 +18,7 @@ import { mapTinkoffOrderbook } from './map-tinkoff-orderbook.js';
 import { mapTinkoffPortfolio } from './map-tinkoff-portfolio.js';
 import { calculateTinkoffOrder } from './order-calculator.js';
 import { tinkoffOrderbookDepth } from './orderbook-depth.js';
+import { createTinkoffAccountStreams } from './streams/accounts.js';
 import { createTinkoffMarketFeed } from './streams/market-data.js';
 import { decimalToQuotation, quotationToDecimal } from './quotation.js';
 import {
@@ -210,6 +211,17 @@ export function createTinkoffAdapter(
 
     previewOrder: (params) => calculateTinkoffOrder(client, accountOf(params.brokerAccountId), params),
     createStreamFeed: (options) => createTinkoffMarketFeed(config, options),
+    createAccountStreams: (options) => createTinkoffAccountStreams(config, options),
+
+    async getOrder({ brokerAccountId, orderId, byRequestId, signal }) {
+      const body = {
+        accountId: accountOf(brokerAccountId),
+        // Exchange numbers are digits, request ids the UIDs brokerql sends: the one grammar takes both.
+        orderId: tinkoffOrderId.parse(orderId, 'orderId', connection),
+        ...(byRequestId ? { orderIdType: 'ORDER_ID_TYPE_REQUEST' } : {}),
+      };
+      return mapTinkoffOrder(await client.call('OrdersService/GetOrderState', body, orderStateSchema, signal), connection);
+    },
 
     close: () => http.close(),
   };

@@ -79,7 +79,7 @@ export function createTinkoffMarketFeed(config: TinkoffConnectionConfig, options
       return [...frames([previous], 'SUBSCRIPTION_ACTION_UNSUBSCRIBE'), ...frames([next], 'SUBSCRIPTION_ACTION_SUBSCRIBE')];
     },
     read: (text, carried) => readMarketDataFrame(text, carried, connection),
-    closed: (code, reason, wasLive) => closeVerdict(code, reason, wasLive, connection),
+    closed: (code, reason, wasLive) => tinkoffCloseVerdict(code, reason, wasLive, connection, 'market-data stream'),
   };
   return new SocketFeed(protocol, options);
 }
@@ -145,14 +145,14 @@ export function mapStreamOrderbook(book: StreamOrderbook): TopicEvent {
  * stream was never live — after a drop it may be T-Invest's counter, updated every two minutes,
  * still counting the lost stream, so brokerql tries again.
  */
-function closeVerdict(code: number, reason: string, wasLive: boolean, connection: string): CloseVerdict {
+export function tinkoffCloseVerdict(code: number, reason: string, wasLive: boolean, connection: string, what: string): CloseVerdict {
   if (code === 4016 || reason === '40003') {
-    return { reconnect: false, error: new UpstreamAuthError(`T-Invest refused the token of connection "${connection}" for its stream (40003)`, { connection }) };
+    return { reconnect: false, error: new UpstreamAuthError(`T-Invest refused the token of connection "${connection}" for its ${what} (40003)`, { connection }) };
   }
   if (reason === '80001' && !wasLive) {
     return {
       reconnect: false,
-      error: new RateLimitedError(`T-Invest refused another market-data stream (80001): the user's streams are all in use, by brokerql or other tools`, { connection, retryable: true }),
+      error: new RateLimitedError(`T-Invest refused another ${what} (80001): the user's streams are all in use, by brokerql or other tools`, { connection, retryable: true }),
     };
   }
   return { reconnect: true };

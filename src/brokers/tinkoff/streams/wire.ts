@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { orderbookLevelSchema, quotationSchema } from '../wire.js';
+import { moneyValueSchema, orderbookLevelSchema, quotationSchema } from '../wire.js';
 
 /**
  * MarketDataStream's messages over T-Invest's WebSocket bridge (streams.md §1.2,
@@ -41,3 +41,42 @@ export const subscriptionStatusSchema = z.object({
 });
 export const orderbookAcknowledgementSchema = z.object({ orderBookSubscriptions: z.array(subscriptionStatusSchema).default([]) });
 export const lastPriceAcknowledgementSchema = z.object({ lastPriceSubscriptions: z.array(subscriptionStatusSchema).default([]) });
+
+// {"position":{"accountId":"2000345678","money":[{"availableValue":{"currency":"rub","units":"48700","nano":0},
+//  "blockedValue":{"currency":"rub","units":"0","nano":0}}],"securities":[…],"date":"2024-05-02T07:15:01.152Z"}}
+/** PositionsStream's `position`: only the money is read (securities come whole from PortfolioStream). */
+export const streamPositionSchema = z.object({
+  accountId: z.string(),
+  money: z
+    .array(z.object({ availableValue: moneyValueSchema.optional(), blockedValue: moneyValueSchema.optional() }))
+    .default([]),
+  date: z.string().optional(),
+});
+
+// {"orderState":{"orderId":"52219000001","orderRequestId":"8c1f…","executionReportStatus":"EXECUTION_REPORT_STATUS_FILL",
+//  "ticker":"SBER","classCode":"TQBR","lotSize":10,"direction":"ORDER_DIRECTION_BUY","orderType":"ORDER_TYPE_MARKET",
+//  "accountId":"2000345678","orderPrice":{"currency":"rub","units":"281","nano":550000000},
+//  "executedOrderPrice":{"currency":"rub","units":"2815","nano":500000000},"lotsRequested":"1","lotsExecuted":"1",
+//  "trades":[{"dateTime":"…","price":{"units":"281","nano":550000000},"quantity":"10","tradeId":"T1"}],
+//  "createdAt":"…","completionTime":"…","instrumentUid":"e6123145-…"}}
+/** OrderStateStream's `orderState`, reduced to what an order event needs. It names the instrument by uid and ticker; there is no FIGI. */
+export const streamOrderStateSchema = z.object({
+  orderId: z.string(),
+  orderRequestId: z.string().default(''),
+  executionReportStatus: z.string().default('EXECUTION_REPORT_STATUS_UNSPECIFIED'),
+  ticker: z.string().default(''),
+  classCode: z.string().default(''),
+  lotSize: z.union([z.string(), z.number()]).transform(Number).default(0),
+  direction: z.string().default('ORDER_DIRECTION_UNSPECIFIED'),
+  orderType: z.string().default('ORDER_TYPE_UNSPECIFIED'),
+  accountId: z.string(),
+  orderPrice: moneyValueSchema.optional(),
+  executedOrderPrice: moneyValueSchema.optional(),
+  lotsRequested: z.string().default('0'),
+  lotsExecuted: z.string().default('0'),
+  trades: z.array(z.object({ dateTime: z.string().optional(), price: quotationSchema, quantity: z.string(), tradeId: z.string().default('') })).default([]),
+  createdAt: z.string().optional(),
+  completionTime: z.string().optional(),
+  instrumentUid: z.string().default(''),
+});
+export type StreamOrderState = z.output<typeof streamOrderStateSchema>;
