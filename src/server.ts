@@ -41,11 +41,8 @@ import { StreamHub } from './streams/hub.js';
 import { serveGraphQLOverWebSocket } from './websocket-server.js';
 import type { LoaderFactory } from './loaders.js';
 import { auditDenied } from './trading/audit.js';
-import { TradingHalts } from './trading/halts.js';
-import { IdempotencyLedger } from './trading/idempotency.js';
-import { RiskLedger } from './trading/risk-ledger.js';
 import { tradingRequest } from './trading/request.js';
-import type { TradingServices } from './trading/services.js';
+import { createTradingServices } from './trading/services.js';
 
 export type { RunningServer } from './http-server.js';
 
@@ -116,16 +113,14 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     metrics.auditEntries.inc({ mutation: entry.mutation, outcome: entry.outcome }),
   );
   const stopAuditRetention = startAuditRetention({ audit, retentionDays: config.audit.retentionDays, logger });
-  // A pending ledger row older than one request's whole lifetime was left by a process that died.
   const now = options.now ?? (() => new Date());
-  const trading: TradingServices = {
+  const trading = createTradingServices(database, {
     audit,
-    ledger: new IdempotencyLedger(database, config.server.requestTimeoutMs * 2),
-    // The ledger's own times (in flight since, settled at) are the system clock's, whatever `now` says.
-    guardrails: { risk: new RiskLedger(database, config.server.requestTimeoutMs * 2), halts: new TradingHalts(database), now },
+    requestTimeoutMilliseconds: config.server.requestTimeoutMs,
+    now,
     // Live accounts follow what brokerql places even where the broker's stream says nothing of it.
     orderPlaced: (account, order) => streams.orderPlaced(account.connection, account.brokerAccountId, order),
-  };
+  });
   let accepting = true;
 
   const observeBrokerCall = (call: UpstreamCall) => {
