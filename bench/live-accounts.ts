@@ -1,4 +1,4 @@
-import { brokerqlWorkload, callsOfOne, drive, type Workload } from './mesh-comparison.js';
+import { brokerqlWorkload, callsOfOne, drive, untilLive } from './mesh-comparison.js';
 import { control, round, startGateway, stop, totalCalls, type Simulators } from './processes.js';
 
 /**
@@ -28,15 +28,6 @@ export interface LiveAccountsMeasurement {
   quotaWorkloadsPerMinute: number | null;
   /** What the run did: the gateway's own pace. */
   measuredWorkloadsPerMinute: number;
-}
-
-/** Until one workload makes no broker call: the accounts are followed and their streams live and checked. */
-async function untilLive(simulators: Simulators, workload: Workload): Promise<void> {
-  const giveUp = Date.now() + 30_000;
-  while ((await callsOfOne(simulators, workload)).calls > 0) {
-    if (Date.now() > giveUp) throw new Error('the live accounts never answered a workload without broker calls');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 export async function measureLiveAccounts(simulators: Simulators, options: { concurrency: number; durationSeconds: number }): Promise<LiveAccountsMeasurement> {
