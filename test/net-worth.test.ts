@@ -185,10 +185,14 @@ describe('netWorth', () => {
   });
 
   it('names a currency no broker quotes in missing rather than counting it as nothing', async () => {
-    const { worth } = await netWorth('JPY');
+    const { result, worth } = await netWorth('JPY');
     // Nothing is held in yen and no broker quotes it: every non-zero amount is a gap.
     expect(worth.total).toEqual({ amount: '0', currency: 'JPY' });
     expect(worth.complete).toBe(false);
+    // A client reading only the total still learns that it is short.
+    expect(result.errors).toEqual([
+      expect.objectContaining({ path: ['netWorth', 'total'], extensions: expect.objectContaining({ code: 'NOT_SUPPORTED' }), message: expect.stringMatching(/^the total leaves out \d+ holdings brokerql could not value in JPY \(listed in missing\)/) }),
+    ]);
     expect(worth.missing.map((gap) => gap.reason)).toContain(
       'its RUB cash: no exchange rate from RUB is known (a broker\'s currency instrument with a last price)',
     );
@@ -269,6 +273,7 @@ describe('netWorth with a position its broker cannot price', () => {
       const result = await graphql(legacy.gateway, '{ netWorth { total { amount } complete missing { account { id } instrument { id } reason } } }', { token: legacy.readToken });
       const worth = result.data!['netWorth'] as { total: { amount: string }; complete: boolean; missing: Array<{ account: { id: string }; instrument: { id: string } | null; reason: string }> };
       expect(worth.complete).toBe(false);
+      expect(result.errors?.map((error) => [error.path, error.extensions['code']])).toEqual([[['netWorth', 'total'], 'NOT_SUPPORTED']]);
       expect(worth.missing).toEqual([
         { account: { id: 'tinkoff-legacy:2054816137' }, instrument: { id: 'tinkoff-legacy:BBG004730N88' }, reason: expect.stringMatching(/^its last price could not be read: /) },
         // Tinkoff v1 lists no currency instruments: alone, it has no rate for its dollars.
