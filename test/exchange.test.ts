@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamClient } from '../src/brokers/http.js';
-import { BrokerqlError } from '../src/errors.js';
+import { failure } from './support/broker-failure.js';
 
 /**
  * The transport's one HTTP exchange (src/brokers/exchange.ts) against a real server on loopback
@@ -59,15 +59,6 @@ afterAll(async () => {
 
 const client = (timeoutMilliseconds = 2_000) =>
   new UpstreamClient({ connection: 'test', brokerLabel: 'Test broker', baseUrl, connectTimeoutMilliseconds: 1_000, timeoutMilliseconds });
-
-async function failure(promise: Promise<unknown>): Promise<BrokerqlError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(BrokerqlError);
-  return error as BrokerqlError;
-}
 
 describe('one exchange with a broker', () => {
   it('sends the path below the base URL, the query, headers and body as given', async () => {

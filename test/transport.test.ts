@@ -5,12 +5,12 @@ import { tinkoffLimits } from '../src/brokers/tinkoff/limits.js';
 import { createTinkoffV1Adapter } from '../src/brokers/tinkoff-v1/adapter.js';
 import { tinkoffV1Limits } from '../src/brokers/tinkoff-v1/limits.js';
 import type { TinkoffConnectionConfig, TinkoffV1ConnectionConfig } from '../src/config.js';
-import { BrokerqlError } from '../src/errors.js';
 import { runInRequestScope } from '../src/request-scope.js';
 import { SecretRegistry } from '../src/secrets.js';
 import { createTinkoffSimulator, tinkoffSimulatorTokens } from '../src/simulators/tinkoff/server.js';
 import { createTinkoffV1Simulator, tinkoffV1SimulatorTokens } from '../src/simulators/tinkoff-v1/server.js';
 import { connectionConfig, useAdapterTestBed } from './support/adapters.js';
+import { failure } from './support/broker-failure.js';
 
 /** The transport's policy (retries, Retry-After, circuit breaker, budget) seen from a real adapter and a real simulator. */
 const simulator = createTinkoffSimulator({ rateLimits: false });
@@ -32,15 +32,6 @@ function adapterWithPolicy(overrides: { quota?: boolean; maxConcurrentRequests?:
   });
   const adapter = testBed.track(createTinkoffAdapter(config, { secrets: new SecretRegistry(), policy }));
   return { adapter, policy };
-}
-
-async function failure(promise: Promise<unknown>): Promise<BrokerqlError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(BrokerqlError);
-  return error as BrokerqlError;
 }
 
 
