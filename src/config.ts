@@ -31,11 +31,15 @@ const limitsSchema = z.strictObject({
   /** Lexical tokens per document. Default 3000. */
   maxTokens: integer(100, 100_000).default(3_000),
   /**
-   * GraphQL Armor's structural cost estimate per operation. Default 5000 (the README's statistics
-   * query costs about 80). A `first:` or `last:` written into the query text multiplies its list's
-   * cost (candles(last: 500) with every field costs about 9,400); one passed as a variable does not.
+   * The estimated cost of an operation's shape (plugins/use-operation-cost.ts). Default 5000 (the
+   * README's statistics query costs about 80; 30 aliases of a deep fan-out, about 7,000).
    */
   maxCost: integer(100, 10_000_000).default(5_000),
+  /**
+   * List items an operation may ask for through `first:` and `last:`, literal or variable, nested
+   * counts multiplied. Default 20000: two full candle series (10,000 each).
+   */
+  maxListItems: integer(1, 10_000_000).default(20_000),
   /** Operations in one batched HTTP request. Default 10. */
   maxBatch: integer(1, 100).default(10),
   /** Request body size in bytes. Default 100 KiB. */

@@ -65,6 +65,7 @@ connections:
         maxAliases: 30,
         maxTokens: 3_000,
         maxCost: 5_000,
+        maxListItems: 20_000,
         maxBatch: 10,
         maxRequestBytes: 102_400,
         authFailuresPerMinute: 20,

@@ -52,6 +52,20 @@ describe('query limits', () => {
     expect(stack.tinkoff.server.requestCount()).toBe(0);
   });
 
+  it('counts list items asked through first:/last: alike, written in the query or passed as variables', async () => {
+    const series = (count: string) => `instrument(connection: "tbank", ref: { figi: "BBG004730N88" }) { candles(interval: MINUTE_1, last: ${count}) { time close } }`;
+    const literal = `{ a: ${series('10000')} b: ${series('10000')} c: ${series('10000')} }`;
+    const variable = `query ($count: Int) { a: ${series('$count')} b: ${series('$count')} c: ${series('$count')} }`;
+    for (const result of [
+      await graphql(stack.gateway, literal, { token: stack.readToken }),
+      await graphql(stack.gateway, variable, { token: stack.readToken, variables: { count: 10_000 } }),
+    ]) {
+      expect(result.errors).toMatchObject([{ message: expect.stringMatching(/asks for 30000 list items .* more than 20000 \(server\.limits\.maxListItems\)/), extensions: { code: 'BAD_USER_INPUT' } }]);
+      expect(result.data ?? null).toBeNull();
+    }
+    expect(stack.tinkoff.server.requestCount()).toBe(0);
+  });
+
   it('limits batched operations and the body size', async () => {
     const batch = (count: number) =>
       stack.gateway.yoga.fetch('http://brokerql.test/graphql', {
