@@ -144,11 +144,15 @@ describe('portfolio queries from live streams (cache.liveAccounts)', () => {
 
   it('ends account subscriptions of a revoked token with UNAUTHENTICATED, over both transports', async () => {
     const token = stack.token('READ');
+    const clientsBefore = stack.gateway.streams.clientBuffers().length;
     const sse = await SseClient.open(stack.url, { query: portfolioSubscription(), token });
     const connection = new WebSocketConnection(stack.url, token);
     const websocket = connection.subscribe({ query: orderEventsSubscription() });
     await sse.next();
     await ordersFollowed(stack);
+    // Both subscriptions made (orders may be followed already from earlier tests): a token revoked
+    // before the WebSocket's subscribe arrives is refused at subscribing instead, a case of its own.
+    await until(() => stack.gateway.streams.clientBuffers().length >= clientsBefore + 2, 'both subscriptions to be made');
     // `brokerql token revoke` in another process: its own connection to the same SQLite file.
     const elsewhere = openDatabase(stack.dataDir);
     new TokenStore(elsewhere).revoke(token.slice(4, 16));
