@@ -160,6 +160,21 @@ describe('netWorthHistory', () => {
   });
 });
 
+describe('valuation.recordEveryMinutes: 0', () => {
+  it('records nothing, so there is no history', async () => {
+    const off = await startStack({ brokers: ['tinkoff'], valuation: { recordEveryMinutes: 0 } });
+    try {
+      const worth = await graphql(off.gateway, '{ netWorth { complete } }', { token: off.readToken });
+      expect(worth.data?.['netWorth']).toEqual({ complete: true });
+      const result = await graphql(off.gateway, '{ netWorthHistory(interval: HOUR) { at } }', { token: off.readToken });
+      expect(result).toMatchObject({ data: { netWorthHistory: [] } });
+      expect(off.gateway.database.prepare('SELECT count(*) AS count FROM account_values').get()).toEqual({ count: 0 });
+    } finally {
+      await off.close();
+    }
+  });
+});
+
 describe('recorded value retention', () => {
   it('deletes values older than valuation.retentionDays at startup', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'brokerql-value-retention-'));
