@@ -12,6 +12,7 @@ import type { CacheConfig } from './cache.js';
 import { integer } from './config-values.js';
 import { journalSchema, type JournalConfig } from './journal/config.js';
 import { streamsSchema, type StreamsConfig } from './streams/settings.js';
+import { valuationSchema, type ValuationConfig } from './valuation/config.js';
 
 /**
  * The config file: YAML, `${NAME}` replaced from the environment, validated once into one
@@ -131,6 +132,8 @@ const fileSchema = z.strictObject({
   journal: journalSchema.default(() => journalSchema.parse({})),
   /** Live subscriptions (streams/settings.ts). */
   streams: streamsSchema.default(() => streamsSchema.parse({})),
+  /** The values netWorth records for netWorthHistory (valuation/config.ts). */
+  valuation: valuationSchema.default(() => valuationSchema.parse({})),
   /** Where the SQLite database lives. Default ./data, relative to the config file. */
   dataDir: z.string().min(1).default('./data'),
   connections: z.array(z.unknown(), 'expected a list of connections').default([]),
@@ -149,6 +152,7 @@ export interface Config {
   readonly audit: AuditConfig;
   readonly journal: JournalConfig;
   readonly streams: StreamsConfig;
+  readonly valuation: ValuationConfig;
   /**
    * Each validated by its broker's own schema (its definition's `connection`). Typed as the
    * built-in brokers' entries; a registry given to parseConfig in code may add others.
@@ -257,6 +261,7 @@ export function parseConfig(raw: unknown, options: LoadConfigOptions & { file?: 
     audit: document.audit,
     journal: document.journal,
     streams: document.streams,
+    valuation: document.valuation,
     connections,
   });
 }

@@ -144,7 +144,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     }),
   );
   for (const connection of connections.list) metrics.observeCircuit(connection.id, 'closed');
-  const history = createHistoryServices(database);
+  const history = createHistoryServices(database, { valuation: config.valuation, now, logger });
   const backgroundSync = config.journal.enabled
     ? startBackgroundSync({
         connections: connections.list,
@@ -255,6 +255,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     async close() {
       accepting = false;
       stopAuditRetention();
+      history.stop();
       await backgroundSync?.stop();
       streams.close();
       await Promise.allSettled(connections.list.map((connection) => connection.adapter.close()));

@@ -76,6 +76,7 @@ connections:
     expect(config.cache).toEqual({ instrumentsTtlSeconds: 21_600, accountsTtlSeconds: 60, maxInstruments: 5_000, liveAccounts: true });
     expect(config.metrics).toEqual({ enabled: true, port: null });
     expect(config.audit).toEqual({ retentionDays: 400 });
+    expect(config.valuation).toEqual({ recordEveryMinutes: 5, retentionDays: 3_650 });
     expect(config.journal).toEqual({ enabled: true, syncIntervalSeconds: 300, since: '2015-01-01', windowDays: 90, lookbackDays: 30, pageSize: 1_000 });
     expect(config.streams).toEqual({
       graceMs: 10_000,
@@ -201,6 +202,13 @@ connections:
     expect(() => parseConfig({ connections: [{ id: 'a', broker: 'alor' }] }, { env: {} })).toThrow(
       'config: connections[0].refreshToken: missing',
     );
+  });
+
+  it('takes valuation.recordEveryMinutes from 0 (off) to a day, naming the key otherwise', () => {
+    const connections = [{ id: 't', broker: 'tinkoff', token: 't' }];
+    expect(parseConfig({ valuation: { recordEveryMinutes: '0', retentionDays: 30 }, connections }, { env: {} }).valuation).toEqual({ recordEveryMinutes: 0, retentionDays: 30 });
+    expect(() => parseConfig({ valuation: { recordEveryMinutes: -1 }, connections }, { env: {} })).toThrow('config: valuation.recordEveryMinutes: expected a whole number from 0 to 1440');
+    expect(() => parseConfig({ valuation: { keepDays: 3 }, connections }, { env: {} })).toThrow(/config: valuation/);
   });
 
   it('refuses a server.bodyTimeoutMs shorter than server.headersTimeoutMs, which it includes', () => {

@@ -107,6 +107,11 @@ describe.skipIf(skip)('the dashboard in Chromium', () => {
     await page.locator('#currency').selectOption('RUB');
     await expect.poll(() => total.getAttribute('data-currency'), { timeout: patience }).toBe('RUB');
 
+    // Value over time: the net worth the page asked for was recorded, so the chart has its point.
+    await expect.poll(async () => Number(await page.getByTestId('history-chart').getAttribute('data-points')), { timeout: patience }).toBeGreaterThan(0);
+    expect(await page.locator('#history-note').textContent()).not.toContain('No history yet');
+    expect(await page.locator('#notice').isHidden()).toBe(true);
+
     mkdirSync(artifacts, { recursive: true });
     const screenshot = path.join(artifacts, 'dashboard.png');
     await page.screenshot({ path: screenshot, fullPage: true });

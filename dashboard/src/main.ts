@@ -6,6 +6,7 @@ import { applyOrderEvent, renderOperations, renderOrders, setOrders } from './re
 import { applyPrice, renderAccounts, renderPortfolio } from './render-accounts.js';
 import { renderAllocation } from './render-allocation.js';
 import { renderHealth } from './render-health.js';
+import { refreshHistory } from './render-history.js';
 import { renderSummary } from './render-summary.js';
 import { forgetToken, readToken, saveToken, tokenShapeProblem } from './token.js';
 
@@ -80,6 +81,8 @@ async function refreshNetWorth(): Promise<void> {
   renderSummary(data.netWorth);
   renderAllocation('by-connection', data.netWorth.byConnection);
   renderAllocation('by-type', data.netWorth.byInstrumentType);
+  // After netWorth: the value it has just recorded is the history's newest point.
+  await refreshHistory(token, currency);
   connections = (await graphqlRequest<HealthData>(token, healthQuery)).data.connections;
   renderHealth(connections, liveProblems);
 }

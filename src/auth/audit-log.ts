@@ -1,4 +1,5 @@
 import type { Database } from '../storage/database.js';
+import { deleteInBatches } from '../storage/retention.js';
 
 /**
  * Every trading mutation attempt, whatever became of it. Rows hold what was asked and what
@@ -76,9 +77,6 @@ function capped(value: string | null, cap: number): string | null {
   return `${value.slice(0, cap)}… [truncated: ${value.length} characters]`;
 }
 
-/** Rows deleted per statement when pruning, so a large prune never holds the database for long. */
-const pruneBatch = 5_000;
-
 export class AuditLog {
   constructor(
     private readonly database: Database,
@@ -119,19 +117,8 @@ export class AuditLog {
   }
 
   /** Deletes the rows written before `cutoff`, a batch at a time; resolves with how many. */
-  async prune(cutoff: Date): Promise<number> {
-    const statement = this.database.prepare(
-      'DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE time < ? ORDER BY id LIMIT ?)',
-    );
-    let total = 0;
-    for (;;) {
-      if (!this.database.open) return total;
-      const { changes } = statement.run(cutoff.toISOString(), pruneBatch);
-      total += changes;
-      if (changes < pruneBatch) return total;
-      // Let requests in between batches.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+  prune(cutoff: Date): Promise<number> {
+    return deleteInBatches(this.database, 'DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE time < ? ORDER BY id LIMIT ?)', cutoff.toISOString());
   }
 
   /** Newest first. */

@@ -1,9 +1,16 @@
 import { NotSupportedError } from '../errors.js';
 import type { NetWorthResolvers, QueryResolvers } from '../generated/graphql.js';
 import { computeNetWorth, type NetWorthModel } from '../valuation/net-worth.js';
+import { computeNetWorthHistory } from '../valuation/net-worth-history.js';
 
-export const NetWorthQuery: Pick<QueryResolvers, 'netWorth'> = {
-  netWorth: (_parent, { currency }, context) => computeNetWorth(context, currency),
+export const NetWorthQuery: Pick<QueryResolvers, 'netWorth' | 'netWorthHistory'> = {
+  async netWorth(_parent, { currency }, context) {
+    const netWorth = await computeNetWorth(context, currency);
+    // Recorded as computed, for netWorthHistory: the only source of values over time.
+    context.history.values.record(netWorth.total.currency, netWorth.recordable);
+    return netWorth;
+  },
+  netWorthHistory: (_parent, args, context) => computeNetWorthHistory(context, args, context.history.values.now),
 };
 
 export const NetWorth: NetWorthResolvers = {

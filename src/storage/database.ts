@@ -2,6 +2,7 @@ import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { historyMigration } from './history-tables.js';
+import { valueHistoryMigration } from './value-tables.js';
 
 export type { Database } from 'better-sqlite3';
 
@@ -102,6 +103,8 @@ const migrations: string[] = [
    );`,
   // Issue 18: the operations journal and the candle store.
   historyMigration,
+  // Issue 19: account values recorded by netWorth, for netWorthHistory.
+  valueHistoryMigration,
 ];
 
 export const databaseFileName = 'brokerql.db';

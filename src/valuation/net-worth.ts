@@ -8,6 +8,7 @@ import type { AccountModel, InstrumentModel, PortfolioModel, PositionModel } fro
 import { toExchangeRateModel, type ExchangeRateModel } from './exchange-rates.js';
 import { validateCurrencyCode } from './currency-units.js';
 import { addAmount, mergeAmounts, RateBook, type Amounts } from './rate-book.js';
+import type { RecordedValue } from './value-history.js';
 
 /**
  * `Query.netWorth`: every account the token can see, valued in one currency.
@@ -60,7 +61,16 @@ export interface NetWorthModel {
   asOf: string;
   /** The brokers' errors, for `total`'s path. */
   failures: Error[];
+  /** What netWorthHistory may record: the accounts valued in full (nothing of theirs missing), at recordedPlaces. */
+  recordable: RecordedValue[];
 }
+
+/**
+ * Recorded values keep 18 decimals, not the currency's minor unit: netWorthHistory sums them and
+ * rounds once, as netWorth does. Exact for amounts that need no conversion (prices and cash come
+ * with at most 9 decimals); a converted amount is rounded there, far below a minor unit.
+ */
+const recordedPlaces = 18;
 
 /** A broker's own message (adapters keep them free of secrets and addresses); anything else is not repeated. */
 function reasonOf(error: unknown): string {
@@ -129,6 +139,7 @@ export async function computeNetWorth(context: GatewayContext, requested: string
 
   const rates = new RateBook(currency, { connections, lastPrice: (connection, key) => context.loaders.lastPrice.load({ connection, ref: { key } }), now });
   const valued: AccountValueModel[] = [];
+  const recordable: RecordedValue[] = [];
   const everything: Amounts[] = [];
   const byConnection = new Map<string, Amounts[]>();
   const byInstrumentType = new Map<string, Amounts[]>();
@@ -142,6 +153,10 @@ export async function computeNetWorth(context: GatewayContext, requested: string
     // Already reported above, if a rate is missing: the same amounts, split by type.
     for (const [type, amounts] of held.byType) addTo(byInstrumentType, type, await rates.convertible(amounts, () => undefined));
     valued.push({ account: held.account, positions: rates.value(positions), cash: rates.value(cash), total: rates.value(mergeAmounts(positions, cash)) });
+    if (!missing.some((gap) => gap.account.id === held.account.id)) {
+      const exact = (amounts: Amounts) => rates.value(amounts, recordedPlaces).amount;
+      recordable.push({ accountId: held.account.id, positions: exact(positions), cash: exact(cash), total: exact(mergeAmounts(positions, cash)) });
+    }
   }
   const slices = (groups: Map<string, Amounts[]>) => [...groups].map(([key, amounts]) => ({ key, value: rates.value(mergeAmounts(...amounts)) }));
   return {
@@ -155,6 +170,7 @@ export async function computeNetWorth(context: GatewayContext, requested: string
     complete: missing.length === 0 && unreachable.length === 0,
     asOf: now().toISOString(),
     failures,
+    recordable,
   };
 }
 

@@ -80,10 +80,10 @@ export class RateBook {
   /**
    * Amounts from `convertible` (in the requested currency, or converted into roubles) as one
    * amount in the requested currency: the roubles divided by its rouble price, rounded half to
-   * even at its minor unit once.
+   * even at its minor unit once — or at `places` decimals, for an amount that is summed again
+   * later (a recorded account value, summed by netWorthHistory) and must not be rounded twice.
    */
-  value(amounts: Amounts): Money {
-    const places = minorUnits(this.currency);
+  value(amounts: Amounts, places = minorUnits(this.currency)): Money {
     const own = amounts.get(this.currency) ?? '0';
     const roubles = this.currency === quoteCurrency ? '0' : (amounts.get(quoteCurrency) ?? '0');
     const price = this.targetPrice ?? '1';

@@ -56,6 +56,8 @@ export interface StackOptions<Registry extends SimulatorRegistry = typeof simula
   journal?: Record<string, unknown>;
   /** The config's `streams` section. */
   streams?: Record<string, unknown>;
+  /** The config's `valuation` section (recorded values for netWorthHistory). */
+  valuation?: Record<string, unknown>;
   /** Random-walk steps per second of the simulated markets. Default 0: tests assert exact books and prices. */
   marketTicksPerSecond?: number;
 }
@@ -81,6 +83,7 @@ export async function startStack<Registry extends SimulatorRegistry = typeof sim
       cache: { liveAccounts: false, ...options.cache },
       journal: { enabled: false, ...options.journal },
       ...(options.streams ? { streams: options.streams } : {}),
+      ...(options.valuation ? { valuation: options.valuation } : {}),
       connections: [
         ...simulators.connections.map((connection) => ({
           ...connection,
