@@ -76,3 +76,84 @@ describe('a live ALOR portfolio from its account subscriptions', () => {
     for (const client of clients) client.close();
   });
 });
+
+describe('order events from ALOR’s order and trade subscriptions', () => {
+  let stack: LiveStack;
+  let client: SseClient;
+  beforeAll(async () => {
+    stack = await startLiveStack({ brokers: ['alor'], streams: { reconcileAfterMs: 300 } });
+    client = await SseClient.open(stack.url, { query: orderEventsSubscription(account), token: stack.readToken });
+    await ordersFollowed(stack, 'live', 'alor');
+  });
+  afterAll(async () => {
+    client.close();
+    await stack.stop();
+  });
+  const eventsOf = (orderId: string) => client.results.map((result) => result.data.orderEvents).filter((event) => event.order.id === orderId);
+  const nextOf = async (orderId: string, kind?: string) =>
+    (await client.next((result) => result.data.orderEvents.order.id === orderId && (!kind || result.data.orderEvents.kind === kind))).data.orderEvents;
+  const market = () => stack.simulators.alor!.state.market;
+
+  it('reports a market order as ACCEPTED, then FILLED at its trades’ price, under the id placeOrder answered', async () => {
+    const { order } = await placeOrder(stack, { accountId: account, instrument: sber, lots: 2 });
+    const filled = await nextOf(order!.id, 'FILLED');
+    expect(eventsOf(order!.id).map((event) => [event.kind, event.source])).toEqual([
+      ['ACCEPTED', 'STREAM'],
+      ['FILLED', 'STREAM'],
+    ]);
+    expect(eventsOf(order!.id)[0].order).toMatchObject({ status: 'NEW', executedLots: '0', requestedLots: '2', instrument: { id: 'alor:MOEX:SBER' } });
+    expect(order!.averageFillPrice).not.toBeNull();
+    expect(filled).toMatchObject({ fill: { lots: '2', price: order!.averageFillPrice, tradeId: null }, order: { status: 'FILLED', executedLots: '2', averageFillPrice: order!.averageFillPrice } });
+  });
+
+  it('reports a partial fill (this fill only), then the cancel', async () => {
+    const bestBid = market().book(sberKey, 1).bids[0]!;
+    const { order } = await placeOrder(stack, { accountId: account, instrument: sber, type: 'LIMIT', lots: 3, price: bestBid.price });
+    await nextOf(order!.id, 'ACCEPTED');
+    // Someone sells into the level: the orders resting there first, then 2 lots of ours.
+    market().execute(sberKey, 'sell', bestBid.quantity + 2, bestBid.price);
+    const partial = await nextOf(order!.id, 'PARTIALLY_FILLED');
+    expect(partial).toMatchObject({ source: 'STREAM', fill: { lots: '2', price: bestBid.price }, order: { status: 'PARTIALLY_FILLED', executedLots: '2' } });
+    const cancel = await graphql(stack.gateway, `mutation { cancelOrder(accountId: "${account}", orderId: "${order!.id}") { status } }`, { token: stack.tradeToken });
+    expect(cancel.errors).toBeUndefined();
+    const cancelled = await nextOf(order!.id, 'CANCELLED');
+    expect(cancelled).toMatchObject({ source: 'STREAM', fill: null, order: { status: 'CANCELLED', executedLots: '2' } });
+    expect(eventsOf(order!.id).map((event) => event.kind)).toEqual(['ACCEPTED', 'PARTIALLY_FILLED', 'CANCELLED']);
+  });
+
+  it('reports orders another tool placed on the account', async () => {
+    const placed = stack.simulators.alor!.orders.place({ portfolio: 'D38291', exchange: 'MOEX', symbol: 'SBER', side: 'buy', lots: 1, type: 'market', timeInForce: 'oneday', comment: null, iceberg: null });
+    await nextOf(placed.id, 'FILLED');
+    expect(eventsOf(placed.id).map((event) => [event.kind, event.source])).toEqual([
+      ['ACCEPTED', 'STREAM'],
+      ['FILLED', 'STREAM'],
+    ]);
+  });
+
+  it('reports a fill lost with a dropped upstream socket exactly once', async () => {
+    const server = stack.simulators.alorStreams!.server;
+    server.switches.stalled = true;
+    const { order } = await placeOrder(stack, { accountId: account, instrument: sber, lots: 1, side: 'SELL' });
+    server.dropSockets(() => true);
+    server.switches.stalled = false;
+    await nextOf(order!.id, 'FILLED');
+    // A later order's events, in order after it: anything more about the first would have come by now.
+    const { order: later } = await placeOrder(stack, { accountId: account, instrument: sber, lots: 1, side: 'SELL' });
+    await nextOf(later!.id, 'FILLED');
+    expect(eventsOf(order!.id).map((event) => event.kind)).toEqual(['ACCEPTED', 'FILLED']);
+    expect(eventsOf(later!.id).map((event) => event.kind)).toEqual(['ACCEPTED', 'FILLED']);
+  });
+
+  it('reports a fill the stream holds back by asking ALOR (source POLL)', async () => {
+    const server = stack.simulators.alorStreams!.server;
+    server.switches.orderLagMilliseconds = 75_000;
+    try {
+      const { order } = await placeOrder(stack, { accountId: account, instrument: sber, lots: 1, side: 'SELL' });
+      const filled = await nextOf(order!.id, 'FILLED');
+      expect(filled).toMatchObject({ source: 'POLL', fill: { lots: '1', price: order!.averageFillPrice, tradeId: null }, order: { status: 'FILLED' } });
+      expect(eventsOf(order!.id).map((event) => event.kind)).toEqual(['ACCEPTED', 'FILLED']);
+    } finally {
+      server.switches.orderLagMilliseconds = 0;
+    }
+  });
+});
