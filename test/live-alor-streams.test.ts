@@ -17,10 +17,11 @@ const sberKey = 'MOEX:SBER';
 const withoutTime = ({ asOf: _asOf, ...portfolio }: Record<string, unknown>) => portfolio;
 
 const positionsReads = (stack: LiveStack) => stack.simulators.alor!.server.requestCount('GET positions');
-const accountSubscriptions = (stack: LiveStack) =>
-  Object.entries(stack.simulators.alorStreams!.server.subscribeRequestCounts())
-    .filter(([what]) => /^(Positions|Summaries|Orders|Trades)GetAndSubscribeV2:/.test(what))
-    .reduce((sum, [, count]) => sum + count, 0);
+/** Account subscription requests ALOR's stream received for the portfolio, by opcode. */
+const accountSubscriptions = (stack: LiveStack) => {
+  const counts = stack.simulators.alorStreams!.server.subscribeRequestCounts();
+  return ['PositionsGetAndSubscribeV2', 'SummariesGetAndSubscribeV2', 'OrdersGetAndSubscribeV2', 'TradesGetAndSubscribeV2'].map((opcode) => counts[`${opcode}:MOEX:D38291`] ?? 0);
+};
 
 describe('a live ALOR portfolio from its account subscriptions', () => {
   let stack: LiveStack;
@@ -71,7 +72,9 @@ describe('a live ALOR portfolio from its account subscriptions', () => {
     ]);
     await Promise.all(clients.slice(0, 2).map((client) => client.next()));
     await ordersFollowed(stack, 'live', 'alor');
-    expect(accountSubscriptions(stack) - before).toBe(0);
+    // None since, or one of each if the streams had been closed with the last client before.
+    const since = accountSubscriptions(stack).map((count, index) => count - before[index]!);
+    expect(since.every((count) => count === since[0] && count <= 1)).toBe(true);
     expect(await accountStream(stack, 'alor')).toMatchObject({ transport: 'websocket', state: 'live', sockets: 1 });
     for (const client of clients) client.close();
   });
@@ -144,6 +147,20 @@ describe('order events from ALOR’s order and trade subscriptions', () => {
     expect(eventsOf(later!.id).map((event) => event.kind)).toEqual(['ACCEPTED', 'FILLED']);
   });
 
+  it('subscribes again with a new access token when ALOR refuses the one it had (401), and streams on', async () => {
+    const refreshes = stack.simulators.alor!.server.requestCount('POST /refresh');
+    stack.simulators.alorStreams!.expireTokens();
+    stack.simulators.alorStreams!.server.dropSockets(() => true);
+    await eventually(async () => stack.simulators.alor!.server.requestCount('POST /refresh') > refreshes, 'a new access token');
+    await ordersFollowed(stack, 'live', 'alor');
+    const { order } = await placeOrder(stack, { accountId: account, instrument: sber, lots: 1 });
+    await nextOf(order!.id, 'FILLED');
+    expect(eventsOf(order!.id).map((event) => [event.kind, event.source])).toEqual([
+      ['ACCEPTED', 'STREAM'],
+      ['FILLED', 'STREAM'],
+    ]);
+  });
+
   it('reports a fill the stream holds back by asking ALOR (source POLL)', async () => {
     const server = stack.simulators.alorStreams!.server;
     server.switches.orderLagMilliseconds = 75_000;
@@ -155,5 +172,49 @@ describe('order events from ALOR’s order and trade subscriptions', () => {
     } finally {
       server.switches.orderLagMilliseconds = 0;
     }
+  });
+});
+
+describe('ALOR portfolio queries from the live state (cache.liveAccounts)', () => {
+  let stack: LiveStack;
+  beforeAll(async () => {
+    stack = await startLiveStack({ brokers: ['alor'], cache: { liveAccounts: true } });
+  });
+  afterAll(() => stack.stop());
+  const brokerCalls = () => stack.simulators.alor!.server.requestCount();
+  const query = async () => withoutTime((await graphql(stack.gateway, portfolioQuery(account), { token: stack.readToken })).data!.account.portfolio);
+
+  it('answers with 0 broker calls while the stream is live and checked, and by REST while it is not', async () => {
+    const first = await query();
+    await eventually(async () => (await accountStream(stack, 'alor'))['state'] === 'live', 'the ALOR account stream to be live');
+    await eventually(async () => {
+      const before = brokerCalls();
+      await query();
+      return brokerCalls() === before;
+    }, 'a query answered from the live state');
+    const before = brokerCalls();
+    expect(await query()).toEqual(first);
+    expect(brokerCalls()).toBe(before);
+
+    // Another tool's order: the stream changes the live state, and queries show it without asking ALOR.
+    const shown = await query();
+    const callsBeforeOrder = brokerCalls();
+    stack.simulators.alor!.orders.place({ portfolio: 'D38291', exchange: 'MOEX', symbol: 'SBER', side: 'buy', lots: 1, type: 'market', timeInForce: 'oneday', comment: null, iceberg: null });
+    await eventually(async () => JSON.stringify(await query()) !== JSON.stringify(shown), "the live state to show the other tool's order");
+    expect(brokerCalls()).toBe(callsBeforeOrder);
+    // The stream goes silent and is cut: until it is back and checked, queries ask ALOR.
+    const server = stack.simulators.alorStreams!.server;
+    server.switches.stalled = true;
+    server.dropSockets(() => true);
+    await eventually(async () => (await accountStream(stack, 'alor'))['state'] !== 'live', 'the ALOR account stream to be down');
+    const reads = positionsReads(stack);
+    await query();
+    expect(positionsReads(stack)).toBe(reads + 1);
+    server.switches.stalled = false;
+    await eventually(async () => {
+      const calls = brokerCalls();
+      await query();
+      return brokerCalls() === calls;
+    }, 'queries answered from the live state again');
   });
 });
