@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAlorSimulator } from '../src/simulators/alor/server.js';
+import { createAlorStreams } from '../src/simulators/alor/streams/server.js';
 import { graphql } from './support/graphql.js';
 import { SseClient } from './support/live-clients.js';
 import { accountStream, eventually, orderEventsSubscription, ordersFollowed, placeOrder, portfolioQuery, portfolioSubscription } from './support/live-accounts.js';
 import { startLiveStack, type LiveStack } from './support/live-stack.js';
+import { until } from './support/until.js';
 
 /**
  * ALOR's live accounts from its own account subscriptions on /ws (PositionsGetAndSubscribeV2,
@@ -216,5 +219,40 @@ describe('ALOR portfolio queries from the live state (cache.liveAccounts)', () =
       await query();
       return brokerCalls() === calls;
     }, 'queries answered from the live state again');
+  });
+});
+
+describe('ALOR account streams, when the access token is due for renewal', () => {
+  it('subscribes every account stream again with the new token, under the same guids, and streams on', { timeout: 30_000 }, async () => {
+    // Tokens that live 3 s: renewed no sooner than 5 s apart (the subscriptions outlive their token at ALOR).
+    const simulator = createAlorSimulator({ rateLimits: false, accessTokenLifetimeSeconds: 3 });
+    await simulator.server.start();
+    const streams = createAlorStreams(simulator);
+    await streams.server.start();
+    const stack = await startLiveStack({ brokers: ['alor'], connectionOverrides: { alor: { apiUrl: simulator.apiUrl, authUrl: simulator.authUrl, wsUrl: streams.url } } });
+    try {
+      const client = await SseClient.open(stack.url, { query: orderEventsSubscription(account), token: stack.readToken });
+      await ordersFollowed(stack, 'live', 'alor');
+      await until(() => streams.server.subscribeRequests('OrdersGetAndSubscribeV2:MOEX:D38291') >= 2, 'a renewal to re-send the subscriptions', 20_000);
+      const { order } = await placeOrder(stack, { accountId: account, instrument: sber, lots: 1 });
+      await client.next((result) => result.data.orderEvents.order.id === order!.id && result.data.orderEvents.kind === 'FILLED');
+      const events = client.results.map((result) => result.data.orderEvents).filter((event) => event.order.id === order!.id);
+      expect(events.map((event) => [event.kind, event.source])).toEqual([
+        ['ACCEPTED', 'STREAM'],
+        ['FILLED', 'STREAM'],
+      ]);
+      expect(streams.server.openSockets).toBe(1);
+      // The same guids throughout: ALOR replaced each subscription rather than adding another —
+      // one summaries subscription per portfolio, each of which sent its row at every (re)subscription.
+      const portfolios = Object.keys(streams.server.subscribeRequestCounts()).filter((what) => what.startsWith('SummariesGetAndSubscribeV2:'));
+      const summaries = streams.server.sendLog().filter((message) => message.topic === 'SummariesGetAndSubscribeV2');
+      expect(streams.server.subscribeRequests('SummariesGetAndSubscribeV2:MOEX:D38291')).toBeGreaterThanOrEqual(2);
+      expect(new Set(summaries.map((message) => message.subscription)).size).toBe(portfolios.length);
+      client.close();
+    } finally {
+      await stack.stop();
+      await streams.server.stop();
+      await simulator.server.stop();
+    }
   });
 });

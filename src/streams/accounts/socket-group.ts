@@ -41,6 +41,9 @@ export interface SocketGroupOptions {
   sink: Pick<AccountStreamSink, 'live' | 'interrupted' | 'failed'>;
 }
 
+/** The shortest wait before frames are sent again with a renewed credential. */
+const renewalFloorMilliseconds = 5_000;
+
 export function openSocketGroup(streams: GroupedStream[], options: SocketGroupOptions): AccountStreams {
   const sockets: UpstreamSocket[] = [];
   const renewals: NodeJS.Timeout[] = [];
@@ -83,7 +86,8 @@ export function openSocketGroup(streams: GroupedStream[], options: SocketGroupOp
       const at = stream.renewAt?.();
       if (at === undefined || closed) return;
       clearTimeout(renewals[index]);
-      renewals[index] = setTimeout(() => sendOpening(), Math.max(0, at - Date.now()));
+      // Not sooner than a few seconds: a credential host that is down keeps handing out the old one, still due.
+      renewals[index] = setTimeout(() => sendOpening(), Math.max(renewalFloorMilliseconds, at - Date.now()));
       renewals[index]!.unref();
     };
     const control: StreamControl = { reopenAfter: sendOpening, fail };
