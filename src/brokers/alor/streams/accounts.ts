@@ -103,6 +103,9 @@ export function createAlorAccountStreams(config: AlorConnectionConfig, tokens: T
       return acknowledged.size === byGuid.size;
     }
     // Every request of a refused token is answered 401: one new token for them all, and all sent again.
+    // ⚠ A 401 is matched to the token last sent, not to its request (ALOR's answer names only the
+    // guid): one of the first batch read after the new token went out would count as refusing it.
+    // The first batch's answers come together, long before the /refresh that follows the first.
     if (httpCode === 401 && replacing) return false;
     if (httpCode === 401 && sentWith && !replacements.has(sentWith)) {
       replacing = true;
