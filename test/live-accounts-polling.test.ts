@@ -5,10 +5,14 @@ import { accountStream, eventually, ordersFollowed, orderEventsSubscription, pla
 import { startLiveStack, type LiveStack } from './support/live-stack.js';
 
 /**
- * Live accounts of brokers brokerql polls (ALOR here, Tinkoff v1 whose streams are gone,
- * InstaForex): the same subscriptions, answered by reading within each broker's quota
- * (`source: POLL`), equal to what queries answer.
+ * Live accounts of brokers brokerql polls (Tinkoff v1 whose streams are gone, InstaForex, and
+ * ALOR when its /ws cannot be reached — here a loopback port nothing listens on, given up after
+ * `unavailableAfterMs`): the same subscriptions, answered by reading within each broker's
+ * quota (`source: POLL`), equal to what queries answer.
  */
+
+/** ALOR's stream unreachable: its account streams give up after a second, and ALOR is polled. */
+const alorStreamUnreachable = { streams: { accountPollMs: 500, unavailableAfterMs: 1_000 }, connectionOverrides: { alor: { wsUrl: 'ws://127.0.0.1:1/ws' } } };
 
 const withoutTime = ({ asOf: _asOf, ...portfolio }: Record<string, unknown>) => portfolio;
 
@@ -19,7 +23,7 @@ describe.each([
 ])('live accounts of %s, by polling', (connection, accountId, instrument) => {
   let stack: LiveStack;
   beforeAll(async () => {
-    stack = await startLiveStack({ brokers: ['alor', 'tinkoff-v1', 'instaforex'], streams: { accountPollMs: 500 } });
+    stack = await startLiveStack({ brokers: ['alor', 'tinkoff-v1', 'instaforex'], ...alorStreamUnreachable });
   });
   afterAll(() => stack.stop());
 
@@ -28,6 +32,8 @@ describe.each([
     const live = (await client.next()).data.portfolio;
     const queried = await graphql(stack.gateway, portfolioQuery(accountId), { token: stack.readToken });
     expect(withoutTime(live)).toEqual(withoutTime(queried.data!.account.portfolio));
+    // ALOR's account stream is given up after `unavailableAfterMs`; the others never had one.
+    await eventually(async () => (await accountStream(stack, connection))['transport'] === 'polling', `${connection} to poll`);
     expect(await accountStream(stack, connection)).toMatchObject({ transport: 'polling', state: 'polling' });
     if (instrument) {
       // A series of orders and fills: the subscription follows, and ends equal to REST, field by field.
@@ -48,7 +54,7 @@ describe.each([
 describe('order events by polling', () => {
   let stack: LiveStack;
   beforeAll(async () => {
-    stack = await startLiveStack({ brokers: ['alor', 'tinkoff-v1'], streams: { accountPollMs: 500 } });
+    stack = await startLiveStack({ brokers: ['alor', 'tinkoff-v1'], ...alorStreamUnreachable });
   });
   afterAll(() => stack.stop());
 

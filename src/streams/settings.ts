@@ -36,7 +36,7 @@ export const streamsSchema = z.strictObject({
    */
   maxUpstreamSubscriptions: integer(1, 100_000).default(1_000),
   /**
-   * Live accounts where there is no account stream (Tinkoff v1, InstaForex, ALOR here) or the
+   * Live accounts where there is no account stream (Tinkoff v1, InstaForex) or the
    * broker refused one (T-Invest 80001): each followed account's orders and portfolio are read
    * this often. Default 3 s (T-Invest: 20 GetOrders a minute of its 200; the connection's own
    * quota still spaces the calls).

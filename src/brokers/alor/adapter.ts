@@ -22,6 +22,7 @@ import { listAlorOperations } from './trade-history.js';
 import { readAlorOperationsPage } from './trade-history-page.js';
 import { AlorTrading } from './trading.js';
 import { alorRoutes } from './routes.js';
+import { createAlorAccountStreams } from './streams/accounts.js';
 import { createAlorMarketFeed } from './streams/market-data.js';
 import { orderbookResponseSchema, ordersResponseSchema, positionsResponseSchema, summaryResponseSchema } from './wire.js';
 
@@ -129,6 +130,7 @@ export function createAlorAdapter(
       trading.cancel(portfolioOf(params.brokerAccountId), alorOrderNumber.parse(params.orderId, 'orderId', connection), params.signal),
 
     createStreamFeed: (options) => createAlorMarketFeed(config, tokens, options),
+    createAccountStreams: (options) => createAlorAccountStreams(config, tokens, securities, options),
 
     // ALOR keeps the session's orders, finished ones included, under the portfolio.
     getOrder: async ({ brokerAccountId, orderId, signal }) =>

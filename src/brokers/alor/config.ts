@@ -12,8 +12,9 @@ export const alorConnection = z.strictObject({
   /** ALOR's WebSocket data API (test contour: wss://apidev.alor.ru/ws). */
   wsUrl: websocketUrl.default('wss://api.alor.ru/ws'),
   /**
-   * Sockets to /ws brokerql may open. ALOR allows 10 per user, shared by every tool of that user;
-   * each carries up to 5,000 subscriptions. Default 2.
+   * Sockets to /ws brokerql may open for market data. ALOR allows 10 per user, shared by every
+   * tool of that user; each carries up to 5,000 subscriptions. Live accounts take one more (their
+   * own socket, streams/accounts.ts). Default 2.
    */
   sockets: integer(1, 10).default(2),
 });

@@ -5,8 +5,9 @@ import type { StreamsConfig } from '../settings.js';
 import type { OrderObservation } from './order-tracker.js';
 
 /**
- * A broker's account streams (T-Invest: PortfolioStream, PositionsStream, OrderStateStream),
- * as an adapter opens them for its connection: one of each, covering every account of the
+ * A broker's account streams (T-Invest: PortfolioStream, PositionsStream, OrderStateStream;
+ * ALOR: its positions, summaries, orders and trades subscriptions on one /ws socket), as an
+ * adapter opens them for its connection: one of each, covering every account of the
  * connection, so that however many clients follow however many accounts, brokerql holds one of
  * the user's few stream slots per kind (T-Invest: 2 portfolio and 2 positions streams per user,
  * all tokens together). The account feed (account-feed.ts) does everything else: first states

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { BadUserInputError, NotFoundError, RateLimitedError, UpstreamAuthError, UpstreamRejectedError, type BrokerqlError } from '../../../errors.js';
 import { type FeedOptions, type FeedTopic, type StreamFeed, type TopicEvent, type TopicKind } from '../../../streams/feed.js';
 import { SocketFeed, type Inbound, type SocketProtocol } from '../../../streams/socket-feed.js';
+import type { CloseVerdict } from '../../../streams/upstream-socket.js';
 import { jsonDecimal, jsonInteger, parseJsonExact } from '../../json.js';
 import type { AccessToken } from '../access-token.js';
 import type { AlorConnectionConfig } from '../config.js';
@@ -33,7 +34,7 @@ const opcodes: Record<TopicKind, string> = { orderbook: 'OrderBookGetAndSubscrib
 const quoteSchema = z.object({ last_price: jsonDecimal.nullable().optional(), last_price_timestamp: jsonInteger.nullable().optional() });
 
 // {"message":"Handled successfully","httpCode":200,"requestGuid":"…"} / {"requestGuid":"…","httpCode":401,"message":"Invalid JWT token!"}
-const answerSchema = z.object({ requestGuid: z.string(), httpCode: jsonInteger, message: z.string().nullable().optional() });
+export const alorAnswerSchema = z.object({ requestGuid: z.string(), httpCode: jsonInteger, message: z.string().nullable().optional() });
 
 /** Answers that end a topic, by ALOR's `httpCode` (401 is asked again first, with a new token). */
 const refusals: Record<number, (message: string, connection: string) => BrokerqlError> = {
@@ -105,13 +106,7 @@ export function createAlorMarketFeed(config: AlorConnectionConfig, tokens: Token
     // The same guid with the new depth replaces the subscription.
     change: async (previous, next) => (previous.kind === 'orderbook' && next.kind === 'orderbook' && previous.depth !== next.depth ? subscribe([next]) : []),
     read: (text) => readFrame(text),
-    closed(code, reason, wasLive) {
-      // ⚠ The simulator closes an 11th socket of a user with 1008; ALOR documents only that it drops it.
-      if (code === 1008 && !wasLive) {
-        return { reconnect: false, error: new RateLimitedError(`ALOR refused another socket (${reason || code}): the user's 10 are in use, by brokerql or other tools`, { connection, retryable: true }) };
-      }
-      return { reconnect: true };
-    },
+    closed: (code, reason, wasLive) => alorCloseVerdict(code, reason, wasLive, connection),
     renewAt: () => lastToken?.refreshAt,
   };
 
@@ -123,7 +118,7 @@ export function createAlorMarketFeed(config: AlorConnectionConfig, tokens: Token
       const event = alorDataEvent(subscription, frame['data']);
       return event ? [{ type: 'event', key: subscription.key, event }] : [];
     }
-    const answer = answerSchema.safeParse(frame);
+    const answer = alorAnswerSchema.safeParse(frame);
     if (!answer.success) return [];
     const subscription = byGuid.get(answer.data.requestGuid);
     if (!subscription) return [];
@@ -161,3 +156,11 @@ function priceEvent(subscription: Pick<Subscription, 'address'>, data: unknown):
   return { kind: 'lastPrice', update: { instrument: alorInstrumentHint(subscription.address), price: quote.last_price, asOf: asOf.toISOString() } };
 }
 
+
+/** ⚠ The simulator closes an 11th socket of a user with 1008; ALOR documents only that it drops it. */
+export function alorCloseVerdict(code: number, reason: string, wasLive: boolean, connection: string): CloseVerdict {
+  if (code === 1008 && !wasLive) {
+    return { reconnect: false, error: new RateLimitedError(`ALOR refused another socket (${reason || code}): the user's 10 are in use, by brokerql or other tools`, { connection, retryable: true }) };
+  }
+  return { reconnect: true };
+}
