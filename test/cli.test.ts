@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTinkoffSimulator, tinkoffSimulatorTokens } from '../src/simulators/tinkoff/server.js';
 import { SseClient } from './support/live-clients.js';
-import { eventually } from './support/live-accounts.js';
+import { ordersFollowed } from './support/live-accounts.js';
 import { CliProcess, runCli, runCliInProcess } from './support/cli.js';
 import { temporaryDirectory } from './support/temporary-directory.js';
 
@@ -271,11 +271,7 @@ describe('demo', () => {
     const orders = await SseClient.open(url!.replace(/\/graphql$/, ''), { query: (JSON.parse(accountBody!) as { query: string }).query, token: readToken });
     expect(orders.results).toEqual([]);
     // Events are news from the moment the account is followed: until then an order is not news.
-    await eventually(async () => {
-      const ready = (await (await fetch(url!.replace(/\/graphql$/, '/readyz'))).json()) as { connections: Array<{ id: string; accountStream?: { state: string; ordersFollowed: number } }> };
-      const tbank = ready.connections.find((connection) => connection.id === 'tbank')?.accountStream;
-      return tbank?.state === 'live' && tbank.ordersFollowed >= 1;
-    }, 'the demo account to be followed');
+    await ordersFollowed({ url: url!.replace(/\/graphql$/, '') });
     const placed = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tradeToken}` }, body: orderBody! });
     const order = ((await placed.json()) as { data: { placeOrder: { id: string } } }).data.placeOrder;
     const filled = await orders.next((result) => result.data.orderEvents.order.id === order.id && result.data.orderEvents.kind === 'FILLED', 'the placed order to fill');

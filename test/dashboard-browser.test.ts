@@ -5,7 +5,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type ServingGateway } from '../src/server.js';
 import { builtDashboard } from './support/dashboard.js';
+import Big from 'big.js';
 import { graphql } from './support/graphql.js';
+import { ordersFollowed, tinkoffAccount } from './support/live-accounts.js';
 import { startStack, type Stack } from './support/stack.js';
 
 /**
@@ -137,6 +139,63 @@ describe.skipIf(skip)('the dashboard in Chromium', () => {
     const expected = (answer.data!['netWorth'] as { total: { amount: string } }).total.amount;
     expect(expected).not.toBe(totalBefore);
     await expect.poll(() => page.getByTestId('net-worth-total').getAttribute('data-amount'), { timeout: patience }).toBe(expected);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, testTimeout);
+
+  it("follows the account's orders and portfolio: another tool's order appears, its fill moves the row, activity, position and net worth, a cancel removes it", async () => {
+    const { page, errors } = await openTab({ clock: true });
+    await signIn(page, stack.readToken);
+    const account = page.locator(`section.account[data-account="${tinkoffAccount}"]`);
+    // The portfolio subscription's first event (the current portfolio) marks the account live;
+    // the orderEvents subscription went out with it over the same socket.
+    await expect.poll(() => account.getAttribute('data-live-portfolio'), { timeout: patience }).not.toBeNull();
+    await ordersFollowed({ url: serving.server.url });
+    const quantity = account.locator(`[data-quantity-of="tbank:${sberFigi}"]`);
+    const quantityBefore = (await quantity.getAttribute('data-quantity'))!;
+    const instrument = await graphql(stack.gateway, `{ instrument(connection: "tbank", ref: { figi: "${sberFigi}" }) { lotSize } }`, { token: stack.readToken });
+    const lotSize = (instrument.data!['instrument'] as { lotSize: string | number }).lotSize;
+    const totalBefore = await page.getByTestId('net-worth-total').getAttribute('data-amount');
+
+    // Another tool (a TRADE token; the page holds a READ one) places a limit order at the best bid:
+    // it waits there, and the page shows it from its ACCEPTED event.
+    const market = stack.simulators.byBroker.tinkoff!.market!;
+    const bestBid = market.book(sberFigi, 1).bids[0]!;
+    const placeLimitOrder = async () => {
+      const input = `accountId: "${tinkoffAccount}", instrument: { figi: "${sberFigi}" }, side: BUY, type: LIMIT, lots: 2, price: "${bestBid.price}"`;
+      const placed = await graphql(stack.gateway, `mutation { placeOrder(input: { ${input} }) { id } }`, { token: stack.tradeToken });
+      expect(placed.errors).toBeUndefined();
+      return (placed.data!['placeOrder'] as { id: string }).id;
+    };
+    const orderId = await placeLimitOrder();
+    const row = page.locator(`#orders tr[data-order="${orderId}"]`);
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: patience }).toBe('NEW');
+    await page.locator(`#order-events tr[data-order="${orderId}"][data-kind="ACCEPTED"]`).waitFor({ timeout: patience });
+
+    // Someone sells into the level: the orders resting there before it, then ours, filled.
+    market.execute(sberFigi, 'sell', bestBid.quantity + 2, bestBid.price);
+    await row.waitFor({ state: 'detached', timeout: patience });
+    const filled = page.locator(`#order-events tr[data-order="${orderId}"][data-kind="FILLED"]`);
+    await filled.waitFor({ timeout: patience });
+    expect(await filled.textContent()).toContain(`2 lots @ ${bestBid.price}`);
+    const expectedQuantity = new Big(quantityBefore).plus(new Big(lotSize).times(2)).toString();
+    await expect.poll(() => quantity.getAttribute('data-quantity'), { timeout: patience }).toBe(expectedQuantity);
+
+    // The net worth follows within its throttle: asked again 30 s after the change.
+    await page.clock.fastForward('00:31');
+    const answer = await graphql(stack.gateway, '{ netWorth { total { amount } } }', { token: stack.readToken });
+    const expected = (answer.data!['netWorth'] as { total: { amount: string } }).total.amount;
+    expect(expected).not.toBe(totalBefore);
+    await expect.poll(() => page.getByTestId('net-worth-total').getAttribute('data-amount'), { timeout: patience }).toBe(expected);
+
+    // A cancelled order leaves the working orders.
+    const cancelledId = await placeLimitOrder();
+    const cancelledRow = page.locator(`#orders tr[data-order="${cancelledId}"]`);
+    await cancelledRow.waitFor({ timeout: patience });
+    const cancelled = await graphql(stack.gateway, `mutation { cancelOrder(accountId: "${tinkoffAccount}", orderId: "${cancelledId}") { status } }`, { token: stack.tradeToken });
+    expect(cancelled.data).toEqual({ cancelOrder: { status: 'CANCELLED' } });
+    await cancelledRow.waitFor({ state: 'detached', timeout: patience });
+    await page.locator(`#order-events tr[data-order="${cancelledId}"][data-kind="CANCELLED"]`).waitFor({ timeout: patience });
     expect(errors).toEqual([]);
     await page.close();
   }, testTimeout);
