@@ -1,13 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type ServingGateway } from '../src/server.js';
+import { quotation } from '../src/simulators/tinkoff/wire.js';
 import { builtDashboard } from './support/dashboard.js';
 import Big from 'big.js';
 import { graphql } from './support/graphql.js';
-import { ordersFollowed, tinkoffAccount } from './support/live-accounts.js';
+import { ordersFollowed, placeOrderElsewhere, tinkoffAccount } from './support/live-accounts.js';
 import { startStack, type Stack } from './support/stack.js';
 
 /**
@@ -187,6 +189,13 @@ describe.skipIf(skip)('the dashboard in Chromium', () => {
     const expected = (answer.data!['netWorth'] as { total: { amount: string } }).total.amount;
     expect(expected).not.toBe(totalBefore);
     await expect.poll(() => page.getByTestId('net-worth-total').getAttribute('data-amount'), { timeout: patience }).toBe(expected);
+
+    // An order placed straight at T-Invest, not through brokerql, appears too (the order stream
+    // tells); a rouble under the bid, so that it waits whatever the book did since.
+    const underTheBid = new Big(bestBid.price).minus(1).toFixed(2);
+    const elsewhere = await placeOrderElsewhere(stack, { orderId: randomUUID(), orderType: 'ORDER_TYPE_LIMIT', price: quotation(underTheBid) });
+    expect(elsewhere.executionReportStatus).toBe('EXECUTION_REPORT_STATUS_NEW');
+    await expect.poll(() => page.locator(`#orders tr[data-order="${elsewhere.orderId}"]`).getAttribute('data-status'), { timeout: patience }).toBe('NEW');
 
     // A cancelled order leaves the working orders.
     const cancelledId = await placeLimitOrder();

@@ -40,7 +40,7 @@ export async function placeOrder(stack: LiveStack, input: { accountId?: string; 
 }
 
 /** An order placed at T-Invest's simulator by "another tool": straight over its REST API, not through brokerql. */
-export async function placeOrderElsewhere(stack: LiveStack, body: Record<string, unknown>): Promise<{ orderId: string; executionReportStatus: string }> {
+export async function placeOrderElsewhere(stack: Pick<LiveStack, 'tinkoff'>, body: Record<string, unknown>): Promise<{ orderId: string; executionReportStatus: string }> {
   const response = await fetch(`${stack.tinkoff.baseUrl}/tinkoff.public.invest.api.contract.v1.OrdersService/PostOrder`, {
     method: 'POST',
     headers: { authorization: `Bearer ${tinkoffSimulatorTokens.full}`, 'content-type': 'application/json' },
