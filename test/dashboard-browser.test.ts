@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type ServingGateway } from '../src/server.js';
 import { quotation } from '../src/simulators/tinkoff/wire.js';
@@ -62,8 +62,10 @@ describe.skipIf(skip)('the dashboard in Chromium', () => {
   });
 
   /** A new tab (its own sessionStorage) recording every console error and uncaught exception. */
-  async function openTab({ clock = false } = {}): Promise<{ page: Page; errors: string[] }> {
+  async function openTab({ clock = false, webSockets }: { clock?: boolean; webSockets?: (route: WebSocketRoute) => void } = {}): Promise<{ page: Page; errors: string[] }> {
     const page = await context.newPage();
+    // A test may stand between the page and the gateway's WebSocket (to cut it).
+    if (webSockets) await page.routeWebSocket(/\/graphql$/, webSockets);
     // The page's clock runs as usual, and a test can move it on instead of waiting for a timer.
     if (clock) await page.clock.install();
     const errors: string[] = [];
@@ -205,6 +207,39 @@ describe.skipIf(skip)('the dashboard in Chromium', () => {
     expect(cancelled.data).toEqual({ cancelOrder: { status: 'CANCELLED' } });
     await cancelledRow.waitFor({ state: 'detached', timeout: patience });
     await page.locator(`#order-events tr[data-order="${cancelledId}"][data-kind="CANCELLED"]`).waitFor({ timeout: patience });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, testTimeout);
+
+  it('reads the working orders again when its socket is back: order events of the gap are not replayed', async () => {
+    // The page's socket passes through here; while `refusing`, a new one is closed at once
+    // (1012, "service restart": graphql-ws tries again, a little later).
+    let refusing = false;
+    let current: { page: WebSocketRoute; server: WebSocketRoute } | undefined;
+    const { page, errors } = await openTab({
+      webSockets: (route) => {
+        if (refusing) return void route.close({ code: 1012, reason: 'restarting' });
+        current = { page: route, server: route.connectToServer() };
+      },
+    });
+    await signIn(page, stack.readToken);
+    const account = page.locator(`section.account[data-account="${tinkoffAccount}"]`);
+    await expect.poll(() => account.getAttribute('data-live-portfolio'), { timeout: patience }).not.toBeNull();
+    await ordersFollowed({ url: serving.server.url });
+    const liveState = page.locator('#live-state');
+    refusing = true;
+    await current!.server.close({ code: 1012, reason: 'restarting' });
+    await current!.page.close({ code: 1012, reason: 'restarting' });
+    await expect.poll(() => liveState.textContent(), { timeout: patience }).toBe('reconnecting…');
+
+    // Placed while the page has no socket: its ACCEPTED event goes to nobody.
+    const underTheBid = new Big(stack.simulators.byBroker.tinkoff!.market!.book(sberFigi, 1).bids[0]!.price).minus(1).toFixed(2);
+    const input = `accountId: "${tinkoffAccount}", instrument: { figi: "${sberFigi}" }, side: BUY, type: LIMIT, lots: 1, price: "${underTheBid}"`;
+    const placed = await graphql(stack.gateway, `mutation { placeOrder(input: { ${input} }) { id } }`, { token: stack.tradeToken });
+    const orderId = (placed.data!['placeOrder'] as { id: string }).id;
+    refusing = false;
+    await expect.poll(() => liveState.textContent(), { timeout: patience }).toBe('live');
+    await expect.poll(() => page.locator(`#orders tr[data-order="${orderId}"]`).getAttribute('data-status'), { timeout: patience }).toBe('NEW');
     expect(errors).toEqual([]);
     await page.close();
   }, testTimeout);

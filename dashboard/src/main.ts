@@ -1,7 +1,21 @@
 import { graphqlRequest, TokenRefusedError, type GraphQLErrorLike } from './api.js';
 import { byId, show } from './dom.js';
 import { startLive, subscriptionFields } from './live.js';
-import { accountsQuery, healthQuery, netWorthQuery, operationsQuery, viewerQuery, type AccountData, type ConnectionData, type HealthData, type NetWorthData, type OperationsData, type ViewerData } from './queries.js';
+import {
+  accountsQuery,
+  healthQuery,
+  netWorthQuery,
+  operationsQuery,
+  viewerQuery,
+  workingOrdersQuery,
+  type AccountData,
+  type ConnectionData,
+  type HealthData,
+  type NetWorthData,
+  type OperationsData,
+  type ViewerData,
+  type WorkingOrdersData,
+} from './queries.js';
 import { applyOrderEvent, renderOperations, renderOrders, setOrders } from './render-activity.js';
 import { applyPrice, renderAccounts, renderPortfolio, showAccountProblem } from './render-accounts.js';
 import { renderAllocation } from './render-allocation.js';
@@ -135,6 +149,7 @@ async function loadBoard(): Promise<void> {
   }
   const available = await subscriptionFields(current);
   stopLive?.();
+  let socketWasDown = false;
   stopLive = startLive(current, { instruments, accountIds: accounts.filter((account) => account.portfolio).map((account) => account.id) }, available, {
     price(instrumentId, price, asOf) {
       if (applyPrice(byId('accounts'), instrumentId, price, asOf) > 0) scheduleNetWorth();
@@ -166,10 +181,21 @@ async function loadBoard(): Promise<void> {
     connection(up) {
       byId('live-state').textContent = up ? 'live' : 'reconnecting…';
       byId('live-state').className = up ? 'badge state-ok' : 'badge state-failing';
+      // The subscriptions resume on the new socket, but order events of the gap are not replayed
+      // (a client joining gets the changes from then on): the working orders are read again.
+      if (up && socketWasDown && available.has('orderEvents')) reloadWorkingOrders().catch(reportLoadError);
+      socketWasDown ||= !up;
     },
   });
 
   await loadOperations();
+}
+
+async function reloadWorkingOrders(): Promise<void> {
+  if (token === null) return;
+  const { data } = await graphqlRequest<WorkingOrdersData>(token, workingOrdersQuery);
+  for (const account of data.accounts) if (account.orders) setOrders(account.id, account.orders);
+  renderOrders();
 }
 
 async function loadOperations(): Promise<void> {

@@ -85,6 +85,17 @@ export const accountsQuery = /* GraphQL */ `
   }
 `;
 
+/** Working orders alone: read again after the live socket was down (order events are not replayed). */
+export const workingOrdersQuery = /* GraphQL */ `
+  query DashboardWorkingOrders {
+    accounts { id orders { ${orderFields} } }
+  }
+`;
+
+export interface WorkingOrdersData {
+  accounts: Array<{ id: string; orders: OrderData[] | null }>;
+}
+
 export interface PositionData {
   instrument: { id: string; ticker: string; name: string | null; type: string | null };
   quantity: string;
