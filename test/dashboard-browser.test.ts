@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page, type WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenStore } from '../src/auth/tokens.js';
 import { serve, type ServingGateway } from '../src/server.js';
 import { quotation } from '../src/simulators/tinkoff/wire.js';
+import { openDatabase } from '../src/storage/database.js';
 import { builtDashboard } from './support/dashboard.js';
 import Big from 'big.js';
 import { graphql } from './support/graphql.js';
@@ -240,6 +242,22 @@ describe.skipIf(skip)('the dashboard in Chromium', () => {
     refusing = false;
     await expect.poll(() => liveState.textContent(), { timeout: patience }).toBe('live');
     await expect.poll(() => page.locator(`#orders tr[data-order="${orderId}"]`).getAttribute('data-status'), { timeout: patience }).toBe('NEW');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, testTimeout);
+
+  it("says an account is no longer live when brokerql ends its subscriptions (the token revoked)", async () => {
+    const token = stack.token('READ');
+    const { page, errors } = await openTab();
+    await signIn(page, token);
+    const account = page.locator(`section.account[data-account="${tinkoffAccount}"]`);
+    await expect.poll(() => account.getAttribute('data-live-portfolio'), { timeout: patience }).not.toBeNull();
+    expect(await account.locator('.live-state').textContent()).toBe('live');
+    // `brokerql token revoke` in another process: its own connection to the same SQLite file.
+    const elsewhere = openDatabase(stack.dataDir);
+    new TokenStore(elsewhere).revoke(token.slice(4, 16));
+    elsewhere.close();
+    await expect.poll(() => account.locator('.live-state').textContent(), { timeout: patience }).toMatch(/^not live: (portfolio|orders): the bearer token has been revoked/);
     expect(errors).toEqual([]);
     await page.close();
   }, testTimeout);

@@ -9,6 +9,7 @@ import type { AccountData, PortfolioData, PositionData } from './queries.js';
  */
 
 export function renderAccounts(container: HTMLElement, accounts: AccountData[], failures: ReadonlyMap<string, string>): void {
+  accountProblems.clear();
   show(
     container,
     ...accounts.map((account) =>
@@ -39,17 +40,27 @@ export function renderPortfolio(container: HTMLElement, accountId: string, portf
   if (!section || !target) return;
   show(target, ...portfolioContent(portfolio, undefined));
   section.dataset['livePortfolio'] = portfolio.asOf;
-  show(section.querySelector<HTMLElement>('.live-state')!, element('span', { class: 'badge state-ok' }, 'live'));
+  showLiveState(section);
   for (const { instrument } of portfolio.positions) {
     const live = livePrices.get(instrument.id);
     if (live && Date.parse(live.asOf) > Date.parse(portfolio.asOf)) applyPriceIn(target, instrument.id, live.price);
   }
 }
 
+/** Why an account's subscriptions stopped, by account id: kept, so a later portfolio event does not say "live" over it. */
+const accountProblems = new Map<string, string>();
+
 /** A live subscription of the account failed: said beside its name, so the numbers are not taken as live. */
 export function showAccountProblem(container: HTMLElement, accountId: string, message: string): void {
-  const state = accountSection(container, accountId)?.querySelector<HTMLElement>('.live-state');
-  if (state) show(state, element('span', { class: 'badge state-failing' }, `not live: ${message}`));
+  accountProblems.set(accountId, message);
+  const section = accountSection(container, accountId);
+  if (section) showLiveState(section);
+}
+
+function showLiveState(section: HTMLElement): void {
+  const problem = accountProblems.get(section.dataset['account'] ?? '');
+  const badge = problem ? element('span', { class: 'badge state-failing' }, `not live: ${problem}`) : element('span', { class: 'badge state-ok' }, 'live');
+  show(section.querySelector<HTMLElement>('.live-state')!, badge);
 }
 
 function accountSection(container: HTMLElement, accountId: string): HTMLElement | null {
