@@ -5,8 +5,15 @@ import type { AccountData, PortfolioData, PositionData } from './queries.js';
 /**
  * Positions per account, with price, value and yield. A price cell carries its instrument's id
  * (data-price-of) and a value cell the quantity (data-value-of, data-quantity), so a live price
- * can update every account that holds the instrument.
+ * can update every account that holds the instrument; the quantity cell says its own
+ * (data-quantity-of), which a portfolio event changes. Each account's heading says whether its
+ * subscriptions are live.
  */
+
+/** The newest live price of each instrument, to apply again over a re-rendered portfolio. */
+const livePrices = new Map<string, { price: string; asOf: string }>();
+/** Why an account's subscriptions stopped, by account id: kept, so a later portfolio event does not say "live" over it. */
+const accountProblems = new Map<string, string>();
 
 export function renderAccounts(container: HTMLElement, accounts: AccountData[], failures: ReadonlyMap<string, string>): void {
   accountProblems.clear();
@@ -46,9 +53,6 @@ export function renderPortfolio(container: HTMLElement, accountId: string, portf
     if (live && Date.parse(live.asOf) > Date.parse(portfolio.asOf)) applyPriceIn(target, instrument.id, live.price);
   }
 }
-
-/** Why an account's subscriptions stopped, by account id: kept, so a later portfolio event does not say "live" over it. */
-const accountProblems = new Map<string, string>();
 
 /** A live subscription of the account failed: said beside its name, so the numbers are not taken as live. */
 export function showAccountProblem(container: HTMLElement, accountId: string, message: string): void {
@@ -102,9 +106,6 @@ function positionRow(position: PositionData): HTMLTableCellElement[] {
     element('td', { class: 'number' }, yieldPercent === null ? '—' : `${yieldPercent} %`),
   ];
 }
-
-/** The newest live price of each instrument, to apply again over a re-rendered portfolio. */
-const livePrices = new Map<string, { price: string; asOf: string }>();
 
 /** A live price (Subscription.lastPrices): every cell of that instrument, and the values that follow it. */
 export function applyPrice(container: HTMLElement, instrumentId: string, price: string, asOf: string): number {
