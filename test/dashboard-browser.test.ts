@@ -149,7 +149,7 @@ describe.skipIf(skip)('the dashboard in Chromium', () => {
     await page.close();
   }, testTimeout);
 
-  it("follows the account's orders and portfolio: another tool's order appears, its fill moves the row, activity, position and net worth, a cancel removes it", async () => {
+  it("follows the account's orders and portfolio: another tool's order appears, its fill moves the row, activity, position and net worth, a partial fill changes a row, a cancel removes it", async () => {
     const { page, errors } = await openTab({ clock: true });
     await signIn(page, stack.readToken);
     const account = page.locator(`section.account[data-account="${tinkoffAccount}"]`);
@@ -167,13 +167,13 @@ describe.skipIf(skip)('the dashboard in Chromium', () => {
     // it waits there, and the page shows it from its ACCEPTED event.
     const market = stack.simulators.byBroker.tinkoff!.market!;
     const bestBid = market.book(sberFigi, 1).bids[0]!;
-    const placeLimitOrder = async () => {
-      const input = `accountId: "${tinkoffAccount}", instrument: { figi: "${sberFigi}" }, side: BUY, type: LIMIT, lots: 2, price: "${bestBid.price}"`;
+    const placeLimitOrder = async (lots: number, price: string) => {
+      const input = `accountId: "${tinkoffAccount}", instrument: { figi: "${sberFigi}" }, side: BUY, type: LIMIT, lots: ${lots}, price: "${price}"`;
       const placed = await graphql(stack.gateway, `mutation { placeOrder(input: { ${input} }) { id } }`, { token: stack.tradeToken });
-      expect(placed.errors).toBeUndefined();
+      expect(placed.errors, JSON.stringify(placed.errors)).toBeUndefined();
       return (placed.data!['placeOrder'] as { id: string }).id;
     };
-    const orderId = await placeLimitOrder();
+    const orderId = await placeLimitOrder(2, bestBid.price);
     const row = page.locator(`#orders tr[data-order="${orderId}"]`);
     await expect.poll(() => row.getAttribute('data-status'), { timeout: patience }).toBe('NEW');
     await page.locator(`#order-events tr[data-order="${orderId}"][data-kind="ACCEPTED"]`).waitFor({ timeout: patience });
@@ -183,7 +183,7 @@ describe.skipIf(skip)('the dashboard in Chromium', () => {
     await row.waitFor({ state: 'detached', timeout: patience });
     const filled = page.locator(`#order-events tr[data-order="${orderId}"][data-kind="FILLED"]`);
     await filled.waitFor({ timeout: patience });
-    expect(await filled.textContent()).toContain(`2 lots @ ${bestBid.price}`);
+    expect(await filled.textContent()).toContain(`2 @ ${bestBid.price}`);
     const expectedQuantity = new Big(quantityBefore).plus(new Big(lotSize).times(2)).toString();
     await expect.poll(() => quantity.getAttribute('data-quantity'), { timeout: patience }).toBe(expectedQuantity);
 
@@ -201,10 +201,15 @@ describe.skipIf(skip)('the dashboard in Chromium', () => {
     expect(elsewhere.executionReportStatus).toBe('EXECUTION_REPORT_STATUS_NEW');
     await expect.poll(() => page.locator(`#orders tr[data-order="${elsewhere.orderId}"]`).getAttribute('data-status'), { timeout: patience }).toBe('NEW');
 
-    // A cancelled order leaves the working orders.
-    const cancelledId = await placeLimitOrder();
+    // A partial fill changes the order's row; cancelled, it leaves the working orders.
+    const nextBid = market.book(sberFigi, 1).bids[0]!;
+    const cancelledId = await placeLimitOrder(2, nextBid.price);
     const cancelledRow = page.locator(`#orders tr[data-order="${cancelledId}"]`);
-    await cancelledRow.waitFor({ timeout: patience });
+    await expect.poll(() => cancelledRow.getAttribute('data-status'), { timeout: patience }).toBe('NEW');
+    market.execute(sberFigi, 'sell', nextBid.quantity + 1, nextBid.price);
+    await expect.poll(() => cancelledRow.getAttribute('data-status'), { timeout: patience }).toBe('PARTIALLY_FILLED');
+    expect(await cancelledRow.textContent()).toContain('1 / 2');
+    expect(await page.locator(`#order-events tr[data-order="${cancelledId}"][data-kind="PARTIALLY_FILLED"]`).textContent()).toContain(`1 @ ${nextBid.price}`);
     const cancelled = await graphql(stack.gateway, `mutation { cancelOrder(accountId: "${tinkoffAccount}", orderId: "${cancelledId}") { status } }`, { token: stack.tradeToken });
     expect(cancelled.data).toEqual({ cancelOrder: { status: 'CANCELLED' } });
     await cancelledRow.waitFor({ state: 'detached', timeout: patience });

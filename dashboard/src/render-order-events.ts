@@ -23,7 +23,7 @@ export function renderOrderEvents(): void {
     events.length === 0
       ? element('p', { class: 'muted' }, 'No order has changed since the page opened.')
       : table(
-          ['Time', 'Account', 'Instrument', 'Change', 'This fill', 'Lots (filled / asked)', 'Status'],
+          ['Time', 'Account', 'Instrument', 'Change', 'This fill (lots @ price)', 'Lots (filled / asked)', 'Status'],
           events.map(({ accountId, event }) => ({
             attributes: { 'data-order': event.order.id, 'data-kind': event.kind },
             cells: [
@@ -31,7 +31,7 @@ export function renderOrderEvents(): void {
               accountId,
               `${event.order.side} ${event.order.instrument.ticker}`,
               event.kind,
-              event.fill ? `${groupDigits(event.fill.lots)} lots @ ${groupDigits(event.fill.price)}` : '—',
+              event.fill ? `${groupDigits(event.fill.lots)} @ ${groupDigits(event.fill.price)}` : '—',
               `${groupDigits(event.order.executedLots)} / ${groupDigits(event.order.requestedLots)}`,
               event.order.status,
             ],
