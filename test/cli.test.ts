@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTinkoffSimulator, tinkoffSimulatorTokens } from '../src/simulators/tinkoff/server.js';
 import { SseClient } from './support/live-clients.js';
+import { ordersFollowed } from './support/live-accounts.js';
 import { CliProcess, runCli, runCliInProcess } from './support/cli.js';
 import { temporaryDirectory } from './support/temporary-directory.js';
 
@@ -262,6 +263,20 @@ describe('demo', () => {
     const first = await live.next();
     await live.next((result) => result.data.orderbook.asOf !== first.data.orderbook.asOf, 'the book to move');
     live.close();
+
+    // The printed account subscription reports the order the printed mutation places.
+    const [, accountBody, orderBody] = await cli.waitFor(
+      /Live account[^\n]*\n\s*curl -N [^\n]*\n[^\n]*authorization: Bearer bql_[^\n]*\n\s*-d '([^']+)'\n[^\n]*TRADE token[^\n]*\n\s*curl -s [^\n]*\n[^\n]*authorization: Bearer (?:bql_\S+)[^\n]*\n\s*-d '([^']+)'/,
+    );
+    const orders = await SseClient.open(url!.replace(/\/graphql$/, ''), { query: (JSON.parse(accountBody!) as { query: string }).query, token: readToken });
+    expect(orders.results).toEqual([]);
+    // Events are news from the moment the account is followed: until then an order is not news.
+    await ordersFollowed({ url: url!.replace(/\/graphql$/, '') });
+    const placed = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tradeToken}` }, body: orderBody! });
+    const order = ((await placed.json()) as { data: { placeOrder: { id: string } } }).data.placeOrder;
+    const filled = await orders.next((result) => result.data.orderEvents.order.id === order.id && result.data.orderEvents.kind === 'FILLED', 'the placed order to fill');
+    expect(filled.data.orderEvents.order).toMatchObject({ status: 'FILLED', executedLots: '1' });
+    orders.close();
     cli.child.kill('SIGINT');
     expect(await cli.exit()).toBe(0);
     expect(existsSync(configFile!)).toBe(false);

@@ -1,11 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenStore } from '../src/auth/tokens.js';
 import { serve, type ServingGateway } from '../src/server.js';
+import { quotation } from '../src/simulators/tinkoff/wire.js';
+import { openDatabase } from '../src/storage/database.js';
 import { builtDashboard } from './support/dashboard.js';
+import Big from 'big.js';
 import { graphql } from './support/graphql.js';
+import { ordersFollowed, placeOrderElsewhere, tinkoffAccount } from './support/live-accounts.js';
 import { startStack, type Stack } from './support/stack.js';
 
 /**
@@ -58,8 +64,10 @@ describe.skipIf(skip)('the dashboard in Chromium', () => {
   });
 
   /** A new tab (its own sessionStorage) recording every console error and uncaught exception. */
-  async function openTab({ clock = false } = {}): Promise<{ page: Page; errors: string[] }> {
+  async function openTab({ clock = false, webSockets }: { clock?: boolean; webSockets?: (route: WebSocketRoute) => void } = {}): Promise<{ page: Page; errors: string[] }> {
     const page = await context.newPage();
+    // A test may stand between the page and the gateway's WebSocket (to cut it).
+    if (webSockets) await page.routeWebSocket(/\/graphql$/, webSockets);
     // The page's clock runs as usual, and a test can move it on instead of waiting for a timer.
     if (clock) await page.clock.install();
     const errors: string[] = [];
@@ -142,6 +150,124 @@ describe.skipIf(skip)('the dashboard in Chromium', () => {
     const expected = (answer.data!['netWorth'] as { total: { amount: string } }).total.amount;
     expect(expected).not.toBe(totalBefore);
     await expect.poll(() => page.getByTestId('net-worth-total').getAttribute('data-amount'), { timeout: patience }).toBe(expected);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, testTimeout);
+
+  it("follows the account's orders and portfolio: another tool's order appears, its fill moves the row, activity, position and net worth, a partial fill changes a row, a cancel removes it", async () => {
+    const { page, errors } = await openTab({ clock: true });
+    await signIn(page, stack.readToken);
+    const account = page.locator(`section.account[data-account="${tinkoffAccount}"]`);
+    // The portfolio subscription's first event (the current portfolio) marks the account live;
+    // the orderEvents subscription went out with it over the same socket.
+    await expect.poll(() => account.getAttribute('data-live-portfolio'), { timeout: patience }).not.toBeNull();
+    await ordersFollowed({ url: serving.server.url });
+    const quantity = account.locator(`[data-quantity-of="tbank:${sberFigi}"]`);
+    const quantityBefore = (await quantity.getAttribute('data-quantity'))!;
+    const instrument = await graphql(stack.gateway, `{ instrument(connection: "tbank", ref: { figi: "${sberFigi}" }) { lotSize } }`, { token: stack.readToken });
+    const lotSize = (instrument.data!['instrument'] as { lotSize: string | number }).lotSize;
+    const totalBefore = await page.getByTestId('net-worth-total').getAttribute('data-amount');
+
+    // Another tool (a TRADE token; the page holds a READ one) places a limit order at the best bid:
+    // it waits there, and the page shows it from its ACCEPTED event.
+    const market = stack.simulators.byBroker.tinkoff!.market!;
+    const bestBid = market.book(sberFigi, 1).bids[0]!;
+    const placeLimitOrder = async (lots: number, price: string) => {
+      const input = `accountId: "${tinkoffAccount}", instrument: { figi: "${sberFigi}" }, side: BUY, type: LIMIT, lots: ${lots}, price: "${price}"`;
+      const placed = await graphql(stack.gateway, `mutation { placeOrder(input: { ${input} }) { id } }`, { token: stack.tradeToken });
+      expect(placed.errors, JSON.stringify(placed.errors)).toBeUndefined();
+      return (placed.data!['placeOrder'] as { id: string }).id;
+    };
+    const orderId = await placeLimitOrder(2, bestBid.price);
+    const row = page.locator(`#orders tr[data-order="${orderId}"]`);
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: patience }).toBe('NEW');
+    await page.locator(`#order-events tr[data-order="${orderId}"][data-kind="ACCEPTED"]`).waitFor({ timeout: patience });
+
+    // Someone sells into the level: the orders resting there before it, then ours, filled.
+    market.execute(sberFigi, 'sell', bestBid.quantity + 2, bestBid.price);
+    await row.waitFor({ state: 'detached', timeout: patience });
+    const filled = page.locator(`#order-events tr[data-order="${orderId}"][data-kind="FILLED"]`);
+    await filled.waitFor({ timeout: patience });
+    expect(await filled.textContent()).toContain(`2 @ ${bestBid.price}`);
+    const expectedQuantity = new Big(quantityBefore).plus(new Big(lotSize).times(2)).toString();
+    await expect.poll(() => quantity.getAttribute('data-quantity'), { timeout: patience }).toBe(expectedQuantity);
+
+    // The net worth follows within its throttle: asked again 30 s after the change.
+    await page.clock.fastForward('00:31');
+    const answer = await graphql(stack.gateway, '{ netWorth { total { amount } } }', { token: stack.readToken });
+    const expected = (answer.data!['netWorth'] as { total: { amount: string } }).total.amount;
+    expect(expected).not.toBe(totalBefore);
+    await expect.poll(() => page.getByTestId('net-worth-total').getAttribute('data-amount'), { timeout: patience }).toBe(expected);
+
+    // An order placed straight at T-Invest, not through brokerql, appears too (the order stream
+    // tells); a rouble under the bid, so that it waits whatever the book did since.
+    const underTheBid = new Big(bestBid.price).minus(1).toFixed(2);
+    const elsewhere = await placeOrderElsewhere(stack, { orderId: randomUUID(), orderType: 'ORDER_TYPE_LIMIT', price: quotation(underTheBid) });
+    expect(elsewhere.executionReportStatus).toBe('EXECUTION_REPORT_STATUS_NEW');
+    await expect.poll(() => page.locator(`#orders tr[data-order="${elsewhere.orderId}"]`).getAttribute('data-status'), { timeout: patience }).toBe('NEW');
+
+    // A partial fill changes the order's row; cancelled, it leaves the working orders.
+    const nextBid = market.book(sberFigi, 1).bids[0]!;
+    const cancelledId = await placeLimitOrder(2, nextBid.price);
+    const cancelledRow = page.locator(`#orders tr[data-order="${cancelledId}"]`);
+    await expect.poll(() => cancelledRow.getAttribute('data-status'), { timeout: patience }).toBe('NEW');
+    market.execute(sberFigi, 'sell', nextBid.quantity + 1, nextBid.price);
+    await expect.poll(() => cancelledRow.getAttribute('data-status'), { timeout: patience }).toBe('PARTIALLY_FILLED');
+    expect(await cancelledRow.textContent()).toContain('1 / 2');
+    expect(await page.locator(`#order-events tr[data-order="${cancelledId}"][data-kind="PARTIALLY_FILLED"]`).textContent()).toContain(`1 @ ${nextBid.price}`);
+    const cancelled = await graphql(stack.gateway, `mutation { cancelOrder(accountId: "${tinkoffAccount}", orderId: "${cancelledId}") { status } }`, { token: stack.tradeToken });
+    expect(cancelled.data).toEqual({ cancelOrder: { status: 'CANCELLED' } });
+    await cancelledRow.waitFor({ state: 'detached', timeout: patience });
+    await page.locator(`#order-events tr[data-order="${cancelledId}"][data-kind="CANCELLED"]`).waitFor({ timeout: patience });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, testTimeout);
+
+  it('reads the working orders again when its socket is back: order events of the gap are not replayed', async () => {
+    // The page's socket passes through here; while `refusing`, a new one is closed at once
+    // (1012, "service restart": graphql-ws tries again, a little later).
+    let refusing = false;
+    let current: { page: WebSocketRoute; server: WebSocketRoute } | undefined;
+    const { page, errors } = await openTab({
+      webSockets: (route) => {
+        if (refusing) return void route.close({ code: 1012, reason: 'restarting' });
+        current = { page: route, server: route.connectToServer() };
+      },
+    });
+    await signIn(page, stack.readToken);
+    const account = page.locator(`section.account[data-account="${tinkoffAccount}"]`);
+    await expect.poll(() => account.getAttribute('data-live-portfolio'), { timeout: patience }).not.toBeNull();
+    await ordersFollowed({ url: serving.server.url });
+    const liveState = page.locator('#live-state');
+    refusing = true;
+    await current!.server.close({ code: 1012, reason: 'restarting' });
+    await current!.page.close({ code: 1012, reason: 'restarting' });
+    await expect.poll(() => liveState.textContent(), { timeout: patience }).toBe('reconnecting…');
+
+    // Placed while the page has no socket: its ACCEPTED event goes to nobody.
+    const underTheBid = new Big(stack.simulators.byBroker.tinkoff!.market!.book(sberFigi, 1).bids[0]!.price).minus(1).toFixed(2);
+    const input = `accountId: "${tinkoffAccount}", instrument: { figi: "${sberFigi}" }, side: BUY, type: LIMIT, lots: 1, price: "${underTheBid}"`;
+    const placed = await graphql(stack.gateway, `mutation { placeOrder(input: { ${input} }) { id } }`, { token: stack.tradeToken });
+    const orderId = (placed.data!['placeOrder'] as { id: string }).id;
+    refusing = false;
+    await expect.poll(() => liveState.textContent(), { timeout: patience }).toBe('live');
+    await expect.poll(() => page.locator(`#orders tr[data-order="${orderId}"]`).getAttribute('data-status'), { timeout: patience }).toBe('NEW');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, testTimeout);
+
+  it("says an account is no longer live when brokerql ends its subscriptions (the token revoked)", async () => {
+    const token = stack.token('READ');
+    const { page, errors } = await openTab();
+    await signIn(page, token);
+    const account = page.locator(`section.account[data-account="${tinkoffAccount}"]`);
+    await expect.poll(() => account.getAttribute('data-live-portfolio'), { timeout: patience }).not.toBeNull();
+    expect(await account.locator('.live-state').textContent()).toBe('live');
+    // `brokerql token revoke` in another process: its own connection to the same SQLite file.
+    const elsewhere = openDatabase(stack.dataDir);
+    new TokenStore(elsewhere).revoke(token.slice(4, 16));
+    elsewhere.close();
+    await expect.poll(() => account.locator('.live-state').textContent(), { timeout: patience }).toMatch(/^not live: (portfolio|orders): the bearer token has been revoked/);
     expect(errors).toEqual([]);
     await page.close();
   }, testTimeout);

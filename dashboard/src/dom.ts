@@ -23,13 +23,25 @@ export function byId<Type extends HTMLElement = HTMLElement>(id: string): Type {
   return node as Type;
 }
 
-/** A table with a header row; each row a list of cells (a string or a prepared <td>). */
-export function table(headers: string[], rows: Array<Array<Child | HTMLTableCellElement>>, attributes: Record<string, string> = {}): HTMLTableElement {
+type Cells = Array<Child | HTMLTableCellElement>;
+
+/**
+ * A table with a header row; each row a list of cells (a string or a prepared <td>), or that list
+ * with the row's own attributes (a live update finds its row by them: data-order="<id>").
+ */
+export function table(headers: string[], rows: Array<Cells | { attributes: Record<string, string>; cells: Cells }>, attributes: Record<string, string> = {}): HTMLTableElement {
   return element(
     'table',
     attributes,
     element('thead', {}, element('tr', {}, ...headers.map((header) => element('th', { scope: 'col' }, header)))),
-    element('tbody', {}, ...rows.map((cells) => element('tr', {}, ...cells.map((cell) => (cell instanceof HTMLTableCellElement ? cell : element('td', {}, cell)))))),
+    element(
+      'tbody',
+      {},
+      ...rows.map((row) => {
+        const { attributes: rowAttributes, cells } = Array.isArray(row) ? { attributes: {}, cells: row } : row;
+        return element('tr', rowAttributes, ...cells.map((cell) => (cell instanceof HTMLTableCellElement ? cell : element('td', {}, cell))));
+      }),
+    ),
   );
 }
 

@@ -5,7 +5,7 @@ import {
   orderEventsSubscription,
   portfolioSubscription,
   subscriptionFieldsQuery,
-  type OrderData,
+  type OrderEventData,
   type PortfolioData,
 } from './queries.js';
 
@@ -23,12 +23,15 @@ import {
 export interface LiveHandlers {
   price(instrumentId: string, price: string, asOf: string): void;
   portfolio(accountId: string, portfolio: PortfolioData): void;
-  orderEvent(accountId: string, kind: string, order: OrderData): void;
+  orderEvent(accountId: string, event: OrderEventData): void;
   /** A subscription ended with an error: what it was for and why, for the page to show. */
-  problem(topic: string, message: string): void;
+  problem(topic: LiveTopic, message: string): void;
   /** The socket is up (true) or down (false). */
   connection(up: boolean): void;
 }
+
+/** What a subscription follows: a connection's prices, or an account's portfolio or orders. */
+export type LiveTopic = { kind: 'prices'; connection: string } | { kind: 'portfolio' | 'orders'; accountId: string };
 
 export interface LiveTopics {
   /** Instrument ids held, by connection id. */
@@ -56,7 +59,7 @@ export function startLive(token: string, topics: LiveTopics, available: Set<stri
     on: { connected: () => handlers.connection(true), closed: () => handlers.connection(false) },
   });
   const disposers: Array<() => void> = [];
-  const subscribe = <Data>(topic: string, query: string, variables: Record<string, unknown>, next: (data: Data) => void) => {
+  const subscribe = <Data>(topic: LiveTopic, query: string, variables: Record<string, unknown>, next: (data: Data) => void) => {
     disposers.push(
       client.subscribe<Data>(
         { query, variables },
@@ -75,20 +78,21 @@ export function startLive(token: string, topics: LiveTopics, available: Set<stri
   for (const [connection, instruments] of topics.instruments) {
     if (instruments.length === 0) continue;
     subscribe<{ lastPrices: { instrument: { id: string }; price: string; asOf: string } }>(
-      `prices of ${connection}`,
+      { kind: 'prices', connection },
       lastPricesSubscription,
       { connection, instruments: instruments.map((id) => ({ id })) },
       ({ lastPrices }) => handlers.price(lastPrices.instrument.id, lastPrices.price, lastPrices.asOf),
     );
   }
+  // One portfolio and one orderEvents subscription per account, whatever the page shows: brokerql
+  // shares its upstream streams between clients, but each subscription is a slot of the socket's
+  // budget (streams.maxSubscriptionsPerSocket) and, where a broker has no stream, a poll.
   for (const accountId of topics.accountIds) {
     if (available.has('portfolio')) {
-      subscribe<{ portfolio: PortfolioData }>(`portfolio of ${accountId}`, portfolioSubscription, { accountId }, ({ portfolio }) => handlers.portfolio(accountId, portfolio));
+      subscribe<{ portfolio: PortfolioData }>({ kind: 'portfolio', accountId }, portfolioSubscription, { accountId }, ({ portfolio }) => handlers.portfolio(accountId, portfolio));
     }
     if (available.has('orderEvents')) {
-      subscribe<{ orderEvents: { kind: string; order: OrderData } }>(`orders of ${accountId}`, orderEventsSubscription, { accountId }, ({ orderEvents }) =>
-        handlers.orderEvent(accountId, orderEvents.kind, orderEvents.order),
-      );
+      subscribe<{ orderEvents: OrderEventData }>({ kind: 'orders', accountId }, orderEventsSubscription, { accountId }, ({ orderEvents }) => handlers.orderEvent(accountId, orderEvents));
     }
   }
   return () => {

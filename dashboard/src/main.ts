@@ -1,12 +1,27 @@
 import { graphqlRequest, TokenRefusedError, type GraphQLErrorLike } from './api.js';
 import { byId, show } from './dom.js';
 import { startLive, subscriptionFields } from './live.js';
-import { accountsQuery, healthQuery, netWorthQuery, operationsQuery, viewerQuery, type AccountData, type ConnectionData, type HealthData, type NetWorthData, type OperationsData, type ViewerData } from './queries.js';
+import {
+  accountsQuery,
+  healthQuery,
+  netWorthQuery,
+  operationsQuery,
+  viewerQuery,
+  workingOrdersQuery,
+  type AccountData,
+  type ConnectionData,
+  type HealthData,
+  type NetWorthData,
+  type OperationsData,
+  type ViewerData,
+  type WorkingOrdersData,
+} from './queries.js';
 import { applyOrderEvent, renderOperations, renderOrders, setOrders } from './render-activity.js';
-import { applyPrice, renderAccounts, renderPortfolio } from './render-accounts.js';
+import { applyPrice, renderAccounts, renderPortfolio, showAccountProblem } from './render-accounts.js';
 import { renderAllocation } from './render-allocation.js';
 import { renderHealth } from './render-health.js';
 import { refreshHistory } from './render-history.js';
+import { recordOrderEvent, renderOrderEvents } from './render-order-events.js';
 import { renderSummary } from './render-summary.js';
 import { forgetToken, readToken, saveToken, tokenShapeProblem } from './token.js';
 
@@ -29,6 +44,8 @@ const netWorthRefreshMilliseconds = 30_000;
 let token: string | null = null;
 let stopLive: (() => void) | undefined;
 let refreshTimer: number | undefined;
+/** A fill was reported since the operations were read: the next throttled refresh reads them again. */
+let operationsStale = false;
 let connections: ConnectionData[] = [];
 const liveProblems = new Map<string, string>();
 
@@ -87,11 +104,17 @@ async function refreshNetWorth(): Promise<void> {
   renderHealth(connections, liveProblems);
 }
 
+/**
+ * After a live change (a price, a portfolio, a fill) the net worth is asked again — once, at most
+ * every 30 s however many changes come — and, after a fill, the operations with it. Recomputing
+ * the total in the page would need every rate and every broker's valuation rules; asking is exact.
+ */
 function scheduleNetWorth(): void {
   if (refreshTimer !== undefined) return;
   refreshTimer = window.setTimeout(() => {
     refreshTimer = undefined;
     refreshNetWorth().catch(reportLoadError);
+    if (operationsStale) loadOperations().catch(reportLoadError);
   }, netWorthRefreshMilliseconds);
 }
 
@@ -129,32 +152,61 @@ async function loadBoard(): Promise<void> {
   }
   const available = await subscriptionFields(current);
   stopLive?.();
+  let socketWasDown = false;
   stopLive = startLive(current, { instruments, accountIds: accounts.filter((account) => account.portfolio).map((account) => account.id) }, available, {
-    price(instrumentId, price) {
-      if (applyPrice(byId('accounts'), instrumentId, price) > 0) scheduleNetWorth();
+    price(instrumentId, price, asOf) {
+      if (applyPrice(byId('accounts'), instrumentId, price, asOf) > 0) scheduleNetWorth();
     },
     portfolio(accountId, portfolio) {
       renderPortfolio(byId('accounts'), accountId, portfolio);
       scheduleNetWorth();
     },
-    orderEvent(accountId, _kind, order) {
-      applyOrderEvent(accountId, order);
+    orderEvent(accountId, event) {
+      applyOrderEvent(accountId, event.order);
       renderOrders();
+      recordOrderEvent(accountId, event);
+      renderOrderEvents();
+      if (event.fill) {
+        operationsStale = true;
+        scheduleNetWorth();
+      }
     },
     problem(topic, message) {
-      const connection = topic.startsWith('prices of ') ? topic.slice('prices of '.length) : undefined;
-      if (connection) liveProblems.set(connection, `not live: ${message}`);
-      renderHealth(connections, liveProblems);
+      if (topic.kind === 'prices') {
+        liveProblems.set(topic.connection, `not live: ${message}`);
+        renderHealth(connections, liveProblems);
+      } else {
+        // orderEvents ends with RATE_LIMITED when the page fell 1,000 events behind: the orders
+        // shown may be stale from here on, and the badge says so (reloading follows them again).
+        showAccountProblem(byId('accounts'), topic.accountId, `${topic.kind === 'orders' ? 'orders' : 'portfolio'}: ${message}`);
+      }
     },
     connection(up) {
       byId('live-state').textContent = up ? 'live' : 'reconnecting…';
       byId('live-state').className = up ? 'badge state-ok' : 'badge state-failing';
+      // The subscriptions resume on the new socket, but order events of the gap are not replayed
+      // (a client joining gets the changes from then on): the working orders are read again.
+      if (up && socketWasDown && available.has('orderEvents')) reloadWorkingOrders().catch(reportLoadError);
+      socketWasDown ||= !up;
     },
   });
 
+  await loadOperations();
+}
+
+async function reloadWorkingOrders(): Promise<void> {
+  if (token === null) return;
+  const { data } = await graphqlRequest<WorkingOrdersData>(token, workingOrdersQuery);
+  for (const account of data.accounts) if (account.orders) setOrders(account.id, account.orders);
+  renderOrders();
+}
+
+async function loadOperations(): Promise<void> {
+  if (token === null) return;
+  operationsStale = false;
   const to = new Date();
   const from = new Date(to.getTime() - 30 * 24 * 3600 * 1000);
-  const operations = await graphqlRequest<OperationsData>(current, operationsQuery, { from: from.toISOString(), to: to.toISOString() });
+  const operations = await graphqlRequest<OperationsData>(token, operationsQuery, { from: from.toISOString(), to: to.toISOString() });
   renderOperations(operations.data);
 }
 

@@ -12,6 +12,8 @@ export interface ViewerData {
   viewer: { name: string; scope: 'READ' | 'TRADE' };
 }
 
+const orderFields = 'id instrument { id ticker } side type status price requestedLots executedLots createdAt';
+
 const positionFields = `
   instrument { id ticker name type }
   quantity
@@ -77,11 +79,22 @@ export const accountsQuery = /* GraphQL */ `
   query DashboardAccounts {
     accounts {
       id name type broker connection { id }
-      portfolio { positions { ${positionFields} } cash { amount currency } }
-      orders { id instrument { id ticker } side type status price requestedLots executedLots createdAt }
+      portfolio { asOf positions { ${positionFields} } cash { amount currency } }
+      orders { ${orderFields} }
     }
   }
 `;
+
+/** Working orders alone: read again after the live socket was down (order events are not replayed). */
+export const workingOrdersQuery = /* GraphQL */ `
+  query DashboardWorkingOrders {
+    accounts { id orders { ${orderFields} } }
+  }
+`;
+
+export interface WorkingOrdersData {
+  accounts: Array<{ id: string; orders: OrderData[] | null }>;
+}
 
 export interface PositionData {
   instrument: { id: string; ticker: string; name: string | null; type: string | null };
@@ -93,6 +106,8 @@ export interface PositionData {
 }
 
 export interface PortfolioData {
+  /** When the broker's numbers are from: a live price newer than this is newer than its prices. */
+  asOf: string;
   positions: PositionData[];
   cash: Money[];
 }
@@ -151,15 +166,27 @@ export const lastPricesSubscription = /* GraphQL */ `
 
 export const portfolioSubscription = /* GraphQL */ `
   subscription DashboardPortfolio($accountId: ID!) {
-    portfolio(accountId: $accountId) { positions { ${positionFields} } cash { amount currency } }
+    portfolio(accountId: $accountId) { asOf positions { ${positionFields} } cash { amount currency } }
   }
 `;
 
 export const orderEventsSubscription = /* GraphQL */ `
   subscription DashboardOrderEvents($accountId: ID!) {
     orderEvents(accountId: $accountId) {
-      kind asOf
-      order { id instrument { id ticker } side type status price requestedLots executedLots createdAt }
+      kind asOf source
+      fill { lots price }
+      order { ${orderFields} }
     }
   }
 `;
+
+/** One change of one order (Subscription.orderEvents). */
+export interface OrderEventData {
+  kind: 'ACCEPTED' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELLED' | 'REJECTED';
+  asOf: string;
+  /** STREAM: the broker pushed it; POLL: brokerql found it by asking. */
+  source: string;
+  /** This fill only (PARTIALLY_FILLED, FILLED). */
+  fill: { lots: string; price: string } | null;
+  order: OrderData;
+}

@@ -5,27 +5,70 @@ import type { AccountData, PortfolioData, PositionData } from './queries.js';
 /**
  * Positions per account, with price, value and yield. A price cell carries its instrument's id
  * (data-price-of) and a value cell the quantity (data-value-of, data-quantity), so a live price
- * can update every account that holds the instrument.
+ * can update every account that holds the instrument; the quantity cell says its own
+ * (data-quantity-of), which a portfolio event changes. Each account's heading says whether its
+ * subscriptions are live.
  */
 
+/** The newest live price of each instrument, to apply again over a re-rendered portfolio. */
+const livePrices = new Map<string, { price: string; asOf: string }>();
+/** Why an account's subscriptions stopped, by account id: kept, so a later portfolio event does not say "live" over it. */
+const accountProblems = new Map<string, string>();
+
 export function renderAccounts(container: HTMLElement, accounts: AccountData[], failures: ReadonlyMap<string, string>): void {
+  accountProblems.clear();
   show(
     container,
     ...accounts.map((account) =>
       element(
         'section',
         { class: 'account', 'data-account': account.id },
-        element('h3', {}, `${account.name ?? account.id} `, element('span', { class: 'muted' }, `${account.id} · ${account.broker}${account.type ? ` · ${account.type}` : ''}`)),
+        element(
+          'h3',
+          {},
+          `${account.name ?? account.id} `,
+          element('span', { class: 'muted' }, `${account.id} · ${account.broker}${account.type ? ` · ${account.type}` : ''} `),
+          element('span', { class: 'live-state' }),
+        ),
         element('div', { class: 'portfolio' }, ...portfolioContent(account.portfolio, failures.get(`${account.id}/portfolio`))),
       ),
     ),
   );
 }
 
-/** Re-renders one account's portfolio (a portfolio subscription's event). */
+/**
+ * Re-renders one account's portfolio (a portfolio subscription's event: positions or cash
+ * changed). Its prices are those of the change — the streams do not push price moves — so a live
+ * price newer than the portfolio is applied again on top.
+ */
 export function renderPortfolio(container: HTMLElement, accountId: string, portfolio: PortfolioData): void {
-  const target = container.querySelector<HTMLElement>(`section.account[data-account="${CSS.escape(accountId)}"] .portfolio`);
-  if (target) show(target, ...portfolioContent(portfolio, undefined));
+  const section = accountSection(container, accountId);
+  const target = section?.querySelector<HTMLElement>('.portfolio');
+  if (!section || !target) return;
+  show(target, ...portfolioContent(portfolio, undefined));
+  section.dataset['livePortfolio'] = portfolio.asOf;
+  showLiveState(section);
+  for (const { instrument } of portfolio.positions) {
+    const live = livePrices.get(instrument.id);
+    if (live && Date.parse(live.asOf) > Date.parse(portfolio.asOf)) applyPriceIn(target, instrument.id, live.price);
+  }
+}
+
+/** A live subscription of the account failed: said beside its name, so the numbers are not taken as live. */
+export function showAccountProblem(container: HTMLElement, accountId: string, message: string): void {
+  accountProblems.set(accountId, message);
+  const section = accountSection(container, accountId);
+  if (section) showLiveState(section);
+}
+
+function showLiveState(section: HTMLElement): void {
+  const problem = accountProblems.get(section.dataset['account'] ?? '');
+  const badge = problem ? element('span', { class: 'badge state-failing' }, `not live: ${problem}`) : element('span', { class: 'badge state-ok' }, 'live');
+  show(section.querySelector<HTMLElement>('.live-state')!, badge);
+}
+
+function accountSection(container: HTMLElement, accountId: string): HTMLElement | null {
+  return container.querySelector<HTMLElement>(`section.account[data-account="${CSS.escape(accountId)}"]`);
 }
 
 function portfolioContent(portfolio: PortfolioData | null, failure: string | undefined): Node[] {
@@ -56,7 +99,7 @@ function positionRow(position: PositionData): HTMLTableCellElement[] {
   return [
     element('td', {}, element('strong', {}, instrument.ticker), instrument.name ? element('span', { class: 'muted' }, ` ${instrument.name}`) : null),
     element('td', {}, instrument.type ?? '—'),
-    element('td', { class: 'number' }, groupDigits(position.quantity)),
+    element('td', { class: 'number', 'data-quantity-of': instrument.id, 'data-quantity': position.quantity }, groupDigits(position.quantity)),
     priceCell,
     valueCell,
     element('td', { class: expectedYield && isNegative(expectedYield.amount) ? 'number negative' : 'number positive' }, formatMoney(expectedYield)),
@@ -64,8 +107,13 @@ function positionRow(position: PositionData): HTMLTableCellElement[] {
   ];
 }
 
-/** A live price: every cell of that instrument, and the values that follow it. */
-export function applyPrice(container: HTMLElement, instrumentId: string, price: string): number {
+/** A live price (Subscription.lastPrices): every cell of that instrument, and the values that follow it. */
+export function applyPrice(container: HTMLElement, instrumentId: string, price: string, asOf: string): number {
+  livePrices.set(instrumentId, { price, asOf });
+  return applyPriceIn(container, instrumentId, price);
+}
+
+function applyPriceIn(container: HTMLElement, instrumentId: string, price: string): number {
   let updated = 0;
   for (const cell of container.querySelectorAll<HTMLElement>(`[data-price-of="${CSS.escape(instrumentId)}"]`)) {
     cell.textContent = `${groupDigits(price)} ${cell.dataset['currency'] ?? ''}`.trim();

@@ -10,7 +10,11 @@ export function setOrders(accountId: string, orders: OrderData[]): void {
   ordersByAccount.set(accountId, new Map(orders.map((order) => [order.id, order])));
 }
 
-/** An order event (Subscription.orderEvents): a finished order leaves the working list. */
+/**
+ * An order event (Subscription.orderEvents) carries the order's whole state after the change, so
+ * it replaces the row (an order another tool placed appears; a fill changes its lots and status)
+ * and a finished order leaves the working list.
+ */
 export function applyOrderEvent(accountId: string, order: OrderData): void {
   const orders = ordersByAccount.get(accountId) ?? new Map<string, OrderData>();
   if (finished.has(order.status)) orders.delete(order.id);
@@ -26,16 +30,19 @@ export function renderOrders(): void {
       ? element('p', { class: 'muted' }, 'No working orders.')
       : table(
           ['Account', 'Instrument', 'Side', 'Type', 'Status', 'Price', 'Lots (filled / asked)', 'Placed'],
-          rows.map(({ accountId, order }) => [
-            accountId,
-            order.instrument.ticker,
-            order.side,
-            order.type,
-            order.status,
-            order.price === null ? 'market' : groupDigits(order.price),
-            `${groupDigits(order.executedLots)} / ${groupDigits(order.requestedLots)}`,
-            order.createdAt ? new Date(order.createdAt).toLocaleString() : '—',
-          ]),
+          rows.map(({ accountId, order }) => ({
+            attributes: { 'data-order': order.id, 'data-status': order.status },
+            cells: [
+              accountId,
+              order.instrument.ticker,
+              order.side,
+              order.type,
+              order.status,
+              order.price === null ? 'market' : groupDigits(order.price),
+              `${groupDigits(order.executedLots)} / ${groupDigits(order.requestedLots)}`,
+              order.createdAt ? new Date(order.createdAt).toLocaleString() : '—',
+            ],
+          })),
         ),
   );
 }

@@ -12,6 +12,13 @@ import { cliLogger, parseCommandLine, parsePort, type CommandEnvironment } from 
 const sampleQuery = '{ accounts { id broker portfolio { cash { amount currency } } } }';
 /** T-Invest's simulated SBER moves twice a second: its book, live. */
 const sampleSubscription = 'subscription { orderbook(connection: "tbank", instrument: { figi: "BBG004730N88" }, depth: 3) { asOf bids { price quantity } asks { price quantity } } }';
+/**
+ * The simulated T-Invest account's order changes (see "Live accounts"): quiet until an order is
+ * placed, so the printout says how to place one. `portfolio(accountId:)` is the other account
+ * subscription; its line would look the same.
+ */
+const sampleAccountSubscription = 'subscription { orderEvents(accountId: "tbank:2000345678") { kind source fill { lots price } order { id status executedLots } } }';
+const sampleOrder = 'mutation { placeOrder(input: { accountId: "tbank:2000345678", instrument: { figi: "BBG004730N88" }, side: BUY, type: MARKET, lots: 1 }) { id status } }';
 
 /**
  * `brokerql demo`: every broker simulated on loopback, a config written for them, and the
@@ -65,6 +72,15 @@ export async function demoCommand(args: string[], environment: CommandEnvironmen
         `  curl -N ${endpoint} -H 'accept: text/event-stream' -H 'content-type: application/json' \\`,
         `    -H 'authorization: Bearer ${tokens.read}' \\`,
         `    -d '${JSON.stringify({ query: sampleSubscription })}'`,
+        '',
+        '  Live account: your orders as they change (and, likewise, portfolio(accountId:) as it changes):',
+        `  curl -N ${endpoint} -H 'accept: text/event-stream' -H 'content-type: application/json' \\`,
+        `    -H 'authorization: Bearer ${tokens.read}' \\`,
+        `    -d '${JSON.stringify({ query: sampleAccountSubscription })}'`,
+        '  then, from another shell, place an order with the TRADE token:',
+        `  curl -s ${endpoint} -H 'content-type: application/json' \\`,
+        `    -H 'authorization: Bearer ${tokens.trade}' \\`,
+        `    -d '${JSON.stringify({ query: sampleOrder })}'`,
         '',
         'Press Ctrl-C to stop.',
         '',

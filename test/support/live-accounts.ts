@@ -40,7 +40,7 @@ export async function placeOrder(stack: LiveStack, input: { accountId?: string; 
 }
 
 /** An order placed at T-Invest's simulator by "another tool": straight over its REST API, not through brokerql. */
-export async function placeOrderElsewhere(stack: LiveStack, body: Record<string, unknown>): Promise<{ orderId: string; executionReportStatus: string }> {
+export async function placeOrderElsewhere(stack: Pick<LiveStack, 'tinkoff'>, body: Record<string, unknown>): Promise<{ orderId: string; executionReportStatus: string }> {
   const response = await fetch(`${stack.tinkoff.baseUrl}/tinkoff.public.invest.api.contract.v1.OrdersService/PostOrder`, {
     method: 'POST',
     headers: { authorization: `Bearer ${tinkoffSimulatorTokens.full}`, 'content-type': 'application/json' },
@@ -50,7 +50,7 @@ export async function placeOrderElsewhere(stack: LiveStack, body: Record<string,
 }
 
 /** /readyz's view of a connection's live accounts. */
-export async function accountStream(stack: LiveStack, connection = 'tbank'): Promise<Record<string, any>> {
+export async function accountStream(stack: Pick<LiveStack, 'url'>, connection = 'tbank'): Promise<Record<string, any>> {
   const response = await fetch(`${stack.url}/readyz`);
   const body = (await response.json()) as { connections: Array<{ id: string; accountStream: Record<string, any> }> };
   return body.connections.find((entry) => entry.id === connection)!.accountStream;
@@ -66,7 +66,7 @@ export async function eventually(check: () => Promise<boolean>, what: string, li
 }
 
 /** Until the connection's account streams are live (or polling) and the account's working orders are known. */
-export async function ordersFollowed(stack: LiveStack, state: 'live' | 'polling' = 'live', connection = 'tbank'): Promise<void> {
+export async function ordersFollowed(stack: Pick<LiveStack, 'url'>, state: 'live' | 'polling' = 'live', connection = 'tbank'): Promise<void> {
   await eventually(async () => {
     const status = await accountStream(stack, connection);
     return status['state'] === state && status['ordersFollowed'] >= 1;
