@@ -52,6 +52,24 @@ describe('connection quota', () => {
     expect(mostInAMinute).toBeLessThanOrEqual(200);
   });
 
+  it('counts a call\'s period from its answer, so a call slow to reach the broker cannot start the next period early', async () => {
+    // Two calls a second. The first two take 400 ms to be answered: the broker may have received
+    // them just before answering, so the next two wait a whole second from then, not from sending.
+    const quota = new ConnectionQuota('alor', { buckets: [everything(2, 2)], maxConcurrent: 10 });
+    const grantedAt: number[] = [];
+    for (let index = 0; index < 4; index++) {
+      void quota.acquire({ route: 'x', priority: 'read', deadline: farDeadline() }).then((release) => {
+        grantedAt.push(Date.now());
+        setTimeout(release, index < 2 ? 400 : 0);
+      });
+    }
+    const start = Date.now();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(grantedAt.map((time) => time - start)).toEqual([0, 0]);
+    await vi.advanceTimersByTimeAsync(400);
+    expect(grantedAt.map((time) => time - start)).toEqual([0, 0, 1_400, 1_400]);
+  });
+
   it('serves a queued order before reads that were queued earlier', async () => {
     const quota = new ConnectionQuota('tbank', { buckets: [everything(1, 1)], maxConcurrent: 10 });
     const order: string[] = [];

@@ -71,8 +71,15 @@ interface BucketState {
   bucket: QuotaBucket;
   tokens: number;
   updatedAt: number;
-  /** When each call of the limit's period was let go, oldest first. */
+  /**
+   * When each call of the limit's period was answered, oldest first. The broker received it
+   * before then, so a period counted from the answer cannot be shorter than the broker's own,
+   * whatever the delays between brokerql and the broker (counted from letting the call go, a
+   * call that was slow to arrive let the next period start early: ALOR answered 429).
+   */
   recent: number[];
+  /** Calls let go and not answered yet: they count until they are. */
+  inFlight: number;
   /** The limit's period: `burst` calls per this many milliseconds. */
   periodMilliseconds: number;
 }
@@ -101,6 +108,7 @@ export class ConnectionQuota {
       tokens: bucket.burst,
       updatedAt: this.now(),
       recent: [],
+      inFlight: 0,
       periodMilliseconds: (bucket.burst / bucket.perSecond) * 1000,
     }));
   }
@@ -173,16 +181,17 @@ export class ConnectionQuota {
    * bucket plus a period's refill would be twice the broker's "N a minute").
    */
   private available(state: BucketState): number {
-    return Math.min(state.tokens, state.bucket.burst - state.recent.length);
+    return Math.min(state.tokens, state.bucket.burst - state.inFlight - state.recent.length);
   }
 
   /** Roughly how long until `needed` calls are available in a (refilled) bucket. */
   private waitFor(state: BucketState, needed: number): number {
     const { bucket, recent, periodMilliseconds } = state;
     const tokenWait = Math.max(0, ((needed - state.tokens) / bucket.perSecond) * 1000);
-    const overflow = Math.ceil(recent.length + needed - bucket.burst);
+    const overflow = Math.ceil(state.inFlight + recent.length + needed - bucket.burst);
     if (overflow <= 0) return tokenWait;
-    // The call that has to leave the period first; beyond the ones there, whole periods more.
+    // The answered call that has to leave the period first; beyond those (calls still out), whole
+    // periods more — an answer wakes the queue sooner if it comes sooner.
     const periodWait = overflow <= recent.length ? recent[overflow - 1]! + periodMilliseconds - this.now() : periodMilliseconds * Math.ceil(overflow / bucket.burst);
     return Math.max(tokenWait, periodWait);
   }
@@ -219,14 +228,19 @@ export class ConnectionQuota {
       const now = this.now();
       for (const state of waiter.buckets) {
         state.tokens -= 1;
-        state.recent.push(now);
+        state.inFlight += 1;
       }
       this.inFlight += 1;
-      this.options.onGranted?.(waiter.request.priority, this.now() - waiter.queuedAt);
+      this.options.onGranted?.(waiter.request.priority, now - waiter.queuedAt);
       let released = false;
       waiter.resolve(() => {
         if (released) return;
         released = true;
+        const answeredAt = this.now();
+        for (const state of waiter.buckets) {
+          state.inFlight -= 1;
+          state.recent.push(answeredAt);
+        }
         this.inFlight -= 1;
         this.pump();
       });
