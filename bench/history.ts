@@ -56,7 +56,12 @@ function run(command: string[]): Promise<{ code: number | null; stdout: string; 
   });
 }
 
-export async function historyBench(): Promise<number> {
+export interface HistoryBench {
+  report: Record<string, unknown>;
+  targets: Array<{ target: string; measured: number; limit: number; ok: boolean }>;
+}
+
+export async function historyBench(): Promise<HistoryBench> {
   const simulator = createTinkoffSimulator({ rateLimits: true });
   simulator.state.operations.push(...busyHistory(operationCount));
   await simulator.server.start();
@@ -121,7 +126,13 @@ export async function historyBench(): Promise<number> {
     ]);
     writeFileSync(path.join(repository, 'bench/results/history.json'), `${JSON.stringify(report, null, 2)}\n`);
     console.log('\nwritten to bench/results/history.json');
-    return operations === operationCount && repeated.calls === 0 && first.candles === 500 ? 0 : 1;
+    const targets = [
+      { target: 'history: backfill journals every operation once', measured: operations, limit: operationCount, ok: operations === operationCount },
+      { target: "history: backfill within T-Invest's OperationsService quota (calls/min)", measured: report.backfill.callsPerMinute, limit: 200, ok: report.backfill.callsPerMinute <= 200 },
+      { target: 'candles: last 500 one-minute candles answered', measured: first.candles, limit: 500, ok: first.candles === 500 },
+      { target: 'candles: the repeated chart makes no broker call', measured: repeated.calls, limit: 0, ok: repeated.calls === 0 },
+    ];
+    return { report, targets };
   } finally {
     await simulator.server.stop();
   }
