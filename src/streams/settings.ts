@@ -57,3 +57,10 @@ export const streamsSchema = z.strictObject({
 });
 
 export type StreamsConfig = Readonly<z.output<typeof streamsSchema>>;
+
+/**
+ * The shortest wait before stream frames are sent again with a renewed credential (ALOR's JWT): a
+ * credential host that is down keeps handing out the old token, still due, and without a floor the
+ * frames would be sent again at once, over and over.
+ */
+export const credentialRenewalFloorMilliseconds = 5_000;

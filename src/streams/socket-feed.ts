@@ -1,6 +1,7 @@
 import { BrokerqlError, InternalError, RateLimitedError } from '../errors.js';
 import type { FeedObserver, FeedSink, FeedStatus, FeedTopic, StreamFeed, TopicEvent, TopicKind } from './feed.js';
 import { UpstreamSocket, type CloseVerdict, type SocketEndpoint } from './upstream-socket.js';
+import { credentialRenewalFloorMilliseconds } from './settings.js';
 
 /**
  * A feed over a broker's WebSockets, packed as tightly as the broker allows: a topic goes on the
@@ -238,7 +239,7 @@ export class SocketFeed implements StreamFeed {
     const timer = setTimeout(() => {
       this.renewal = undefined;
       for (const packed of this.packedSockets) this.enqueue(packed, [...packed.keys], () => this.protocol.subscribe(this.topicsOf(packed)));
-    }, Math.max(0, at - Date.now()));
+    }, Math.max(credentialRenewalFloorMilliseconds, at - Date.now()));
     timer.unref();
     this.renewal = { at, timer };
   }

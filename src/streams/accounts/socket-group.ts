@@ -2,6 +2,7 @@ import { BrokerqlError, InternalError } from '../../errors.js';
 import type { FeedObserver } from '../feed.js';
 import { UpstreamSocket, type CloseVerdict, type SocketEndpoint } from '../upstream-socket.js';
 import type { AccountStreams, AccountStreamSink } from './account-streams.js';
+import { credentialRenewalFloorMilliseconds } from '../settings.js';
 
 /**
  * A broker's account streams as one: each is a self-healing socket (upstream-socket.ts) whose
@@ -40,9 +41,6 @@ export interface SocketGroupOptions {
   observer?: FeedObserver | undefined;
   sink: Pick<AccountStreamSink, 'live' | 'interrupted' | 'failed'>;
 }
-
-/** The shortest wait before frames are sent again with a renewed credential. */
-const renewalFloorMilliseconds = 5_000;
 
 export function openSocketGroup(streams: GroupedStream[], options: SocketGroupOptions): AccountStreams {
   const sockets: UpstreamSocket[] = [];
@@ -87,7 +85,7 @@ export function openSocketGroup(streams: GroupedStream[], options: SocketGroupOp
       if (at === undefined || closed) return;
       clearTimeout(renewals[index]);
       // Not sooner than a few seconds: a credential host that is down keeps handing out the old one, still due.
-      renewals[index] = setTimeout(() => sendOpening(), Math.max(renewalFloorMilliseconds, at - Date.now()));
+      renewals[index] = setTimeout(() => sendOpening(), Math.max(credentialRenewalFloorMilliseconds, at - Date.now()));
       renewals[index]!.unref();
     };
     const control: StreamControl = { reopenAfter: sendOpening, fail };
