@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAlorSimulator } from '../src/simulators/alor/server.js';
-import { createAlorStreams } from '../src/simulators/alor/streams/server.js';
 import { graphql } from './support/graphql.js';
 import { SseClient } from './support/live-clients.js';
 import { accountStream, eventually, orderEventsSubscription, ordersFollowed, placeOrder, portfolioQuery, portfolioSubscription } from './support/live-accounts.js';
 import { startLiveStack, type LiveStack } from './support/live-stack.js';
 import { until } from './support/until.js';
+import { startAlorWithShortTokens } from './support/alor-streams.js';
 
 /**
  * ALOR's live accounts from its own account subscriptions on /ws (PositionsGetAndSubscribeV2,
@@ -225,11 +224,7 @@ describe('ALOR portfolio queries from the live state (cache.liveAccounts)', () =
 describe('ALOR account streams, when the access token is due for renewal', () => {
   it('subscribes every account stream again with the new token, under the same guids, and streams on', { timeout: 30_000 }, async () => {
     // Tokens that live 3 s: renewed no sooner than 5 s apart (the subscriptions outlive their token at ALOR).
-    const simulator = createAlorSimulator({ rateLimits: false, accessTokenLifetimeSeconds: 3 });
-    await simulator.server.start();
-    const streams = createAlorStreams(simulator);
-    await streams.server.start();
-    const stack = await startLiveStack({ brokers: ['alor'], connectionOverrides: { alor: { apiUrl: simulator.apiUrl, authUrl: simulator.authUrl, wsUrl: streams.url } } });
+    const { stack, streams, stop } = await startAlorWithShortTokens(3);
     try {
       const client = await SseClient.open(stack.url, { query: orderEventsSubscription(account), token: stack.readToken });
       await ordersFollowed(stack, 'live', 'alor');
@@ -250,9 +245,7 @@ describe('ALOR account streams, when the access token is due for renewal', () =>
       expect(new Set(summaries.map((message) => message.subscription)).size).toBe(portfolios.length);
       client.close();
     } finally {
-      await stack.stop();
-      await streams.server.stop();
-      await simulator.server.stop();
+      await stop();
     }
   });
 });

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAlorSimulator } from '../src/simulators/alor/server.js';
-import { createAlorStreams } from '../src/simulators/alor/streams/server.js';
 import { graphql } from './support/graphql.js';
 import { SseClient } from './support/live-clients.js';
 import { expectBookInvariants, lastPricesSubscription, orderbookQuery, orderbookSubscription, sberFigi, startLiveStack, type LiveStack } from './support/live-stack.js';
 import { until } from './support/until.js';
+import { startAlorWithShortTokens } from './support/alor-streams.js';
 
 /**
  * Live data from each broker, through the gateway: ALOR's `/ws` (its JWT in every request,
@@ -76,11 +75,7 @@ describe('ALOR', () => {
 describe('ALOR, when its access token is due for renewal', () => {
   it('subscribes everything again with the new token, under the same guids, and the clients see no error', { timeout: 30_000 }, async () => {
     // Tokens that live 3 s: brokerql renews them half a second early.
-    const simulator = createAlorSimulator({ rateLimits: false, accessTokenLifetimeSeconds: 3 });
-    await simulator.server.start();
-    const streams = createAlorStreams(simulator);
-    await streams.server.start();
-    const stack = await startLiveStack({ brokers: ['alor'], connectionOverrides: { alor: { apiUrl: simulator.apiUrl, authUrl: simulator.authUrl, wsUrl: streams.url } } });
+    const { stack, simulator, streams, stop } = await startAlorWithShortTokens(3);
     try {
       const client = await SseClient.open(stack.url, { query: orderbookSubscription(1, alorSber, 'alor'), token: stack.readToken });
       await client.next();
@@ -94,9 +89,7 @@ describe('ALOR, when its access token is due for renewal', () => {
       expect(new Set(streams.server.sendLog().map((message) => message.subscription)).size).toBe(1);
       client.close();
     } finally {
-      await stack.stop();
-      await streams.server.stop();
-      await simulator.server.stop();
+      await stop();
     }
   });
 });

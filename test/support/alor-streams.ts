@@ -3,6 +3,7 @@ import { ManualClock } from '../../src/simulators/common/clock.js';
 import { alorSimulatorRefreshTokens, createAlorSimulator } from '../../src/simulators/alor/server.js';
 import { createAlorStreams, type AlorStreamsOptions } from '../../src/simulators/alor/streams/server.js';
 import { StreamClient } from './stream-client.js';
+import { startLiveStack, type LiveStack } from './live-stack.js';
 
 /**
  * The ALOR simulator and its `/ws` on loopback, on a clock that moves only when the test says so;
@@ -61,6 +62,29 @@ export async function startAlorStreams(options: AlorStreamsOptions = {}) {
     },
     async stop() {
       for (const client of clients) client.close();
+      await streams.server.stop();
+      await simulator.server.stop();
+    },
+  };
+}
+
+/**
+ * A gateway in front of an ALOR simulator whose access tokens live `lifetimeSeconds` (and its
+ * /ws), on the real clock: for watching brokerql renew the token and send its subscriptions again.
+ * `stop` ends all three.
+ */
+export async function startAlorWithShortTokens(lifetimeSeconds: number): Promise<{ stack: LiveStack; simulator: ReturnType<typeof createAlorSimulator>; streams: ReturnType<typeof createAlorStreams>; stop(): Promise<void> }> {
+  const simulator = createAlorSimulator({ rateLimits: false, accessTokenLifetimeSeconds: lifetimeSeconds });
+  await simulator.server.start();
+  const streams = createAlorStreams(simulator);
+  await streams.server.start();
+  const stack = await startLiveStack({ brokers: ['alor'], connectionOverrides: { alor: { apiUrl: simulator.apiUrl, authUrl: simulator.authUrl, wsUrl: streams.url } } });
+  return {
+    stack,
+    simulator,
+    streams,
+    async stop() {
+      await stack.stop();
       await streams.server.stop();
       await simulator.server.stop();
     },
