@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { graphql } from './support/graphql.js';
 import { startStack, type Stack } from './support/stack.js';
+import { unknownToken } from './support/tokens.js';
 
 let stack: Stack;
 
@@ -21,7 +22,7 @@ describe('bearer authentication', () => {
   it.each([
     ['no header', undefined, /Authorization: Bearer/],
     ['a malformed header', { authorization: 'Token abc' }, /not a brokerql token/],
-    ['an unknown token', { authorization: 'Bearer bql_aaaaaaaaaaaa_' + 'A'.repeat(43) }, /not valid/],
+    ['an unknown token', { authorization: `Bearer ${unknownToken()}` }, /not valid/],
     ['a broker token instead of a brokerql one', { authorization: 'Bearer t.simulator-full-access-token-3f9a1c' }, /not a brokerql token/],
   ])('refuses %s with 401 UNAUTHENTICATED and calls no broker', async (_label, headers, message) => {
     const result = await graphql(stack.gateway, accountsQuery, { headers: headers ?? {} });

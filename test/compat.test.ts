@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './support/stack.js';
+import { unknownToken } from './support/tokens.js';
 
 /**
  * /compat/tinkoff-v1 against invest_proxy.php v1.02's documented behaviour (tinkoff.md §7),
@@ -36,7 +37,7 @@ async function proxy(action: string, options: { token?: string | null; query?: R
 
 describe('authentication and routing, as the proxy did them', () => {
   it('answers 401 with an empty body without a valid brokerql token, and calls no broker', async () => {
-    for (const token of [null, 'not-a-token', 'bql_aaaaaaaaaaaa_' + 'A'.repeat(43)]) {
+    for (const token of [null, 'not-a-token', unknownToken()]) {
       const result = await proxy('/user/accounts', { token });
       expect(result).toMatchObject({ status: 401, text: '' });
     }

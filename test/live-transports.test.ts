@@ -6,6 +6,7 @@ import { SseClient, WebSocketConnection } from './support/live-clients.js';
 import { StreamClient } from './support/stream-client.js';
 import { expectBookInvariants, gazpFigi, lastPricesSubscription, orderbookQuery, orderbookSubscription, sberFigi, startLiveStack, type LiveStack } from './support/live-stack.js';
 import { until } from './support/until.js';
+import { unknownToken } from './support/tokens.js';
 
 /**
  * Both transports of live data on a real port, against T-Invest's stream simulator: GraphQL over
@@ -123,7 +124,7 @@ describe('GraphQL over WebSocket (graphql-ws)', () => {
   });
 
   it('closes the socket with 4403 for a missing or bad token', async () => {
-    for (const token of [undefined, 'bql_aaaaaaaaaaaa_' + 'B'.repeat(43), 'not-a-token']) {
+    for (const token of [undefined, unknownToken(), 'not-a-token']) {
       const connection = new WebSocketConnection(stack.url, token);
       expect(await connection.closed()).toBe(4403);
     }

@@ -9,6 +9,7 @@ import { CliProcess, runCliInProcess } from './support/cli.js';
 import { graphql } from './support/graphql.js';
 import { startStack, type Stack } from './support/stack.js';
 import { temporaryDirectory } from './support/temporary-directory.js';
+import { unknownToken } from './support/tokens.js';
 
 const logLines: string[] = [];
 const captured = new Writable({
@@ -53,7 +54,7 @@ describe('structured logs', () => {
 
   it('logs a refused request too, and never a token, password or broker secret', async () => {
     logLines.length = 0;
-    await graphql(stack.gateway, '{ accounts { id } }', { token: 'bql_aaaaaaaaaaaa_' + 'B'.repeat(43) });
+    await graphql(stack.gateway, '{ accounts { id } }', { token: unknownToken() });
     await graphql(stack.gateway, 'mutation { placeOrder(input: { accountId: "tbank:2000345678", instrument: { figi: "BBG004730N88" }, side: BUY, type: MARKET, lots: 1 }) { id } }', {
       token: stack.tradeToken,
     });
