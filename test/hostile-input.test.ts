@@ -66,6 +66,16 @@ describe('query limits', () => {
     expect(stack.tinkoff.server.requestCount()).toBe(0);
   });
 
+  it('refuses fragments that each spread the next twice before any broker call (fragment nesting counts as depth)', async () => {
+    // Past a raised maxDepth, the cost estimate still weighs each fragment once (test/operation-cost.test.ts).
+    const levels = 60;
+    const fragments = Array.from({ length: levels }, (_, level) => `fragment F${level} on Query { ...F${level + 1} ...F${level + 1} }`);
+    const bomb = `{ ...F0 } ${fragments.join(' ')} fragment F${levels} on Query { accounts { id } }`;
+    const result = await graphql(stack.gateway, bomb, { token: stack.readToken });
+    expect(result.errors).toMatchObject([{ message: expect.stringMatching(/depth limit of 12 exceeded/), extensions: { code: 'BAD_USER_INPUT' } }]);
+    expect(stack.tinkoff.server.requestCount()).toBe(0);
+  });
+
   it('limits batched operations and the body size', async () => {
     const batch = (count: number) =>
       stack.gateway.yoga.fetch('http://brokerql.test/graphql', {

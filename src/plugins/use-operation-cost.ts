@@ -35,14 +35,28 @@ export function estimateOperation(document: DocumentNode, operationName: string 
   );
   if (operation?.kind !== Kind.OPERATION_DEFINITION) return { cost: 0, listItems: 0 };
 
-  const estimate: OperationEstimate = { cost: 0, listItems: 0 };
   const countOf = (value: ValueNode): number => {
     const number = value.kind === Kind.INT ? Number(value.value) : value.kind === Kind.VARIABLE ? variables[value.name.value] : undefined;
     return typeof number === 'number' && Number.isFinite(number) && number > 1 ? number : 1;
   };
-  /** The cost of a selection set's fields; `within` fragments being expanded (validation forbids cycles; this does not rely on it). */
-  const costOf = (selectionSet: SelectionSetNode, multiplier: number, within: ReadonlySet<string>): number => {
+  // A fragment weighs the same wherever it is spread (its list items scale with the counts around
+  // it, which the caller applies), so each is estimated once: fragments that each spread the next
+  // twice would otherwise be walked 2^depth times — by the very check meant to stop costly documents.
+  const fragmentEstimates = new Map<string, OperationEstimate>();
+  const fragmentEstimate = (name: string): OperationEstimate => {
+    const known = fragmentEstimates.get(name);
+    if (known) return known;
+    // Validation forbids cycles; this does not rely on it: a fragment inside itself weighs nothing more.
+    fragmentEstimates.set(name, { cost: 0, listItems: 0 });
+    const fragment = fragments.get(name);
+    const estimate = fragment ? estimateSelections(fragment.selectionSet) : { cost: 0, listItems: 0 };
+    fragmentEstimates.set(name, estimate);
+    return estimate;
+  };
+  /** A selection set's cost, and the list items it asks for when it is asked once. */
+  const estimateSelections = (selectionSet: SelectionSetNode): OperationEstimate => {
     let cost = 0;
+    let listItems = 0;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
         if (selection.name.value === '__schema') continue;
@@ -52,20 +66,18 @@ export function estimateOperation(document: DocumentNode, operationName: string 
         }
         const count = selection.arguments?.find((argument) => countArguments.has(argument.name.value));
         const items = count ? countOf(count.value) : 1;
-        if (count) estimate.listItems += items * multiplier;
-        cost += objectCost + depthCostFactor * costOf(selection.selectionSet, multiplier * items, within);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        cost += depthCostFactor * costOf(selection.selectionSet, multiplier, within);
+        const inner = estimateSelections(selection.selectionSet);
+        cost += objectCost + depthCostFactor * inner.cost;
+        listItems += (count ? items : 0) + items * inner.listItems;
       } else {
-        const fragment = fragments.get(selection.name.value);
-        if (!fragment || within.has(fragment.name.value)) continue;
-        cost += depthCostFactor * costOf(fragment.selectionSet, multiplier, new Set([...within, fragment.name.value]));
+        const inner = selection.kind === Kind.INLINE_FRAGMENT ? estimateSelections(selection.selectionSet) : fragmentEstimate(selection.name.value);
+        cost += depthCostFactor * inner.cost;
+        listItems += inner.listItems;
       }
     }
-    return cost;
+    return { cost, listItems };
   };
-  estimate.cost = costOf(operation.selectionSet, 1, new Set());
-  return estimate;
+  return estimateSelections(operation.selectionSet);
 }
 
 export interface OperationCostLimits {
